@@ -1,0 +1,244 @@
+package graphsync
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors for the common checks. A *ResponseError matches the one
+// for its status code with errors.Is:
+//
+//	if errors.Is(err, graphsync.ErrNotFound) { ... }
+var (
+	ErrNotFound     = errors.New("graphsync: not found")           // 404
+	ErrUnauthorized = errors.New("graphsync: unauthorized")        // 401
+	ErrForbidden    = errors.New("graphsync: forbidden")           // 403
+	ErrConflict     = errors.New("graphsync: conflict")            // 409
+	ErrThrottled    = errors.New("graphsync: throttled")           // 429
+	ErrInvalidInput = errors.New("graphsync: invalid input")       // any *ValidationError
+	ErrUnsupported  = errors.New("graphsync: not supported here") // e.g. provisionOnDemand in the China cloud
+)
+
+// ResponseError is returned for every answer from Graph that is not 2xx.
+// Fields Graph did not send are empty; Error never fails on a missing,
+// empty or non-JSON error body.
+type ResponseError struct {
+	// StatusCode is the HTTP status, e.g. 404.
+	StatusCode int
+	// Method and Path describe the request, e.g. "POST" and
+	// "/v1.0/servicePrincipals/…/synchronization/jobs". Path has no query
+	// and no host.
+	Method, Path string
+	// Code, Message and Target are Graph's error.code, error.message and
+	// error.target.
+	Code, Message, Target string
+	// Details are Graph's error.details, when present.
+	Details []ErrorDetail
+	// RequestID and ClientRequestID identify the request for Microsoft
+	// support, from innerError or the response headers.
+	RequestID, ClientRequestID string
+	// Date is innerError.date (Graph writes it without a time zone; it is
+	// read as UTC). Zero when absent.
+	Date time.Time
+	// RetryAfter is the delay the server asked for (Retry-After header, in
+	// seconds or as an HTTP date), zero when absent.
+	RetryAfter time.Duration
+	// Body is the raw response body, at most 64 KiB of it.
+	Body []byte
+}
+
+// ErrorDetail is one entry of Graph's error.details.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target"`
+}
+
+// Error returns one line: method, path, status, Graph code and message,
+// and the request-id.
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	b.WriteString("graphsync: ")
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if t := http.StatusText(e.StatusCode); t != "" {
+		b.WriteByte(' ')
+		b.WriteString(t)
+	}
+	if e.Code != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(oneLine(e.Message))
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request-id ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	if e.RetryAfter > 0 {
+		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+	}
+	return b.String()
+}
+
+// Is matches the sentinel for the status code.
+func (e *ResponseError) Is(target error) bool {
+	switch target {
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrConflict:
+		return e.StatusCode == http.StatusConflict
+	case ErrThrottled:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
+}
+
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+const maxErrorBody = 64 << 10
+
+// newResponseError builds a ResponseError from a non-2xx answer. now is the
+// time used for an HTTP-date Retry-After.
+func newResponseError(method, path string, status int, header http.Header, body []byte, now time.Time) *ResponseError {
+	e := &ResponseError{
+		StatusCode:      status,
+		Method:          method,
+		Path:            path,
+		RequestID:       header.Get("request-id"),
+		ClientRequestID: header.Get("client-request-id"),
+		RetryAfter:      parseRetryAfter(header.Get("Retry-After"), now),
+	}
+	if len(body) > maxErrorBody {
+		body = body[:maxErrorBody]
+	}
+	e.Body = body
+	var env struct {
+		Error *struct {
+			Code       string          `json:"code"`
+			Message    string          `json:"message"`
+			Target     string          `json:"target"`
+			Details    []ErrorDetail   `json:"details"`
+			InnerError json.RawMessage `json:"innerError"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &env) != nil || env.Error == nil {
+		// Not Graph's format (a gateway page, an empty body): the status
+		// line, headers and raw body are all there is.
+		return e
+	}
+	e.Code, e.Message, e.Target, e.Details = env.Error.Code, env.Error.Message, env.Error.Target, env.Error.Details
+	var inner struct {
+		Date            string `json:"date"`
+		RequestID       string `json:"request-id"`
+		ClientRequestID string `json:"client-request-id"`
+	}
+	if json.Unmarshal(env.Error.InnerError, &inner) == nil {
+		if inner.RequestID != "" {
+			e.RequestID = inner.RequestID
+		}
+		if inner.ClientRequestID != "" {
+			e.ClientRequestID = inner.ClientRequestID
+		}
+		e.Date = parseGraphDate(inner.Date)
+	}
+	return e
+}
+
+// parseGraphDate reads innerError.date, which Graph writes without a zone
+// ("2024-01-01T00:00:00"); it is UTC. Other forms are accepted when they
+// carry a zone. Unparseable text gives the zero time.
+func parseGraphDate(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date.
+// Anything else, or a date in the past, gives 0.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		const maxSecs = int64(24 * time.Hour / time.Second)
+		if secs > maxSecs {
+			secs = maxSecs
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// ValidationError reports an argument that was refused before any request
+// was sent. It matches ErrInvalidInput with errors.Is.
+type ValidationError struct {
+	// Field names the argument, e.g. "servicePrincipalID" or
+	// "parameters[0].subjects[1].objectTypeName".
+	Field string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	return "graphsync: invalid " + e.Field + ": " + e.Reason
+}
+
+// Is matches ErrInvalidInput.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+
+func invalid(field, reason string) error { return &ValidationError{Field: field, Reason: reason} }
+
+// checkID validates an ID that goes into a URL path segment. IDs are always
+// percent-encoded into the path; "." and ".." are refused because some
+// servers and proxies resolve them as path steps even when encoded.
+func checkID(field, id string) error {
+	switch {
+	case id == "":
+		return invalid(field, "must not be empty")
+	case id == "." || id == "..":
+		return invalid(field, fmt.Sprintf("%q is not an ID", id))
+	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+		return invalid(field, "must not contain control characters")
+	}
+	return nil
+}
