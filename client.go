@@ -46,10 +46,10 @@ type Cloud struct {
 // configuration of the credential (azcore/cloud.AzureGovernment for both US
 // Government clouds, cloud.AzureChina for China).
 var (
-	CloudGlobal = Cloud{Name: "Global", Host: "graph.microsoft.com", Scope: "https://graph.microsoft.com/.default"}
+	CloudGlobal  = Cloud{Name: "Global", Host: "graph.microsoft.com", Scope: "https://graph.microsoft.com/.default"}
 	CloudUSGovL4 = Cloud{Name: "US Government L4", Host: "graph.microsoft.us", Scope: "https://graph.microsoft.us/.default"}
 	CloudUSGovL5 = Cloud{Name: "US Government L5 (DoD)", Host: "dod-graph.microsoft.us", Scope: "https://dod-graph.microsoft.us/.default"}
-	CloudChina = Cloud{Name: "China (21Vianet)", Host: "microsoftgraph.chinacloudapi.cn", Scope: "https://microsoftgraph.chinacloudapi.cn/.default",
+	CloudChina   = Cloud{Name: "China (21Vianet)", Host: "microsoftgraph.chinacloudapi.cn", Scope: "https://microsoftgraph.chinacloudapi.cn/.default",
 		NoProvisionOnDemand: true, NoSecrets: true}
 )
 

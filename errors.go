@@ -15,12 +15,12 @@ import (
 //
 //	if errors.Is(err, graphsync.ErrNotFound) { ... }
 var (
-	ErrNotFound     = errors.New("graphsync: not found")           // 404
-	ErrUnauthorized = errors.New("graphsync: unauthorized")        // 401
-	ErrForbidden    = errors.New("graphsync: forbidden")           // 403
-	ErrConflict     = errors.New("graphsync: conflict")            // 409
-	ErrThrottled    = errors.New("graphsync: throttled")           // 429
-	ErrInvalidInput = errors.New("graphsync: invalid input")       // any *ValidationError
+	ErrNotFound     = errors.New("graphsync: not found")          // 404
+	ErrUnauthorized = errors.New("graphsync: unauthorized")       // 401
+	ErrForbidden    = errors.New("graphsync: forbidden")          // 403
+	ErrConflict     = errors.New("graphsync: conflict")           // 409
+	ErrThrottled    = errors.New("graphsync: throttled")          // 429
+	ErrInvalidInput = errors.New("graphsync: invalid input")      // any *ValidationError
 	ErrUnsupported  = errors.New("graphsync: not supported here") // e.g. provisionOnDemand in the China cloud
 )
 

@@ -131,7 +131,7 @@ func (d Duration) Duration() (time.Duration, error) {
 		return 0, fmt.Errorf("%w: %q", ErrDurationOverflow, string(d))
 	}
 	if p.negative {
-		return -time.Duration(total - 1) - 1, nil
+		return -time.Duration(total-1) - 1, nil
 	}
 	return time.Duration(total), nil
 }

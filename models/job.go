@@ -60,19 +60,19 @@ const (
 // SynchronizationStatus is the state of a job as Graph reports it. It is
 // read-only.
 type SynchronizationStatus struct {
-	ODataType                          string                         `json:"@odata.type,omitempty"`
-	Code                               StatusCode                     `json:"code,omitempty"`
-	CountSuccessiveCompleteFailures    int64                          `json:"countSuccessiveCompleteFailures"`
-	EscrowsPruned                      bool                           `json:"escrowsPruned"`
-	LastExecution                      *SynchronizationTaskExecution  `json:"lastExecution,omitempty"`
-	LastSuccessfulExecution            *SynchronizationTaskExecution  `json:"lastSuccessfulExecution,omitempty"`
-	LastSuccessfulExecutionWithExports *SynchronizationTaskExecution  `json:"lastSuccessfulExecutionWithExports,omitempty"`
-	Progress                           []SynchronizationProgress      `json:"progress,omitempty"`
-	Quarantine                         *SynchronizationQuarantine     `json:"quarantine,omitempty"`
-	SteadyStateFirstAchievedTime       time.Time                      `json:"steadyStateFirstAchievedTime"`
-	SteadyStateLastAchievedTime        time.Time                      `json:"steadyStateLastAchievedTime"`
-	SynchronizedEntryCountByType       []StringKeyLongValuePair       `json:"synchronizedEntryCountByType,omitempty"`
-	TroubleshootingURL                 string                         `json:"troubleshootingUrl,omitempty"`
+	ODataType                          string                        `json:"@odata.type,omitempty"`
+	Code                               StatusCode                    `json:"code,omitempty"`
+	CountSuccessiveCompleteFailures    int64                         `json:"countSuccessiveCompleteFailures"`
+	EscrowsPruned                      bool                          `json:"escrowsPruned"`
+	LastExecution                      *SynchronizationTaskExecution `json:"lastExecution,omitempty"`
+	LastSuccessfulExecution            *SynchronizationTaskExecution `json:"lastSuccessfulExecution,omitempty"`
+	LastSuccessfulExecutionWithExports *SynchronizationTaskExecution `json:"lastSuccessfulExecutionWithExports,omitempty"`
+	Progress                           []SynchronizationProgress     `json:"progress"`
+	Quarantine                         *SynchronizationQuarantine    `json:"quarantine,omitempty"`
+	SteadyStateFirstAchievedTime       time.Time                     `json:"steadyStateFirstAchievedTime"`
+	SteadyStateLastAchievedTime        time.Time                     `json:"steadyStateLastAchievedTime"`
+	SynchronizedEntryCountByType       []StringKeyLongValuePair      `json:"synchronizedEntryCountByType"`
+	TroubleshootingURL                 string                        `json:"troubleshootingUrl,omitempty"`
 }
 
 // IsNever reports whether t is Graph's "never" timestamp,
@@ -99,20 +99,20 @@ type StringKeyLongValuePair struct {
 
 // SynchronizationTaskExecution summarizes one run of a job.
 type SynchronizationTaskExecution struct {
-	ActivityIdentifier           string               `json:"activityIdentifier,omitempty"`
-	CountEntitled                int64                `json:"countEntitled"`
-	CountEntitledForProvisioning int64                `json:"countEntitledForProvisioning"`
-	CountEscrowed                int64                `json:"countEscrowed"`
-	CountEscrowedRaw             int64                `json:"countEscrowedRaw"`
-	CountExported                int64                `json:"countExported"`
-	CountExports                 int64                `json:"countExports"`
-	CountImported                int64                `json:"countImported"`
-	CountImportedDeltas          int64                `json:"countImportedDeltas"`
-	CountImportedReferenceDeltas int64                `json:"countImportedReferenceDeltas"`
+	ActivityIdentifier           string                `json:"activityIdentifier,omitempty"`
+	CountEntitled                int64                 `json:"countEntitled"`
+	CountEntitledForProvisioning int64                 `json:"countEntitledForProvisioning"`
+	CountEscrowed                int64                 `json:"countEscrowed"`
+	CountEscrowedRaw             int64                 `json:"countEscrowedRaw"`
+	CountExported                int64                 `json:"countExported"`
+	CountExports                 int64                 `json:"countExports"`
+	CountImported                int64                 `json:"countImported"`
+	CountImportedDeltas          int64                 `json:"countImportedDeltas"`
+	CountImportedReferenceDeltas int64                 `json:"countImportedReferenceDeltas"`
 	Error                        *SynchronizationError `json:"error,omitempty"`
-	State                        ExecutionState       `json:"state,omitempty"`
-	TimeBegan                    time.Time            `json:"timeBegan"`
-	TimeEnded                    time.Time            `json:"timeEnded"`
+	State                        ExecutionState        `json:"state,omitempty"`
+	TimeBegan                    time.Time             `json:"timeBegan"`
+	TimeEnded                    time.Time             `json:"timeEnded"`
 }
 
 // ExecutionState is the outcome of a run.
