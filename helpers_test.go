@@ -159,3 +159,5 @@ func assertRequest(t *testing.T, r *http.Request, method, path string) []byte {
 	}
 	return body
 }
+
+var readFileF = os.ReadFile

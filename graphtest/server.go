@@ -21,9 +21,9 @@
 // (InjectFault): a status on the n-th request, latency, a dropped
 // connection, a malformed body.
 //
-// Tests that use testing/synctest should send requests through
-// srv.Transport(), which calls the handler in-process so virtual time
-// works; srv.NewClient does that when Options.InProcess is set.
+// Tests that use testing/synctest should create the server with
+// Options{InProcess: true}: it then starts no listener and its clients
+// call the handler in-process, so virtual time works.
 package graphtest
 
 import (
@@ -66,8 +66,10 @@ type Options struct {
 	// PageSize makes job and template lists paged with @odata.nextLink;
 	// zero means one page.
 	PageSize int
-	// InProcess makes NewClient send requests straight to the handler
-	// instead of over loopback TCP (needed under testing/synctest).
+	// InProcess serves only through Transport, calling the handler in the
+	// caller's goroutine: no listener is started, and NewClient and
+	// ClientOptions use Transport. Use it under testing/synctest, where a
+	// network connection would stop virtual time.
 	InProcess bool
 }
 
@@ -127,13 +129,26 @@ func NewServer(opts *Options) *Server {
 	if s.opts.ProvisionWindow <= 0 {
 		s.opts.ProvisionWindow = graphsync.ProvisionOnDemandWindow
 	}
+	if s.opts.InProcess {
+		// No listener: nothing in a synctest bubble waits on the network.
+		s.URL = inProcessURL
+		return s
+	}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
 	return s
 }
 
+// inProcessURL is the base URL of an in-process server; no connection is
+// ever made to it.
+const inProcessURL = "http://127.0.0.1:9"
+
 // Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
 
 // Credential returns an azcore.TokenCredential that issues Token.
 func (s *Server) Credential() azcore.TokenCredential { return credential{} }
@@ -304,6 +319,7 @@ type inProcess struct{ h http.Handler }
 func (t inProcess) RoundTrip(req *http.Request) (resp *http.Response, err error) {
 	rec := httptest.NewRecorder()
 	in := req.Clone(req.Context())
+	in.Body = http.NoBody
 	if req.Body != nil {
 		b, err := io.ReadAll(req.Body)
 		req.Body.Close()

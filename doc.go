@@ -1,0 +1,70 @@
+// Package graphsync is a small, typed client for the Microsoft Graph
+// synchronization API: create and run provisioning jobs on an Entra ID
+// service principal, and provision users and groups on demand.
+//
+// # Authentication
+//
+// NewClient takes any azcore.TokenCredential; azidentity's
+// DefaultAzureCredential, ClientSecretCredential or ManagedIdentityCredential
+// are the usual ones. Tokens are requested for the cloud's scope (for the
+// global cloud "https://graph.microsoft.com/.default") and sent only to the
+// configured Graph host: a request to another host, whether from a
+// redirect or an @odata.nextLink, is refused before it leaves the process.
+// Tokens are never logged or put in errors.
+//
+// # Clouds and versions
+//
+// ClientOptions.Cloud selects CloudGlobal (default), CloudUSGovL4,
+// CloudUSGovL5 or CloudChina; configure the credential for the same cloud
+// (azcore/cloud.AzureGovernment, cloud.AzureChina). Graph does not offer
+// provisionOnDemand or saving secrets in the China cloud; those calls fail
+// with ErrUnsupported there without sending anything. APIVersion selects
+// "v1.0" (default) or "beta".
+//
+// # Throttling
+//
+// provisionOnDemand is documented as limited to 5 requests per 10 seconds.
+// Every Client paces its ProvisionOnDemand calls with a limiter that lets at
+// most 5 start in any 10-second window (package ratelimit explains why a
+// token bucket is not enough), so one process does not get 429 for it.
+// When Graph answers 429 anyway, the Retry-After pauses every caller of
+// that limiter and the call is retried after it. The limiter cannot see
+// other processes, other Clients with their own limiter, or the Azure
+// portal's own use of the API; share one Limiter among Clients
+// (ClientOptions.Limiter) and, across processes, use a shared limiter such
+// as the ratelimit/redis module.
+//
+// Other calls are retried per RetryPolicy: GET, PUT, PATCH and DELETE on
+// 429, 503 and 504, honouring Retry-After; POST only on 429, since a POST
+// that failed with 5xx may have been carried out.
+//
+// # Errors
+//
+// Arguments are checked before anything is sent; a bad one gives a
+// *ValidationError naming it (errors.Is(err, ErrInvalidInput)). An answer
+// that is not 2xx gives a *ResponseError with the status, Graph's error
+// code and message, the request-id and client-request-id for support, and
+// Retry-After; it matches ErrNotFound, ErrUnauthorized, ErrForbidden,
+// ErrConflict or ErrThrottled with errors.Is. Any 2xx is success (Graph
+// answers 201 to job creation; its documentation shows 200).
+//
+// # Testing your code
+//
+// Package graphtest is a fake Graph for your tests: it answers like Graph,
+// enforces provisionOnDemand's limit with 429s, records requests and
+// injects faults.
+//
+//	srv := graphtest.NewServer(nil)
+//	defer srv.Close()
+//	srv.AddServicePrincipal("sp-1")
+//	client, _ := srv.NewClient()
+//
+// # Transport
+//
+// Requests are built as Kiota RequestInformation from URL templates (IDs
+// are percent-encoded, never concatenated) and sent by a kiota-http-go
+// request adapter with an explicit middleware list. Kiota's default
+// middlewares are not used: their compression handler gzips every request
+// body, and retries and redirects need Graph's rules here. No Kiota type
+// appears in this package's API.
+package graphsync
