@@ -305,6 +305,14 @@ type request struct {
 	rawURL   string            // absolute URL (a nextLink), used instead of template
 	body     []byte
 	limited  bool // pace with the Client's limiter (provisionOnDemand)
+
+	// sendCtx, if set, bounds the sends instead of the caller's ctx, which
+	// then bounds only the waits (limiter, Retry-After): a bulk run that
+	// is cancelled lets requests already sent finish.
+	sendCtx context.Context
+	// mayHaveActed, if set, is set to true once a send may have reached
+	// the server without being refused with 429.
+	mayHaveActed *bool
 }
 
 // response is a 2xx answer.
@@ -328,8 +336,16 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 				return nil, err
 			}
 		}
-		resp, err := c.send(ctx, r, clientRequestID)
+		sendCtx := ctx
+		if r.sendCtx != nil {
+			sendCtx = r.sendCtx
+		}
+		resp, err := c.send(sendCtx, r, clientRequestID)
+		if r.mayHaveActed != nil && (err != nil || resp.status != http.StatusTooManyRequests) {
+			*r.mayHaveActed = true
+		}
 		if err != nil {
+			ctx := sendCtx
 			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				return nil, ctxErr
 			}
