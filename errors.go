@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinel errors for the common checks. A *ResponseError matches the one
@@ -237,6 +238,8 @@ func checkID(field, id string) error {
 		return invalid(field, "must not be empty")
 	case id == "." || id == "..":
 		return invalid(field, fmt.Sprintf("%q is not an ID", id))
+	case !utf8.ValidString(id):
+		return invalid(field, "must be valid UTF-8")
 	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
 		return invalid(field, "must not contain control characters")
 	}

@@ -25,12 +25,14 @@ const testToken = "test-token-123"
 type fakeCredential struct {
 	mu     sync.Mutex
 	scopes [][]string
+	claims []string
 }
 
 func (f *fakeCredential) GetToken(_ context.Context, o policy.TokenRequestOptions) (azcore.AccessToken, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.scopes = append(f.scopes, o.Scopes)
+	f.claims = append(f.claims, o.Claims)
 	return azcore.AccessToken{Token: testToken, ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
 

@@ -242,7 +242,7 @@ func list[T any](ctx context.Context, c *Client, r *request) ([]T, error) {
 		if err != nil || !u.IsAbs() {
 			return nil, fmt.Errorf("graphsync: page %d has an unusable @odata.nextLink", page+1)
 		}
-		if !strings.EqualFold(u.Host, c.host) || u.Scheme != c.scheme() {
+		if !strings.EqualFold(u.Host, c.host) || u.Scheme != c.scheme {
 			return nil, fmt.Errorf("graphsync: page %d's @odata.nextLink points to %s://%s, not to the Client's host; not following it", page+1, u.Scheme, u.Host)
 		}
 		if page >= 10000 {
@@ -250,11 +250,4 @@ func list[T any](ctx context.Context, c *Client, r *request) ([]T, error) {
 		}
 		r = &request{method: abs.GET, rawURL: p.NextLink}
 	}
-}
-
-func (c *Client) scheme() string {
-	if i := strings.Index(c.baseURL, "://"); i > 0 {
-		return c.baseURL[:i]
-	}
-	return "https"
 }

@@ -458,3 +458,28 @@ func TestSameHostRedirectIsFollowed(t *testing.T) {
 		t.Fatalf("job = %+v, err = %v", job, err)
 	}
 }
+
+func TestClaimsChallengeIsAnsweredOnce(t *testing.T) {
+	c, ts, cred := setup(t, nil)
+	const claims = `{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`
+	b64 := "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzAwMDAwMDAwIn19fQ=="
+	calls := 0
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if r.Header.Get("Authorization") != "Bearer "+testToken {
+			t.Errorf("call %d without token", calls)
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="`+b64+`"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	})
+	err := c.StartJob(ctx, spID, jobID)
+	if !errors.Is(err, graphsync.ErrUnauthorized) {
+		t.Fatalf("err = %v", err)
+	}
+	if calls != 2 {
+		t.Fatalf("%d calls, want 2 (one resend with the claims)", calls)
+	}
+	if len(cred.claims) != 2 || cred.claims[0] != "" || cred.claims[1] != claims {
+		t.Fatalf("claims asked for: %q", cred.claims)
+	}
+}
