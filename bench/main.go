@@ -1,0 +1,219 @@
+// Command bench compares graphsync with the official SDK
+// (msgraph-sdk-go) and a hand-written net/http client, on this machine,
+// and prints a markdown table.
+//
+// Run it from the repository root:
+//
+//	go run -C bench . [-n 2000] [-skip-msgraph] [-skip-build]
+//
+// Runtime: one loopback server in this process answers the seed bodies
+// (201 with seed 000's job, 200 with seed 004's group result). Each client
+// runs in its own process, N × (create job + provisionOnDemand of the seed
+// group request), no limiter; a process measures its own user+sys CPU and
+// allocations over the loop (after a warm-up) and this program reads its
+// peak RSS. Build cost: each client program is built with an empty
+// GOCACHE (module cache warm), timing the build and reading the peak RSS
+// of the largest process it ran; binary sizes are of those builds.
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/graphsync/graphsync/bench/internal/harness"
+)
+
+type client struct {
+	name, pkg string
+	report    harness.Report
+	maxRSS    int64   // KiB, runtime process
+	min, max  float64 // CPU/request over the rounds, µs
+	build     buildCost
+}
+
+type runResult struct {
+	report harness.Report
+	maxRSS int64
+}
+
+type buildCost struct {
+	Wall   time.Duration `json:"wall"`
+	MaxRSS int64         `json:"maxRSSKiB"`
+	Size   int64         `json:"size"`
+	Err    string        `json:"err,omitempty"`
+}
+
+func main() {
+	// Subcommand used to isolate one build's rusage in its own process.
+	if len(os.Args) == 3 && os.Args[1] == "-buildcost" {
+		buildCostChild(os.Args[2])
+		return
+	}
+	n := flag.Int("n", 2000, "iterations per client (each is 2 requests)")
+	rounds := flag.Int("rounds", 5, "runs per client, interleaved; the table shows the median run")
+	skipMS := flag.Bool("skip-msgraph", false, "leave out msgraph-sdk-go (its build takes minutes and gigabytes)")
+	skipBuild := flag.Bool("skip-build", false, "leave out the cold-build measurements")
+	flag.Parse()
+
+	clients := []*client{
+		{name: "net/http (floor)", pkg: "./clients/nethttp"},
+		{name: "graphsync", pkg: "./clients/graphsync"},
+		{name: "msgraph-sdk-go", pkg: "./clients/msgraph"},
+	}
+	if *skipMS {
+		clients = clients[:2]
+	}
+	tmp, err := os.MkdirTemp("", "graphsync-bench-")
+	check(err)
+	defer os.RemoveAll(tmp)
+
+	srv := seedServer()
+	defer srv.Close()
+
+	for _, c := range clients {
+		fmt.Fprintf(os.Stderr, "building %s (warm cache)…\n", c.name)
+		run(exec.Command("go", "build", "-o", filepath.Join(tmp, filepath.Base(c.pkg)), c.pkg))
+	}
+	// Interleaved rounds, so that a noisy moment on the machine does not
+	// land on one client only; each client's median round is reported.
+	runs := make([][]runResult, len(clients))
+	for round := 1; round <= *rounds; round++ {
+		for i, c := range clients {
+			fmt.Fprintf(os.Stderr, "round %d/%d: %s, %d iterations…\n", round, *rounds, c.name, *n)
+			cmd := exec.Command(filepath.Join(tmp, filepath.Base(c.pkg)), "-url", srv.URL, "-n", fmt.Sprint(*n))
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, os.Stderr
+			check(cmd.Run())
+			var rr runResult
+			check(json.Unmarshal(out.Bytes(), &rr.report))
+			rr.maxRSS = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+			runs[i] = append(runs[i], rr)
+		}
+	}
+	for i, c := range clients {
+		slices.SortFunc(runs[i], func(a, b runResult) int { return cmp.Compare(a.report.CPUPerReq, b.report.CPUPerReq) })
+		med := runs[i][len(runs[i])/2]
+		c.report, c.maxRSS = med.report, med.maxRSS
+		c.min, c.max = runs[i][0].report.CPUPerReq, runs[i][len(runs[i])-1].report.CPUPerReq
+	}
+	if !*skipBuild {
+		for _, c := range clients {
+			fmt.Fprintf(os.Stderr, "cold build of %s…\n", c.name)
+			self, err := os.Executable()
+			check(err)
+			cmd := exec.Command(self, "-buildcost", c.pkg)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, os.Stderr
+			check(cmd.Run())
+			check(json.Unmarshal(out.Bytes(), &c.build))
+		}
+	}
+	printTable(os.Stdout, clients, *n, *rounds, !*skipBuild)
+}
+
+// buildCostChild builds pkg with an empty build cache and reports the
+// wall time, the peak RSS of the largest process the build ran, and the
+// binary's size.
+func buildCostChild(pkg string) {
+	cache, err := os.MkdirTemp("", "gocache-")
+	check(err)
+	defer os.RemoveAll(cache)
+	bin := filepath.Join(cache, "out.bin")
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOFLAGS=-mod=mod")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	t0 := time.Now()
+	err = cmd.Run()
+	var bc buildCost
+	bc.Wall = time.Since(t0)
+	if err != nil {
+		bc.Err = err.Error()
+	}
+	var ru syscall.Rusage
+	check(syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru))
+	bc.MaxRSS = ru.Maxrss
+	if st, err := os.Stat(bin); err == nil {
+		bc.Size = st.Size()
+	}
+	json.NewEncoder(os.Stdout).Encode(bc)
+}
+
+func seedServer() *httptest.Server {
+	job, err := os.ReadFile("../testdata/create_job_response.json")
+	check(err)
+	prov, err := os.ReadFile("../testdata/provision_response_3.json")
+	check(err)
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/provisionOnDemand"):
+			w.Write(prov)
+		case r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/synchronization/jobs"):
+			w.WriteHeader(http.StatusCreated)
+			w.Write(job)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+}
+
+func printTable(w io.Writer, clients []*client, n, rounds int, builds bool) {
+	floor := clients[0]
+	ratio := func(a, b float64) string {
+		if b == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.2f×", a/b)
+	}
+	fmt.Fprintf(w, "%d iterations per client (create job + provisionOnDemand = 2 requests each), loopback, one process per client; median of %d interleaved rounds (min–max in brackets).\n\n", n, rounds)
+	fmt.Fprintln(w, "| client | client CPU/request | vs floor | allocs/request | bytes/request | peak RSS | wall (all requests) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, c := range clients {
+		r := c.report
+		req := float64(r.Requests)
+		fmt.Fprintf(w, "| %s | %.1f µs (%.0f–%.0f) | %s | %.0f | %.0f | %.1f MiB | %s |\n", c.name, r.CPUPerReq, c.min, c.max,
+			ratio(r.CPUPerReq, floor.report.CPUPerReq), float64(r.Mallocs)/req, float64(r.Bytes)/req,
+			float64(c.maxRSS)/1024, time.Duration(r.WallNanos).Round(time.Millisecond))
+	}
+	if !builds {
+		return
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| program | cold build | vs floor | build peak RSS | binary size |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, c := range clients {
+		b := c.build
+		note := ""
+		if b.Err != "" {
+			note = " (failed: " + b.Err + ")"
+		}
+		fmt.Fprintf(w, "| %s | %.1f s%s | %s | %.0f MiB | %.1f MiB |\n", c.name, b.Wall.Seconds(), note,
+			ratio(b.Wall.Seconds(), floor.build.Wall.Seconds()), float64(b.MaxRSS)/1024, float64(b.Size)/(1<<20))
+	}
+}
+
+func run(cmd *exec.Cmd) {
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	check(cmd.Run())
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
