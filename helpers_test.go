@@ -17,6 +17,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
 )
 
 const testToken = "test-token-123"
@@ -77,23 +78,6 @@ func setup(t *testing.T, opts *graphsync.ClientOptions) (*graphsync.Client, *tes
 	return c, ts, cred
 }
 
-// handlerTransport serves requests in-process (for testing/synctest,
-// where a real network connection would stop virtual time).
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	in := req.Clone(req.Context())
-	in.RequestURI = req.URL.RequestURI()
-	t.h.ServeHTTP(rec, in)
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	res := rec.Result()
-	res.Request = req
-	return res, nil
-}
-
 // inProcessClient returns a Client whose requests go to h in-process.
 func inProcessClient(t *testing.T, h http.Handler, opts *graphsync.ClientOptions) *graphsync.Client {
 	t.Helper()
@@ -102,7 +86,7 @@ func inProcessClient(t *testing.T, h http.Handler, opts *graphsync.ClientOptions
 		o = *opts
 	}
 	o.BaseURL = "http://127.0.0.1:1"
-	o.Transport = handlerTransport{h}
+	o.Transport = graphtest.InProcessTransport(h)
 	c, err := graphsync.NewClient(&fakeCredential{}, &o)
 	if err != nil {
 		t.Fatal(err)

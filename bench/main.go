@@ -119,6 +119,9 @@ func main() {
 			cmd.Stdout, cmd.Stderr = &out, os.Stderr
 			check(cmd.Run())
 			check(json.Unmarshal(out.Bytes(), &c.build))
+			if c.build.Err != "" {
+				check(fmt.Errorf("cold build of %s failed: %s", c.name, c.build.Err))
+			}
 		}
 	}
 	printTable(os.Stdout, clients, *n, *rounds, !*skipBuild)
@@ -133,7 +136,7 @@ func buildCostChild(pkg string) {
 	defer os.RemoveAll(cache)
 	bin := filepath.Join(cache, "out.bin")
 	cmd := exec.Command("go", "build", "-o", bin, pkg)
-	cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOCACHE="+cache)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	t0 := time.Now()
 	err = cmd.Run()
@@ -197,11 +200,7 @@ func printTable(w io.Writer, clients []*client, n, rounds int, builds bool) {
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, c := range clients {
 		b := c.build
-		note := ""
-		if b.Err != "" {
-			note = " (failed: " + b.Err + ")"
-		}
-		fmt.Fprintf(w, "| %s | %.1f s%s | %s | %.0f MiB | %.1f MiB |\n", c.name, b.Wall.Seconds(), note,
+		fmt.Fprintf(w, "| %s | %.1f s | %s | %.0f MiB | %.1f MiB |\n", c.name, b.Wall.Seconds(),
 			ratio(b.Wall.Seconds(), floor.build.Wall.Seconds()), float64(b.MaxRSS)/1024, float64(b.Size)/(1<<20))
 	}
 }

@@ -312,7 +312,14 @@ func (s *Server) matchFault(method, path string) *Fault {
 
 // Transport returns a RoundTripper that serves requests by calling the
 // server's handler in-process, without a network connection.
-func (s *Server) Transport() http.RoundTripper { return inProcess{h: s} }
+func (s *Server) Transport() http.RoundTripper { return InProcessTransport(s) }
+
+// InProcessTransport returns a RoundTripper that serves every request by
+// calling h in the caller's goroutine: no listener, no connection, so it
+// works inside a testing/synctest bubble. A handler that panics with
+// http.ErrAbortHandler gives the client io.ErrUnexpectedEOF, as a dropped
+// connection would.
+func InProcessTransport(h http.Handler) http.RoundTripper { return inProcess{h: h} }
 
 type inProcess struct{ h http.Handler }
 

@@ -103,9 +103,16 @@ func TestFiftyCallersSchedule(t *testing.T) {
 		if got := maxInWindow(rec.starts, 10*time.Second); got != 5 {
 			t.Fatalf("max starts in a 10 s window = %d, want 5", got)
 		}
-		// FIFO: callers start in arrival order.
-		if !slices.IsSorted(rec.order) {
-			t.Fatalf("start order %v is not arrival order", rec.order)
+		// FIFO: no caller starts later than one that arrived after it
+		// (callers granted at the same instant may record in any order).
+		byCaller := make([]time.Time, 50)
+		for k, i := range rec.order {
+			byCaller[i] = rec.starts[k]
+		}
+		for i := 1; i < 50; i++ {
+			if byCaller[i].Before(byCaller[i-1]) {
+				t.Fatalf("caller %d started at %v, before caller %d at %v", i, byCaller[i].Sub(t0), i-1, byCaller[i-1].Sub(t0))
+			}
 		}
 		// 5 at t=0, then 5 per period: the 50th starts at 9 periods.
 		for k, s := range rec.starts {
@@ -367,15 +374,16 @@ func BenchmarkWaitUncontended(b *testing.B) {
 }
 
 // BenchmarkFiftyCallerSchedule queues 50 callers on a limiter of 5 per
-// 2 ms (real time; the shape is that of 5 per 10 s) and reports when the
+// 20 ms (real time; the shape is that of 5 per 10 s) and reports when the
 // last one started, in periods: 9 is the ideal (5 at once, then 5 per
-// period). ns/op is dominated by the 9 periods of waiting.
+// period); timer latency adds a little. ns/op is dominated by the 9
+// periods of waiting.
 func BenchmarkFiftyCallerSchedule(b *testing.B) {
 	b.ReportAllocs()
 	var total float64
 	var runs int
 	for b.Loop() {
-		l := New(5, 2*time.Millisecond, WithMargin(0))
+		l := New(5, 20*time.Millisecond, WithMargin(0))
 		t0 := time.Now()
 		var wg sync.WaitGroup
 		for range 50 {
