@@ -61,7 +61,7 @@ func TestProvisionManyStaysWithinLimit(t *testing.T) {
 		if srv.Throttled() != 0 {
 			t.Fatalf("%d server-side 429s", srv.Throttled())
 		}
-		if got := maxInWindow(srv.ProvisionTimes(), 10*time.Second); got > 5 {
+		if got := graphtest.MaxInWindow(srv.ProvisionTimes(), 10*time.Second); got > 5 {
 			t.Fatalf("%d calls in a 10 s window", got)
 		}
 		// 23 calls: 5 per 10.25 s, the last in the 5th window.

@@ -360,8 +360,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			*r.mayHaveActed = true
 		}
 		if err != nil {
-			ctx := sendCtx
-			if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			if ctxErr := sendCtx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				return nil, ctxErr
 			}
 			return nil, fmt.Errorf("graphsync: %s %s: %w", r.method, c.describe(r), err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 	"github.com/graphsync/graphsync/ratelimit"
 )
@@ -215,21 +215,6 @@ func (p *provisionServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `{"key":"{\"result\":\"Success\",\"details\":{}}","value":"{}"}`)
 }
 
-// maxInWindow is the largest number of times in any closed interval of
-// length w.
-func maxInWindow(ts []time.Time, w time.Duration) int {
-	s := slices.Clone(ts)
-	slices.SortFunc(s, func(a, b time.Time) int { return a.Compare(b) })
-	best, j := 0, 0
-	for i := range s {
-		for j < len(s) && !s[j].After(s[i].Add(w)) {
-			j++
-		}
-		best = max(best, j-i)
-	}
-	return best
-}
-
 func TestTwelveConcurrentProvisionsStayWithinLimit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := &provisionServer{}
@@ -246,7 +231,7 @@ func TestTwelveConcurrentProvisionsStayWithinLimit(t *testing.T) {
 		if len(srv.arrivals) != 12 {
 			t.Fatalf("%d arrivals", len(srv.arrivals))
 		}
-		if got := maxInWindow(srv.arrivals, 10*time.Second); got > 5 {
+		if got := graphtest.MaxInWindow(srv.arrivals, 10*time.Second); got > 5 {
 			t.Fatalf("%d requests in a 10 s window at the server", got)
 		}
 	})
@@ -286,7 +271,7 @@ func TestProvision429PausesEveryone(t *testing.T) {
 		if st := lim.Stats(); st.Pauses != 1 {
 			t.Fatalf("limiter stats %+v, want 1 pause", st)
 		}
-		if got := maxInWindow(srv.arrivals, 10*time.Second); got > 5 {
+		if got := graphtest.MaxInWindow(srv.arrivals, 10*time.Second); got > 5 {
 			t.Fatalf("%d in a window", got)
 		}
 	})
@@ -301,7 +286,7 @@ func TestDisableLimiter(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if got := maxInWindow(srv.arrivals, 0); got != 8 {
+		if got := graphtest.MaxInWindow(srv.arrivals, 0); got != 8 {
 			t.Fatalf("without a limiter %d arrived at once, want 8", got)
 		}
 	})

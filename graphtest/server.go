@@ -551,3 +551,19 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		writeError(w, r, reqID, http.StatusBadRequest, "BadRequest", "Unsupported request.")
 	}
 }
+
+// MaxInWindow returns the largest number of times that fall in any closed
+// interval of length w: with ProvisionTimes, how close a run came to
+// Graph's limit (it must stay at or below 5 for 10 s).
+func MaxInWindow(times []time.Time, w time.Duration) int {
+	s := slices.Clone(times)
+	slices.SortFunc(s, func(a, b time.Time) int { return a.Compare(b) })
+	best, j := 0, 0
+	for i := range s {
+		for j < len(s) && !s[j].After(s[i].Add(w)) {
+			j++
+		}
+		best = max(best, j-i)
+	}
+	return best
+}

@@ -267,3 +267,29 @@ func TestInProcessDropAndRecording(t *testing.T) {
 		t.Fatalf("requests = %+v", reqs)
 	}
 }
+
+func TestMaxInWindow(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	at := func(ds ...time.Duration) []time.Time {
+		var out []time.Time
+		for _, d := range ds {
+			out = append(out, t0.Add(d))
+		}
+		return out
+	}
+	s := time.Second
+	for _, tc := range []struct {
+		times []time.Time
+		want  int
+	}{
+		{nil, 0},
+		{at(0), 1},
+		{at(9*s, 0, 10*s, 5*s), 4}, // unsorted; [0, 10 s] is closed
+		{at(0, 10*s+1, 20*s+2), 1},
+		{at(0, 2*s, 4*s, 6*s, 8*s, 10*s, 12*s), 6},
+	} {
+		if got := graphtest.MaxInWindow(tc.times, 10*s); got != tc.want {
+			t.Errorf("%v: %d, want %d", tc.times, got, tc.want)
+		}
+	}
+}

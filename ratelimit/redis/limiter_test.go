@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -127,19 +126,6 @@ func newClient(t *testing.T, addr string) *goredis.Client {
 	return rdb
 }
 
-func maxInWindow(ts []time.Time, w time.Duration) int {
-	s := slices.Clone(ts)
-	slices.SortFunc(s, func(a, b time.Time) int { return a.Compare(b) })
-	best, j := 0, 0
-	for i := range s {
-		for j < len(s) && !s[j].After(s[i].Add(w)) {
-			j++
-		}
-		best = max(best, j-i)
-	}
-	return best
-}
-
 // newFake starts a fake Graph with the limit of window, a service
 // principal "sp", a user "u" and a job, whose ID it returns.
 func newFake(t *testing.T, window time.Duration) (*graphtest.Server, string) {
@@ -193,7 +179,7 @@ func sharedLimitAcrossProcesses(t *testing.T, window time.Duration, procs, calls
 	if fake.Throttled() != 0 {
 		t.Fatalf("%d calls were answered 429", fake.Throttled())
 	}
-	if got := maxInWindow(times, window); got > 5 {
+	if got := graphtest.MaxInWindow(times, window); got > 5 {
 		t.Fatalf("%d calls in one %v window at the server", got, window)
 	}
 	// A fresh name pays one window first (state marker), then 5 per
@@ -249,7 +235,7 @@ func TestRedisRestartMidRun(t *testing.T) {
 	r.start() // empty: the grants above are forgotten
 	second := <-done
 	all := append(first, second...)
-	if got := maxInWindow(all, window); got > 5 {
+	if got := graphtest.MaxInWindow(all, window); got > 5 {
 		t.Fatalf("%d grants in a window across the restart", got)
 	}
 	for _, g := range second {
@@ -269,7 +255,7 @@ func TestLocalFallbackWhenRedisIsDown(t *testing.T) {
 	rdb := newClient(t, addr)
 	lim := redislimit.New(rdb, "fallback", 5, time.Second, redislimit.WithLocalFallback(), redislimit.WithMargin(50*time.Millisecond))
 	ts := grants(t, context.Background(), lim, 7)
-	if got := maxInWindow(ts, time.Second); got > 5 {
+	if got := graphtest.MaxInWindow(ts, time.Second); got > 5 {
 		t.Fatalf("fallback let %d through in a window", got)
 	}
 	if st := lim.Stats(); st.LocalGrants != 7 {
@@ -339,7 +325,7 @@ func TestProcessKilledWhileHoldingItsPlace(t *testing.T) {
 		t.Fatalf("after the kill, 5 grants took %v", el)
 	}
 	all := append(fake.ProvisionTimes(), ts...)
-	if got := maxInWindow(all, window); got > 5 {
+	if got := graphtest.MaxInWindow(all, window); got > 5 {
 		t.Fatalf("%d in a window", got)
 	}
 	// Nothing is left without an expiry.
