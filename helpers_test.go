@@ -15,6 +15,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"go.uber.org/goleak"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
@@ -147,3 +148,7 @@ func assertRequest(t *testing.T, r *http.Request, method, path string) []byte {
 }
 
 var readFileF = os.ReadFile
+
+// TestMain fails the run if any test leaves a goroutine behind (a retry
+// timer, a bulk worker, a connection reader).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

@@ -9,7 +9,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func clearEnv(t *testing.T) {
 	for _, k := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "GRAPHSYNC_SERVICE_PRINCIPAL_ID", "GRAPHSYNC_JOB_ID", "GRAPHSYNC_RULE_ID"} {
