@@ -285,6 +285,12 @@ func (m *StringMap) UnmarshalJSON(b []byte) error {
 		*m = nil
 		return nil
 	}
+	// Fast path: every value a string (or null, which decodes to "").
+	var plain map[string]string
+	if json.Unmarshal(b, &plain) == nil {
+		*m = plain
+		return nil
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
