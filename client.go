@@ -137,7 +137,6 @@ type Client struct {
 	auth       *absauth.BaseBearerTokenAuthenticationProvider
 	httpClient *http.Client // the adapter's, with the Kiota middleware pipeline
 	cloud      Cloud
-	baseURL    string // scheme://host[:port]/version, no trailing slash
 	scheme     string // "https", or "http" for a loopback BaseURL
 	host       string // host[:port] the token may be sent to
 	basePath   string // "/v1.0"
@@ -213,7 +212,6 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		scheme:    base.Scheme,
 		host:      base.Host,
 		basePath:  "/" + o.APIVersion,
-		baseURL:   base.String() + "/" + o.APIVersion,
 		userAgent: strings.TrimSpace(o.UserAgent + " graphsync-go/" + Version),
 		retry:     retry,
 	}
@@ -235,7 +233,6 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if err != nil {
 		return nil, fmt.Errorf("graphsync: request adapter: %w", err)
 	}
-	adapter.SetBaseUrl(c.baseURL)
 	c.adapter = adapter
 	return c, nil
 }
@@ -339,8 +336,9 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	clientRequestID := newRequestID()
 	u, err := c.requestURL(r)
 	if err != nil {
-		return nil, fmt.Errorf("graphsync: building the URL of %s: %w", c.describe(r), err)
+		return nil, fmt.Errorf("graphsync: unusable URL for %s: %w", r.method, err)
 	}
+	path := u.EscapedPath() // for messages: no host, no query
 	var (
 		waited time.Duration
 		claims string // set once, after a CAE claims challenge
@@ -363,7 +361,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			if ctxErr := sendCtx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				return nil, ctxErr
 			}
-			return nil, fmt.Errorf("graphsync: %s %s: %w", r.method, c.describe(r), err)
+			return nil, fmt.Errorf("graphsync: %s %s: %w", r.method, path, err)
 		}
 		if resp.status >= 200 && resp.status < 300 {
 			return resp, nil
@@ -377,7 +375,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			}
 		}
 		now := time.Now()
-		rerr := newResponseError(r.method.String(), c.describe(r), resp.status, resp.header, resp.body, now)
+		rerr := newResponseError(r.method.String(), path, resp.status, resp.header, resp.body, now)
 		if attempt >= c.retry.MaxAttempts || !c.retryable(r.method, resp.status) {
 			return nil, rerr
 		}
@@ -429,17 +427,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// describe returns the request's path for messages: no host, no query.
-func (c *Client) describe(r *request) string {
-	if r.rawURL != "" {
-		if u, err := url.Parse(r.rawURL); err == nil {
-			return u.EscapedPath()
-		}
-		return "(nextLink)"
-	}
-	return c.basePath + expandTemplate(r.template, r.params)
 }
 
 // requestURL returns the URL of r: its nextLink, or its URL template
