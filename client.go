@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -26,110 +28,6 @@ import (
 // Version is the library version sent in the User-Agent header.
 const Version = "0.1.0"
 
-// Cloud names a Microsoft Graph national cloud: its host, the token scope
-// for it and what it does not offer. Use one of the Cloud… variables; a
-// custom value is possible for clouds not listed.
-type Cloud struct {
-	// Name is for messages, e.g. "China".
-	Name string
-	// Host is the Graph host, e.g. "graph.microsoft.com".
-	Host string
-	// Scope is the token scope, e.g. "https://graph.microsoft.com/.default".
-	Scope string
-	// NoProvisionOnDemand is set where provisionOnDemand is not available.
-	NoProvisionOnDemand bool
-	// NoSecrets is set where saving synchronization secrets is not available.
-	NoSecrets bool
-}
-
-// The national clouds of Microsoft Graph. Pair each with the azcore cloud
-// configuration of the credential (azcore/cloud.AzureGovernment for both US
-// Government clouds, cloud.AzureChina for China).
-var (
-	CloudGlobal  = Cloud{Name: "Global", Host: "graph.microsoft.com", Scope: "https://graph.microsoft.com/.default"}
-	CloudUSGovL4 = Cloud{Name: "US Government L4", Host: "graph.microsoft.us", Scope: "https://graph.microsoft.us/.default"}
-	CloudUSGovL5 = Cloud{Name: "US Government L5 (DoD)", Host: "dod-graph.microsoft.us", Scope: "https://dod-graph.microsoft.us/.default"}
-	CloudChina   = Cloud{Name: "China (21Vianet)", Host: "microsoftgraph.chinacloudapi.cn", Scope: "https://microsoftgraph.chinacloudapi.cn/.default",
-		NoProvisionOnDemand: true, NoSecrets: true}
-)
-
-// API versions.
-const (
-	APIVersionV1   = "v1.0"
-	APIVersionBeta = "beta"
-)
-
-// Limiter paces requests. The Client calls Wait before every
-// provisionOnDemand request and PauseUntil when Graph answers 429 with
-// Retry-After. *ratelimit.Limiter implements it; a limiter shared across
-// processes can too.
-type Limiter interface {
-	// Wait blocks until the caller may start a request, or ctx ends (then
-	// it returns ctx's error and the caller must not send).
-	Wait(ctx context.Context) error
-	// PauseUntil makes every current and future Wait block until t.
-	PauseUntil(t time.Time)
-}
-
-// ClientOptions configures a Client. The zero value, and a nil
-// *ClientOptions, mean: global cloud, v1.0, http.DefaultTransport's
-// settings, the default retry policy and a limiter of 5 provisionOnDemand
-// calls in any 10 seconds.
-type ClientOptions struct {
-	// Cloud selects the Graph host and token scope. Zero means CloudGlobal.
-	Cloud Cloud
-	// BaseURL replaces the cloud's scheme and host, e.g. a graphtest or
-	// httptest server's URL. Plain http is refused except for loopback
-	// hosts. The token scope stays the cloud's.
-	BaseURL string
-	// APIVersion is "v1.0" (default) or "beta".
-	APIVersion string
-	// HTTPClient sends the requests. Its Transport is wrapped and its
-	// redirect policy is tightened (see NewClient); the value passed is not
-	// modified. Nil means a client with Transport (below).
-	HTTPClient *http.Client
-	// Transport is the round tripper when HTTPClient is nil. Nil means a
-	// clone of http.DefaultTransport.
-	Transport http.RoundTripper
-	// UserAgent is added before graphsync's own User-Agent token.
-	UserAgent string
-	// Retry sets how throttled and unavailable answers are retried; nil
-	// means DefaultRetryPolicy.
-	Retry *RetryPolicy
-	// Limiter paces ProvisionOnDemand. Nil means a new
-	// ratelimit.New(5, 10*time.Second) for this Client. Pass the same
-	// Limiter to several Clients to share one budget.
-	Limiter Limiter
-	// DisableLimiter turns pacing off (Limiter is then ignored). Graph
-	// will answer 429 when the documented limit is exceeded.
-	DisableLimiter bool
-}
-
-// RetryPolicy says which failed requests are sent again and for how long.
-//
-// GET, PUT, PATCH and DELETE are retried on 429, 503 and 504. POST is
-// retried only on 429, which means the server did not act; a POST that got
-// 503 or 504 may have been carried out, so it is retried only with
-// RetryPOSTOnUnavailable. Transport errors are not retried.
-type RetryPolicy struct {
-	// MaxAttempts is the number of sends in all, first one included.
-	// 1 disables retries; 0 means the default (4).
-	MaxAttempts int
-	// MaxWait caps the total time spent waiting between attempts; a
-	// retry whose delay would pass it is not made and the last error is
-	// returned. 0 means the default (2 minutes).
-	MaxWait time.Duration
-	// BaseDelay is the first wait when the server gives no Retry-After;
-	// it doubles with each attempt, up to 30 s. 0 means 1 s.
-	BaseDelay time.Duration
-	// RetryPOSTOnUnavailable also retries POSTs on 503 and 504. Only set
-	// it when sending the request twice is harmless.
-	RetryPOSTOnUnavailable bool
-}
-
-// DefaultRetryPolicy is used when ClientOptions.Retry is nil.
-var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, MaxWait: 2 * time.Minute, BaseDelay: time.Second}
-
 // Client calls the Graph synchronization API. Create it once with
 // NewClient; it is immutable and safe for concurrent use.
 type Client struct {
@@ -137,12 +35,18 @@ type Client struct {
 	auth       *absauth.BaseBearerTokenAuthenticationProvider
 	httpClient *http.Client // the adapter's, with the Kiota middleware pipeline
 	cloud      Cloud
+	origin     origin // where requests and tokens may go
 	scheme     string // "https", or "http" for a loopback BaseURL
-	host       string // host[:port] the token may be sent to
+	host       string // host[:port] of the origin, as configured
 	basePath   string // "/v1.0"
 	userAgent  string
 	retry      RetryPolicy
 	limiter    Limiter // nil when disabled
+	// attemptTimeout bounds each send (ClientOptions.HTTPClient.Timeout).
+	attemptTimeout time.Duration
+	// tracedTransport is set when the transport is an *http.Transport,
+	// which reports through httptrace whether a request was written.
+	tracedTransport bool
 }
 
 // NewClient returns a Client that authenticates with cred, which may be any
@@ -150,8 +54,9 @@ type Client struct {
 // opts may be nil.
 //
 // Tokens are requested for the cloud's scope and sent only to the
-// configured host: a request to any other host, including a redirect, is
-// refused before it leaves the process.
+// configured scheme, host and port: a request anywhere else, including a
+// redirect from https to http on the same host, is refused before it
+// leaves the process.
 func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error) {
 	if cred == nil {
 		return nil, invalid("cred", "must not be nil")
@@ -160,55 +65,18 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 	if opts != nil {
 		o = *opts
 	}
-	if o.Cloud == (Cloud{}) {
-		o.Cloud = CloudGlobal
-	}
-	if o.Cloud.Host == "" || o.Cloud.Scope == "" {
-		return nil, invalid("ClientOptions.Cloud", "needs Host and Scope")
-	}
-	switch o.APIVersion {
-	case "":
-		o.APIVersion = APIVersionV1
-	case APIVersionV1, APIVersionBeta:
-	default:
-		return nil, invalid("ClientOptions.APIVersion", fmt.Sprintf("%q is not %q or %q", o.APIVersion, APIVersionV1, APIVersionBeta))
-	}
-	base := &url.URL{Scheme: "https", Host: o.Cloud.Host}
-	if o.BaseURL != "" {
-		u, err := url.Parse(o.BaseURL)
-		if err != nil {
-			return nil, invalid("ClientOptions.BaseURL", err.Error())
-		}
-		if u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return nil, invalid("ClientOptions.BaseURL", "must be scheme://host[:port] only")
-		}
-		switch u.Scheme {
-		case "https":
-		case "http":
-			if !isLoopback(u.Hostname()) {
-				return nil, invalid("ClientOptions.BaseURL", "plain http is allowed only for loopback hosts")
-			}
-		default:
-			return nil, invalid("ClientOptions.BaseURL", "scheme must be https (or http for loopback)")
-		}
-		base = &url.URL{Scheme: u.Scheme, Host: u.Host}
+	base, err := o.baseURL()
+	if err != nil {
+		return nil, err
 	}
 	retry := DefaultRetryPolicy
 	if o.Retry != nil {
-		retry = *o.Retry
-		if retry.MaxAttempts <= 0 {
-			retry.MaxAttempts = DefaultRetryPolicy.MaxAttempts
-		}
-		if retry.MaxWait <= 0 {
-			retry.MaxWait = DefaultRetryPolicy.MaxWait
-		}
-		if retry.BaseDelay <= 0 {
-			retry.BaseDelay = DefaultRetryPolicy.BaseDelay
-		}
+		retry = o.Retry.withDefaults()
 	}
 
 	c := &Client{
 		cloud:     o.Cloud,
+		origin:    newOrigin(base),
 		scheme:    base.Scheme,
 		host:      base.Host,
 		basePath:  "/" + o.APIVersion,
@@ -259,47 +127,15 @@ func (c *Client) newHTTPClient(o ClientOptions) *http.Client {
 	if parent == nil {
 		parent = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	hc.Transport = kiotahttp.NewCustomTransportWithParentTransport(parent, hostGuard{host: c.host, userAgent: c.userAgent})
-	userCheck := hc.CheckRedirect
-	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if !strings.EqualFold(req.URL.Host, c.host) {
-			return fmt.Errorf("graphsync: refusing redirect to host %q: tokens are only sent to %q", req.URL.Host, c.host)
-		}
-		if userCheck != nil {
-			return userCheck(req, via)
-		}
-		if len(via) >= 5 {
-			return errors.New("graphsync: stopped after 5 redirects")
-		}
-		return nil
-	}
-	// The adapter derives a context deadline from Timeout and never
-	// cancels it; callers bound requests with their ctx instead.
+	_, c.tracedTransport = parent.(*http.Transport)
+	hc.Transport = kiotahttp.NewCustomTransportWithParentTransport(parent, hostGuard{origin: c.origin, userAgent: c.userAgent})
+	hc.CheckRedirect = c.origin.checkRedirect(hc.CheckRedirect)
+	// http.Client.Timeout becomes a per-attempt deadline on the request's
+	// context (see send): the adapter would otherwise derive a context
+	// deadline from it that it never cancels.
+	c.attemptTimeout = hc.Timeout
 	hc.Timeout = 0
 	return &hc
-}
-
-// hostGuard is a Kiota middleware that refuses any request whose host is
-// not the configured Graph host, so no bearer token can leave for another
-// host whatever produced the URL (a nextLink, a redirect, a bug). It also
-// sets the headers every request carries.
-type hostGuard struct{ host, userAgent string }
-
-func (g hostGuard) Intercept(p kiotahttp.Pipeline, i int, req *http.Request) (*http.Response, error) {
-	if !strings.EqualFold(req.URL.Host, g.host) {
-		return nil, fmt.Errorf("graphsync: refusing to send a request to host %q: only %q is allowed", req.URL.Host, g.host)
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", g.userAgent)
-	return p.Next(req, i)
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // request is one logical call; it may be sent more than once.
@@ -311,14 +147,33 @@ type request struct {
 	body     []byte
 	limited  bool // pace with the Client's limiter (provisionOnDemand)
 
+	// admitted is set when the caller already waited for the limiter for
+	// the first send (ProvisionMany, which admits requests in input
+	// order); later sends wait as usual.
+	admitted bool
 	// sendCtx, if set, bounds the sends instead of the caller's ctx, which
 	// then bounds only the waits (limiter, Retry-After): a bulk run that
 	// is cancelled lets requests already sent finish.
 	sendCtx context.Context
-	// mayHaveActed, if set, is set to true once a send may have reached
-	// the server without being refused with 429.
-	mayHaveActed *bool
+	// track, if set, learns whether a send may have reached the server
+	// and when the first one was written.
+	track *sendTrack
 }
+
+// sendTrack is what ProvisionMany learns about one request's sends.
+type sendTrack struct {
+	// mayHaveActed is set once a send may have reached the server and
+	// was not refused with 429.
+	mayHaveActed bool
+	// started is closed when the first send has been written out, or
+	// has ended without that.
+	started   chan struct{}
+	startOnce sync.Once
+}
+
+func newSendTrack() *sendTrack { return &sendTrack{started: make(chan struct{})} }
+
+func (t *sendTrack) start() { t.startOnce.Do(func() { close(t.started) }) }
 
 // response is a 2xx answer.
 type response struct {
@@ -330,8 +185,8 @@ type response struct {
 const maxResponseBody = 64 << 20
 
 // do sends r, retrying as the policy allows, and returns the 2xx answer or
-// an error: *ValidationError, *ResponseError, the context's error, or a
-// transport error.
+// an error: *ValidationError, *ResponseError, an error matching
+// ErrCredential, the context's error, or a transport error.
 func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	clientRequestID := newRequestID()
 	u, err := c.requestURL(r)
@@ -340,28 +195,33 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	}
 	path := u.EscapedPath() // for messages: no host, no query
 	var (
-		waited time.Duration
-		claims string // set once, after a CAE claims challenge
+		waited   time.Duration
+		claims   string // set once, after a CAE claims challenge
+		admitted = r.admitted
 	)
 	for attempt := 1; ; attempt++ {
-		if r.limited && c.limiter != nil {
+		if r.limited && c.limiter != nil && !admitted {
 			if err := c.limiter.Wait(ctx); err != nil {
 				return nil, err
 			}
 		}
+		admitted = false
 		sendCtx := ctx
 		if r.sendCtx != nil {
 			sendCtx = r.sendCtx
 		}
-		resp, err := c.send(sendCtx, r, u, clientRequestID, claims)
-		if r.mayHaveActed != nil && (err != nil || resp.status != http.StatusTooManyRequests) {
-			*r.mayHaveActed = true
+		resp, reached, err := c.send(sendCtx, r, u, clientRequestID, claims)
+		if r.track != nil && reached && (err != nil || resp.status != http.StatusTooManyRequests) {
+			r.track.mayHaveActed = true
 		}
 		if err != nil {
 			if ctxErr := sendCtx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				return nil, ctxErr
 			}
-			return nil, fmt.Errorf("graphsync: %s %s: %w", r.method, path, err)
+			if errors.Is(err, ErrCredential) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("graphsync: %s %s: %w", r.method, sanitize(path, maxPathLength), err)
 		}
 		if resp.status >= 200 && resp.status < 300 {
 			return resp, nil
@@ -369,6 +229,7 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		if resp.status == http.StatusUnauthorized && claims == "" {
 			// Continuous access evaluation: the token was revoked or
 			// needs more claims; get one with them and send once more.
+			// This resend does not count as an attempt.
 			if claims = claimsChallenge(resp.header); claims != "" {
 				attempt--
 				continue
@@ -376,22 +237,20 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		}
 		now := time.Now()
 		rerr := newResponseError(r.method.String(), path, resp.status, resp.header, resp.body, now)
-		if attempt >= c.retry.MaxAttempts || !c.retryable(r.method, resp.status) {
-			return nil, rerr
+		delay, honoured := c.retry.delay(rerr, attempt)
+		throttled := resp.status == http.StatusTooManyRequests && r.limited && c.limiter != nil
+		if throttled && honoured {
+			// Everyone sharing the limiter waits, whether or not this
+			// call is retried: Graph asked every caller to stop.
+			c.limiter.PauseUntil(now.Add(delay))
 		}
-		delay := rerr.RetryAfter
-		if delay <= 0 {
-			delay = c.backoff(attempt)
-		}
-		if waited+delay > c.retry.MaxWait {
+		if !honoured || attempt >= c.retry.MaxAttempts || !c.retry.retryable(r.method, resp.status) ||
+			delay > c.retry.MaxWait-waited || !fitsDeadline(ctx, now, delay) {
 			return nil, rerr
 		}
 		waited += delay
-		if r.limited && c.limiter != nil && resp.status == http.StatusTooManyRequests {
-			// Everyone sharing the limiter waits; our own Wait above
-			// does the waiting for this call.
-			c.limiter.PauseUntil(now.Add(delay))
-			continue
+		if throttled {
+			continue // the limiter's Wait does the waiting for this call
 		}
 		if err := sleep(ctx, delay); err != nil {
 			return nil, err
@@ -399,41 +258,15 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	}
 }
 
-func (c *Client) retryable(m abs.HttpMethod, status int) bool {
-	switch status {
-	case http.StatusTooManyRequests:
-		return true
-	case http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return m != abs.POST || c.retry.RetryPOSTOnUnavailable
-	}
-	return false
-}
-
-func (c *Client) backoff(attempt int) time.Duration {
-	d := c.retry.BaseDelay << (attempt - 1)
-	if d <= 0 || d > 30*time.Second {
-		d = 30 * time.Second
-	}
-	return d
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // requestURL returns the URL of r: its nextLink, or its URL template
 // expanded with expandTemplate. It is done once per call, not per attempt.
 func (c *Client) requestURL(r *request) (*url.URL, error) {
 	if r.rawURL != "" {
-		return url.Parse(r.rawURL)
+		u, err := url.Parse(r.rawURL)
+		if err != nil {
+			return nil, err
+		}
+		return u, c.origin.check(u)
 	}
 	path := expandTemplate(r.template, r.params)
 	return &url.URL{Scheme: c.scheme, Host: c.host, Path: c.basePath + mustUnescape(path), RawPath: c.basePath + path}, nil
@@ -490,14 +323,23 @@ func mustUnescape(s string) string {
 	return u
 }
 
-// send makes one attempt. The Kiota request adapter authenticates the
-// request and converts it to an *http.Request (ConvertToNativeRequest);
-// the http.Client runs it through the Kiota middleware pipeline. This is
-// the adapter's Send path minus its per-request tracing spans and context
-// values, which cost more CPU than everything else in a call; claims
-// challenges (CAE), which Send would answer, are answered in do. The body
-// of any answer is read whole (up to 64 MiB) and the connection released.
-func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequestID, claims string) (*response, error) {
+// send makes one attempt. The Kiota authentication provider adds the
+// token (a failure there matches ErrCredential, and nothing was sent);
+// the request adapter converts the request to an *http.Request
+// (ConvertToNativeRequest); the http.Client runs it through the Kiota
+// middleware pipeline. This is the adapter's Send path minus its
+// per-request tracing spans and context values, which cost more CPU than
+// everything else in a call; claims challenges (CAE), which Send would
+// answer, are answered in do. The body of any answer is read whole (up to
+// 64 MiB) and the connection released.
+//
+// reached reports whether the request may have reached the server: false
+// only when it certainly did not (no token, no connection, refused before
+// it was written).
+func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequestID, claims string) (resp *response, reached bool, err error) {
+	if r.track != nil {
+		defer r.track.start()
+	}
 	ri := abs.NewRequestInformation()
 	ri.Method = r.method
 	ri.SetUri(*u)
@@ -506,34 +348,86 @@ func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequest
 		ri.SetStreamContentAndContentType(r.body, "application/json")
 		ri.Headers.Add("Content-Length", strconv.Itoa(len(r.body)))
 	}
+	var authCtx map[string]any
 	if claims != "" {
-		// Authenticate with the claims of a CAE challenge; the adapter
-		// then keeps this Authorization header.
-		if err := c.auth.AuthenticateRequest(ctx, ri, map[string]any{"claims": claims}); err != nil {
-			return nil, err
+		// Authenticate with the claims of a CAE challenge.
+		authCtx = map[string]any{"claims": claims}
+	}
+	if err := c.auth.AuthenticateRequest(ctx, ri, authCtx); err != nil {
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
 		}
+		return nil, false, fmt.Errorf("%w: %w", ErrCredential, err)
+	}
+	if c.attemptTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, c.attemptTimeout, errAttemptTimeout)
+		defer cancel()
+	}
+	var tr *tracer
+	if r.track != nil {
+		tr = &tracer{track: r.track}
+		ctx = httptrace.WithClientTrace(ctx, tr.clientTrace())
 	}
 	native, err := c.adapter.ConvertToNativeRequest(ctx, ri)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	req, ok := native.(*http.Request)
 	if !ok {
-		return nil, fmt.Errorf("request adapter returned %T, not *http.Request", native)
+		return nil, false, fmt.Errorf("request adapter returned %T, not *http.Request", native)
 	}
-	resp, err := c.httpClient.Do(req)
+	hresp, err := c.httpClient.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, tr.reached(c.tracedTransport), c.timeoutError(ctx, err)
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
+	defer hresp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(hresp.Body, maxResponseBody+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading response body: %w", err)
+		return nil, true, fmt.Errorf("reading response body: %w", c.timeoutError(ctx, err))
 	}
 	if len(body) > maxResponseBody {
-		return nil, fmt.Errorf("response body larger than %d bytes", maxResponseBody)
+		return nil, true, fmt.Errorf("response body larger than %d bytes", maxResponseBody)
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	return &response{status: hresp.StatusCode, header: hresp.Header, body: body}, true, nil
+}
+
+var errAttemptTimeout = errors.New("no answer within ClientOptions.HTTPClient.Timeout")
+
+// timeoutError says so when err comes from the per-attempt timeout.
+func (c *Client) timeoutError(ctx context.Context, err error) error {
+	if context.Cause(ctx) == errAttemptTimeout {
+		return fmt.Errorf("%w (%s): %w", errAttemptTimeout, c.attemptTimeout, err)
+	}
+	return err
+}
+
+// tracer watches one send through httptrace.
+type tracer struct {
+	track         *sendTrack
+	hooked, wrote atomic.Bool
+}
+
+func (t *tracer) clientTrace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn:      func(string) { t.hooked.Store(true) },
+		WroteHeaders: func() { t.hooked.Store(true); t.wrote.Store(true) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { t.hooked.Store(true); t.wrote.Store(true); t.track.start() },
+	}
+}
+
+// reached says whether a send that failed may have reached the server: it
+// did if its headers were written. A transport that reports nothing
+// through httptrace (not an *http.Transport, and no hook called) may have
+// sent it.
+func (t *tracer) reached(tracedTransport bool) bool {
+	if t == nil {
+		return true
+	}
+	if t.hooked.Load() || tracedTransport {
+		return t.wrote.Load()
+	}
+	return true
 }
 
 // claimsChallenge returns the base64 claims of a CAE challenge

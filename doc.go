@@ -8,9 +8,11 @@
 // DefaultAzureCredential, ClientSecretCredential or ManagedIdentityCredential
 // are the usual ones. Tokens are requested for the cloud's scope (for the
 // global cloud "https://graph.microsoft.com/.default") and sent only to the
-// configured Graph host: a request to another host, whether from a
-// redirect or an @odata.nextLink, is refused before it leaves the process.
-// Tokens are never logged or put in errors.
+// configured Graph scheme, host and port: a request anywhere else, whether
+// from a redirect (including one from https to http on the same host) or
+// an @odata.nextLink, is refused before it leaves the process. Tokens are
+// never logged or put in errors. A credential that cannot get a token
+// gives an error matching ErrCredential, and nothing is sent.
 //
 // # Clouds and versions
 //
@@ -27,8 +29,12 @@
 // Every Client paces its ProvisionOnDemand calls with a limiter that lets at
 // most 5 start in any 10-second window (package ratelimit explains why a
 // token bucket is not enough), so one process does not get 429 for it.
-// When Graph answers 429 anyway, the Retry-After pauses every caller of
-// that limiter and the call is retried after it. The limiter cannot see
+// When Graph answers 429 anyway, its Retry-After pauses every caller of
+// that limiter, whether or not this call is retried, and the call is
+// retried after it when the RetryPolicy allows. A Retry-After further away
+// than MaxRetryAfter (a day) cannot be honoured: the call ends with the
+// 429 at once and the limiter is not paused, so no single answer can
+// freeze a shared limiter. The limiter cannot see
 // other processes, other Clients with their own limiter, or the Azure
 // portal's own use of the API; share one Limiter among Clients
 // (ClientOptions.Limiter) and, across processes, use a shared limiter such
@@ -36,7 +42,10 @@
 //
 // Other calls are retried per RetryPolicy: GET, PUT, PATCH and DELETE on
 // 429, 503 and 504, honouring Retry-After; POST only on 429, since a POST
-// that failed with 5xx may have been carried out.
+// that failed with 5xx may have been carried out. A wait that would pass
+// RetryPolicy.MaxWait or the context's deadline is not started: the call
+// returns the answer that asked for it at once. ClientOptions.HTTPClient's
+// Timeout bounds each attempt.
 //
 // # Errors
 //
@@ -44,7 +53,8 @@
 // *ValidationError naming it (errors.Is(err, ErrInvalidInput)). An answer
 // that is not 2xx gives a *ResponseError with the status, Graph's error
 // code and message, the request-id and client-request-id for support, and
-// Retry-After; it matches ErrNotFound, ErrUnauthorized, ErrForbidden,
+// Retry-After; its Error is one line of bounded length, cleaned of
+// control and line-breaking characters whatever the server sent. It matches ErrNotFound, ErrUnauthorized, ErrForbidden,
 // ErrConflict or ErrThrottled with errors.Is. Any 2xx is success (Graph
 // answers 201 to job creation; its documentation shows 200).
 //

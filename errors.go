@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -23,6 +24,10 @@ var (
 	ErrThrottled    = errors.New("graphsync: throttled")          // 429
 	ErrInvalidInput = errors.New("graphsync: invalid input")      // any *ValidationError
 	ErrUnsupported  = errors.New("graphsync: not supported here") // e.g. provisionOnDemand in the China cloud
+	// ErrCredential matches the error of a call whose credential could
+	// not get a token. Nothing was sent, and every other call with the
+	// same credential will likely fail the same way.
+	ErrCredential = errors.New("graphsync: the credential could not get a token")
 )
 
 // ResponseError is returned for every answer from Graph that is not 2xx.
@@ -47,9 +52,12 @@ type ResponseError struct {
 	// read as UTC). Zero when absent.
 	Date time.Time
 	// RetryAfter is the delay the server asked for (Retry-After header, in
-	// seconds or as an HTTP date), zero when absent.
+	// seconds or as an HTTP date), zero when absent or unparseable. A
+	// value too large for a Duration saturates; one above MaxRetryAfter
+	// is not honoured.
 	RetryAfter time.Duration
-	// Body is the raw response body, at most 64 KiB of it.
+	// Body is the raw response body, at most 64 KiB of it. The fields
+	// above keep what Graph sent as it is; only Error cleans them.
 	Body []byte
 }
 
@@ -60,17 +68,32 @@ type ErrorDetail struct {
 	Target  string `json:"target"`
 }
 
-// Error returns one line: method, path, status, Graph code and message,
-// and the request-id.
+// MaxErrorLength bounds the length in bytes of ResponseError.Error.
+const MaxErrorLength = 2048
+
+// Bounds of each field in ResponseError.Error, in bytes.
+const (
+	maxPathLength    = 512
+	maxCodeLength    = 128
+	maxMessageLength = 1024
+	maxIDLength      = 128
+)
+
+// Error returns one line of at most MaxErrorLength bytes: method, path,
+// status, Graph code and message, and the request-id. Whatever the answer
+// held, the line has no control characters, line or paragraph separators
+// or format characters (each becomes a space, and runs of spaces one), and
+// each field is cut to a bound, marked with "…". Code and Message are
+// kept whole in the fields, and the raw answer in Body.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	b.WriteString("graphsync: ")
 	if e.Method != "" {
-		b.WriteString(e.Method)
+		b.WriteString(sanitize(e.Method, 16))
 		b.WriteByte(' ')
 	}
 	if e.Path != "" {
-		b.WriteString(e.Path)
+		b.WriteString(sanitize(e.Path, maxPathLength))
 		b.WriteString(": ")
 	}
 	b.WriteString(strconv.Itoa(e.StatusCode))
@@ -78,23 +101,80 @@ func (e *ResponseError) Error() string {
 		b.WriteByte(' ')
 		b.WriteString(t)
 	}
-	if e.Code != "" {
+	if c := sanitize(e.Code, maxCodeLength); c != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Code)
+		b.WriteString(c)
 	}
-	if e.Message != "" {
+	if m := sanitize(e.Message, maxMessageLength); m != "" {
 		b.WriteString(": ")
-		b.WriteString(oneLine(e.Message))
+		b.WriteString(m)
 	}
-	if e.RequestID != "" {
+	if id := sanitize(e.RequestID, maxIDLength); id != "" {
 		b.WriteString(" (request-id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(id)
 		b.WriteByte(')')
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
-	return b.String()
+	return truncate(b.String(), MaxErrorLength)
+}
+
+// sanitize makes s safe to print on one line: every rune that breaksLine,
+// every invalid byte and every white space becomes a space, runs of them
+// fold into one, and the result is cut to at most n bytes (ending in "…"
+// when cut). Text that needs none of this is returned as it is.
+func sanitize(s string, n int) string {
+	if isClean(s, n) {
+		return s
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range s { // an invalid byte reads as utf8.RuneError
+		if r == utf8.RuneError || breaksLine(r) || unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		if b.Len() > n {
+			break
+		}
+	}
+	return truncate(b.String(), n)
+}
+
+// isClean reports whether sanitize(s, n) is s.
+func isClean(s string, n int) bool {
+	if len(s) > n {
+		return false
+	}
+	prevSpace := true // a leading space is not clean
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if r == utf8.RuneError || breaksLine(r) || (space && (prevSpace || r != ' ')) {
+			return false
+		}
+		prevSpace = space
+	}
+	return s == "" || !prevSpace
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, ending in "…"
+// when it cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const mark = "…"
+	cut := n - len(mark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.TrimRight(s[:max(cut, 0)], " ") + mark
 }
 
 // Is matches the sentinel for the status code.
@@ -112,13 +192,6 @@ func (e *ResponseError) Is(target error) bool {
 		return e.StatusCode == http.StatusTooManyRequests
 	}
 	return false
-}
-
-func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.Join(strings.Fields(s), " ")
 }
 
 const maxErrorBody = 64 << 10
@@ -183,31 +256,6 @@ func parseGraphDate(s string) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// parseRetryAfter reads a Retry-After value: delay-seconds or an HTTP date.
-// Anything else, or a date in the past, gives 0.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		const maxSecs = int64(24 * time.Hour / time.Second)
-		if secs > maxSecs {
-			secs = maxSecs
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // ValidationError reports an argument that was refused before any request

@@ -1,6 +1,7 @@
 package graphsync
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -210,8 +211,12 @@ func spParams(sp string) map[string]string { return map[string]string{"sp": sp} 
 
 func jobParams(sp, job string) map[string]string { return map[string]string{"sp": sp, "job": job} }
 
-// decode parses a 2xx body into T.
+// decode parses a 2xx body into T. A body that holds no object (empty, or
+// JSON null) is an error: the call promised one.
 func decode[T any](resp *response, what string) (*T, error) {
+	if isNoValue(resp.body) {
+		return nil, fmt.Errorf("graphsync: a %d answer without a %s: the body is empty or null", resp.status, what)
+	}
 	var v T
 	if err := json.Unmarshal(resp.body, &v); err != nil {
 		return nil, fmt.Errorf("graphsync: decoding %s from a %d answer: %w", what, resp.status, err)
@@ -219,35 +224,54 @@ func decode[T any](resp *response, what string) (*T, error) {
 	return &v, nil
 }
 
-// list fetches a collection and every page after it.
+// isNoValue reports whether a body is empty, white space or JSON null.
+func isNoValue(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	return len(b) == 0 || string(b) == "null"
+}
+
+// list fetches a collection and every page after it. Every page must be
+// an object with a value array; a nextLink is followed only to the
+// Client's own scheme, host and port.
 func list[T any](ctx context.Context, c *Client, r *request) ([]T, error) {
 	var all []T
-	for page := 0; ; page++ {
+	for page := 1; ; page++ {
 		resp, err := c.do(ctx, r)
 		if err != nil {
 			return nil, err
 		}
 		var p struct {
-			Value    []T    `json:"value"`
+			Value    *[]T   `json:"value"`
 			NextLink string `json:"@odata.nextLink"`
 		}
-		if err := json.Unmarshal(resp.body, &p); err != nil {
-			return nil, fmt.Errorf("graphsync: decoding page %d: %w", page+1, err)
+		if isNoValue(resp.body) {
+			return nil, fmt.Errorf("graphsync: page %d is empty or null", page)
 		}
-		all = append(all, p.Value...)
+		if err := json.Unmarshal(resp.body, &p); err != nil {
+			return nil, fmt.Errorf("graphsync: decoding page %d: %w", page, err)
+		}
+		if p.Value == nil {
+			return nil, fmt.Errorf("graphsync: page %d has no value array", page)
+		}
+		all = append(all, *p.Value...)
 		if p.NextLink == "" {
+			if all == nil {
+				all = []T{}
+			}
 			return all, nil
 		}
 		u, err := url.Parse(p.NextLink)
 		if err != nil || !u.IsAbs() {
-			return nil, fmt.Errorf("graphsync: page %d has an unusable @odata.nextLink", page+1)
+			return nil, fmt.Errorf("graphsync: page %d has an unusable @odata.nextLink", page)
 		}
-		if !strings.EqualFold(u.Host, c.host) || u.Scheme != c.scheme {
-			return nil, fmt.Errorf("graphsync: page %d's @odata.nextLink points to %s://%s, not to the Client's host; not following it", page+1, u.Scheme, u.Host)
+		if err := c.origin.check(u); err != nil {
+			return nil, fmt.Errorf("graphsync: not following page %d's @odata.nextLink: %w", page, err)
 		}
-		if page >= 10000 {
-			return nil, fmt.Errorf("graphsync: more than 10000 pages; stopping")
+		if page >= maxPages {
+			return nil, fmt.Errorf("graphsync: more than %d pages; stopping", maxPages)
 		}
 		r = &request{method: abs.GET, rawURL: p.NextLink}
 	}
 }
+
+const maxPages = 10000

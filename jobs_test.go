@@ -159,7 +159,7 @@ func TestJobLifecycleCalls(t *testing.T) {
 		case r.Method == "GET" && r.URL.Path == base:
 			w.Write([]byte(`{"id":"` + jobID + `","templateId":"BoxOutDelta","schedule":{"interval":"PT40M","state":"Active"},"status":{"code":"Active"}}`))
 		case r.Method == "PATCH" && r.URL.Path == base:
-			assertJSONEqual(t, body, []byte(`{"schedule":{"expiration":null,"interval":"PT30S"}}`))
+			assertJSONEqual(t, body, []byte(`{"schedule":{"interval":"PT30S"}}`))
 			w.WriteHeader(http.StatusNoContent)
 		case r.Method == "POST" && r.URL.Path == base+"/restart":
 			assertJSONEqual(t, body, []byte(`{"criteria":{"resetScope":"Watermark, Escrows"}}`))

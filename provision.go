@@ -158,9 +158,17 @@ type BulkOptions struct {
 // job, paced by the Client's limiter so Graph's limit is never passed, and
 // returns one BulkResult per request, in input order.
 //
-// Requests start in input order. A request Graph answered 2xx is
-// BulkAnswered even when Graph reports that provisioning failed (check
-// Result.Failed). One failing request does not stop the others.
+// Requests start in input order: each is admitted by the limiter and
+// written out before the next one is admitted. A request Graph answered
+// 2xx is BulkAnswered even when Graph reports that provisioning failed
+// (check Result.Failed). One failing request does not stop the others,
+// except for failures that every later request would meet too, which end
+// the run: the credential cannot get a token (ErrCredential), or a 429
+// the retry policy cannot absorb (no attempts left, or a Retry-After
+// beyond RetryPolicy.MaxWait or MaxRetryAfter). Then nothing more is
+// sent, the requests not yet sent are BulkNotAttempted with that error as
+// their Err, and ProvisionMany returns at once, without waiting out the
+// pause the 429 asked for.
 //
 // When ctx is cancelled, no new request is sent: requests still waiting
 // are reported BulkNotAttempted, requests already sent are allowed to
@@ -168,12 +176,16 @@ type BulkOptions struct {
 // ProvisionMany returns the results with ctx's error. When ctx has a
 // deadline, requests that the limiter knows cannot start before it are
 // not sent either. Whenever any request is BulkNotAttempted, the error is
-// non-nil. Nothing is sent
-// twice: a request is retried only after a 429, which Graph did not act on.
+// non-nil and wraps the cause. Nothing is sent twice: a request is
+// retried only after a 429, which Graph did not act on.
 //
-// The arguments are validated first; a bad one (or any bad request, named
-// by index) returns a *ValidationError and sends nothing.
+// The arguments are validated first, as by ProvisionOnDemand; a bad one
+// (or any bad request, named by index) returns a *ValidationError and
+// sends nothing. No requests at all is not an error: the result is empty.
 func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *BulkOptions) ([]BulkResult, error) {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return nil, err
+	}
 	var o BulkOptions
 	if opts != nil {
 		o = *opts
@@ -196,99 +208,132 @@ func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID st
 		}
 		bodies[i] = body
 	}
+	results := make([]BulkResult, len(reqs))
+	for i := range results {
+		results[i].Index = i
+	}
 
+	// run bounds the waits; it ends with ctx, or with the cause of a
+	// failure every later request would meet too.
+	run, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	// Sends outlive a cancelled ctx by at most Grace.
 	sendCtx, cancelSends := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelSends()
 	stopGrace := context.AfterFunc(ctx, func() { time.AfterFunc(o.Grace, cancelSends) })
 	defer stopGrace()
 
-	results := make([]BulkResult, len(reqs))
 	var (
-		mu   sync.Mutex
-		prog = Progress{Total: len(reqs)}
-		next = make(chan int)
-		wg   sync.WaitGroup
+		mu      sync.Mutex
+		prog    = Progress{Total: len(reqs)}
+		slots   = make(chan struct{}, o.Concurrency)
+		wg      sync.WaitGroup
+		notSent error // why dispatching stopped early, if it did
 	)
-	for range min(o.Concurrency, len(reqs)) {
-		wg.Go(func() {
-			for i := range next {
-				results[i] = c.provisionOne(ctx, sendCtx, servicePrincipalID, jobID, i, bodies[i])
-				if results[i].State == BulkNotAttempted {
-					continue
-				}
-				mu.Lock()
-				prog.Done++
-				switch r := results[i]; {
-				case r.State == BulkAnswered && r.Result.Succeeded():
-					prog.Succeeded++
-				case r.State == BulkAnswered && r.Result.Skipped():
-					prog.Skipped++
-				default:
-					prog.Failed++
-				}
-				prog.Last = results[i]
-				if o.Progress != nil {
-					o.Progress(prog)
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	for i := range reqs {
-		results[i].Index = i
-	}
-dispatch:
 	for i := range reqs {
 		select {
-		case next <- i:
-		case <-ctx.Done():
-			break dispatch
+		case slots <- struct{}{}:
+		case <-run.Done():
 		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return results, err
-	}
-	// Requests can also be left unsent with ctx still alive: a deadline the
-	// limiter knows cannot be met, or retries after 429 used up.
-	notSent, first := 0, error(nil)
-	for _, r := range results {
-		if r.State == BulkNotAttempted {
-			notSent++
-			if first == nil {
-				first = r.Err
+		if run.Err() != nil {
+			break
+		}
+		// Admit the requests in input order, and let the next one wait
+		// for the limiter only once this one is written out.
+		if c.limiter != nil {
+			if err := c.limiter.Wait(run); err != nil {
+				<-slots
+				notSent = err
+				break
 			}
 		}
+		track := newSendTrack()
+		wg.Go(func() {
+			defer func() { <-slots }()
+			r := c.provisionOne(run, sendCtx, servicePrincipalID, jobID, i, bodies[i], track)
+			results[i] = r
+			if r.State == BulkNotAttempted {
+				if endsRun(r.Err) {
+					stop(r.Err)
+				}
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			prog.Done++
+			switch {
+			case r.State == BulkAnswered && r.Result.Succeeded():
+				prog.Succeeded++
+			case r.State == BulkAnswered && r.Result.Skipped():
+				prog.Skipped++
+			default:
+				prog.Failed++
+			}
+			prog.Last = r
+			if o.Progress != nil {
+				o.Progress(prog)
+			}
+		})
+		<-track.started
 	}
-	if notSent > 0 {
-		return results, fmt.Errorf("graphsync: %d of %d requests not sent: %w", notSent, len(results), first)
+	wg.Wait()
+
+	cause := context.Cause(run)
+	if ctx.Err() != nil {
+		cause = ctx.Err()
+	} else if cause == nil {
+		cause = notSent
+	}
+	notAttempted := 0
+	for i, r := range results {
+		if r.State != BulkNotAttempted {
+			continue
+		}
+		notAttempted++
+		if r.Err == nil || (errors.Is(r.Err, context.Canceled) && ctx.Err() == nil) {
+			results[i].Err = cause
+		}
+		if cause == nil {
+			cause = r.Err
+		}
+	}
+	if ctx.Err() != nil {
+		return results, ctx.Err()
+	}
+	if notAttempted > 0 {
+		return results, fmt.Errorf("graphsync: %d of %d requests not sent: %w", notAttempted, len(results), cause)
 	}
 	return results, nil
 }
 
-func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, jobID string, i int, body []byte) BulkResult {
+// endsRun reports whether err, met by a request that was not sent, will
+// be met by every later request of the run too.
+func endsRun(err error) bool {
+	return errors.Is(err, ErrCredential) || errors.Is(err, ErrThrottled)
+}
+
+func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, jobID string, i int, body []byte, track *sendTrack) BulkResult {
+	defer track.start()
 	out := BulkResult{Index: i}
 	if ctx.Err() != nil {
 		return out
 	}
-	var acted bool
 	res, err := c.provision(ctx, &request{
-		method:       abs.POST,
-		template:     tmplProvision,
-		params:       jobParams(servicePrincipalID, jobID),
-		body:         body,
-		limited:      true,
-		sendCtx:      sendCtx,
-		mayHaveActed: &acted,
+		method:   abs.POST,
+		template: tmplProvision,
+		params:   jobParams(servicePrincipalID, jobID),
+		body:     body,
+		limited:  true,
+		admitted: true,
+		sendCtx:  sendCtx,
+		track:    track,
 	})
 	out.Result, out.Err = res, err
 	var re *ResponseError
 	switch {
 	case err == nil:
 		out.State = BulkAnswered
-	case !acted:
+	case !track.mayHaveActed:
 		out.State = BulkNotAttempted
 	case errors.As(err, &re) || errors.Is(err, models.ErrResultDecode):
 		out.State = BulkFailed

@@ -12,7 +12,12 @@
 //     tells a caller which it is, and it encodes back to the same text.
 package models
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+)
 
 // SynchronizationJob is a provisioning job of a service principal
 // (Graph resource synchronizationJob).
@@ -38,13 +43,29 @@ type KeyValuePair struct {
 
 // SynchronizationSchedule says when a job runs.
 type SynchronizationSchedule struct {
-	// Expiration is when the schedule ends; nil means it does not.
-	Expiration *time.Time `json:"expiration"`
+	// Expiration is when the schedule ends; nil means it does not (Graph
+	// sends null). In an update (PATCH), nil leaves the expiration as it
+	// is and is not sent; to remove it, set
+	// azcore.NullValue[*time.Time](), which is sent as null.
+	Expiration *time.Time `json:"expiration,omitempty"`
 	// Interval between runs. MaxDuration (TimeSpan.MaxValue) means the job
 	// does not repeat; see Duration.
 	Interval Duration `json:"interval,omitempty"`
 	// State is Active, Disabled or Paused. A new job is Disabled.
 	State ScheduleState `json:"state,omitempty"`
+}
+
+// MarshalJSON writes the schedule, with "expiration": null when Expiration
+// is azcore.NullValue[*time.Time]() and without it when Expiration is nil.
+func (s SynchronizationSchedule) MarshalJSON() ([]byte, error) {
+	type schedule SynchronizationSchedule // without this method
+	if !azcore.IsNullValue(s.Expiration) {
+		return json.Marshal(schedule(s))
+	}
+	return json.Marshal(struct {
+		Expiration json.RawMessage `json:"expiration"` // shadows the embedded one
+		schedule
+	}{json.RawMessage("null"), schedule(s)})
 }
 
 // ScheduleState is the state of a job's schedule.

@@ -84,7 +84,8 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 
 // Validate checks what Graph requires: at least one parameter, each with a
 // ruleId and at least one subject, each subject (and each linked subject)
-// with an objectId and an objectTypeName. It returns a *FieldError for the
+// with an objectId and an objectTypeName, and no group with more than
+// MaxGroupMembers members. It returns a *FieldError for the
 // first problem found.
 func (r ProvisionRequest) Validate() error {
 	if len(r.Parameters) == 0 {
@@ -109,6 +110,11 @@ func (r ProvisionRequest) Validate() error {
 
 const maxLinkDepth = 8
 
+// MaxGroupMembers is the most members of a group that provisionOnDemand
+// takes in one request (Entra ID's documented limit for provisioning a
+// group on demand).
+const MaxGroupMembers = 5
+
 func (s Subject) validate(path string, depth int) error {
 	if strings.TrimSpace(s.ObjectID) == "" {
 		return &FieldError{path + ".objectId", "is required"}
@@ -126,6 +132,9 @@ func (s Subject) validate(path string, depth int) error {
 		if err := m.validate(path+".links.manager", depth+1); err != nil {
 			return err
 		}
+	}
+	if len(s.Links.Members) > MaxGroupMembers {
+		return &FieldError{path + ".links.members", fmt.Sprintf("has %d members; Graph provisions at most %d members of a group per request: split them into several requests", len(s.Links.Members), MaxGroupMembers)}
 	}
 	for k, m := range s.Links.Members {
 		if err := m.validate(fmt.Sprintf("%s.links.members[%d]", path, k), depth+1); err != nil {
