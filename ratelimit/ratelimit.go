@@ -71,8 +71,8 @@ type Limiter struct {
 
 	mu          sync.Mutex
 	slots       []*rate.Limiter
-	queue       []*waiter // FIFO; queue[0] is the head
-	headHolds   bool      // queue[0] holds a slot reservation
+	queue       []*waiter         // FIFO; queue[0] is the head
+	headRes     *rate.Reservation // the reservation queue[0] holds, if any
 	pausedUntil time.Time
 	stats       Stats
 }
@@ -91,6 +91,8 @@ type Stats struct {
 	Cancelled int64
 	// Pauses is the number of PauseUntil calls that extended a pause.
 	Pauses int64
+	// Charged is the number of starts counted with Charge.
+	Charged int64
 }
 
 // New returns a Limiter that lets at most n calls start in any window of
@@ -140,6 +142,39 @@ func (l *Limiter) PauseUntil(t time.Time) {
 	}
 }
 
+// Charge counts a start that was granted elsewhere (for example by a
+// limiter shared across processes) at the current time, so that this
+// Limiter's own grants and the charged ones together keep the guarantee
+// wherever possible. It never blocks. If no slot is free, the slot that
+// frees first is charged in advance: later starts wait that much longer.
+func (l *Limiter) Charge() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if l.headRes != nil {
+		// The head's reservation was made before this start: give it
+		// back so the head reserves again behind it.
+		l.headRes.CancelAt(now)
+		l.headRes = nil
+		notify(l.queue[0])
+	}
+	if s := l.freeSlot(now); s != nil {
+		s.AllowN(now, 1)
+	} else {
+		l.slots[l.soonestSlot(now)].ReserveN(now, 1)
+	}
+	l.stats.Charged++
+}
+
+// Delay returns how long a call to Wait made now would wait at least:
+// 0 when it could start at once. It reserves nothing.
+func (l *Limiter) Delay() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	return max(l.earliestStart(len(l.queue), now).Sub(now), 0)
+}
+
 // Wait blocks until the caller may start, then returns nil; the start is
 // counted at that moment. If ctx ends first, Wait returns ctx's error and
 // the caller must not start. If ctx has a deadline before the earliest
@@ -174,10 +209,7 @@ func (l *Limiter) waitSlow(ctx context.Context, arrived time.Time) error {
 	}
 	w := &waiter{wake: make(chan struct{}, 1)}
 	l.queue = append(l.queue, w)
-	var (
-		res   *rate.Reservation // held only while w is head
-		timer *time.Timer
-	)
+	var timer *time.Timer
 	defer func() {
 		if timer != nil {
 			timer.Stop()
@@ -189,8 +221,8 @@ func (l *Limiter) waitSlow(ctx context.Context, arrived time.Time) error {
 			now := time.Now()
 			var startAt time.Time
 			switch {
-			case res != nil:
-				startAt = now.Add(res.DelayFrom(now))
+			case l.headRes != nil:
+				startAt = now.Add(l.headRes.DelayFrom(now))
 			case now.Before(l.pausedUntil):
 				startAt = l.pausedUntil
 			default:
@@ -199,12 +231,11 @@ func (l *Limiter) waitSlow(ctx context.Context, arrived time.Time) error {
 					l.grant(w, arrived, now)
 					return nil
 				}
-				res = l.slots[l.soonestSlot(now)].ReserveN(now, 1)
-				l.headHolds = true
-				startAt = now.Add(res.DelayFrom(now))
+				l.headRes = l.slots[l.soonestSlot(now)].ReserveN(now, 1)
+				startAt = now.Add(l.headRes.DelayFrom(now))
 			}
 			if dl, ok := ctx.Deadline(); ok && dl.Before(startAt) {
-				l.leave(w, res, now)
+				l.leave(w, now)
 				l.mu.Unlock()
 				return fmt.Errorf("ratelimit: the wait would pass the context's deadline: %w", context.DeadlineExceeded)
 			}
@@ -229,24 +260,23 @@ func (l *Limiter) waitSlow(ctx context.Context, arrived time.Time) error {
 
 		l.mu.Lock()
 		now := time.Now()
+		// While w is head, l.headRes is its reservation; Charge may have
+		// given it back (and woken w) to make room for a start elsewhere.
 		switch {
 		case ctx.Err() != nil && !fired:
-			l.leave(w, res, now)
+			l.leave(w, now)
 			l.stats.Cancelled++
 			l.mu.Unlock()
 			return ctx.Err()
-		case fired && res != nil && !now.Before(l.pausedUntil):
+		case fired && l.headRes != nil && !now.Before(l.pausedUntil):
 			// The reservation is due: this is our start.
 			l.grant(w, arrived, now)
 			return nil
-		case woken && res != nil:
+		case l.headRes != nil && (woken || fired):
 			// A pause began while we held a reservation: give it back
 			// and wait for the pause first.
-			res.CancelAt(now)
-			res, l.headHolds = nil, false
-		case fired && res != nil:
-			res.CancelAt(now)
-			res, l.headHolds = nil, false
+			l.headRes.CancelAt(now)
+			l.headRes = nil
 		}
 		if timer != nil && !fired {
 			timer.Stop()
@@ -259,7 +289,7 @@ func (l *Limiter) waitSlow(ctx context.Context, arrived time.Time) error {
 func (l *Limiter) grant(w *waiter, arrived, now time.Time) {
 	l.queue[0] = nil
 	l.queue = l.queue[1:]
-	l.headHolds = false
+	l.headRes = nil
 	if len(l.queue) > 0 {
 		notify(l.queue[0])
 	}
@@ -268,19 +298,19 @@ func (l *Limiter) grant(w *waiter, arrived, now time.Time) {
 	l.mu.Unlock()
 }
 
-// leave removes w from the queue, giving back its reservation if it holds
-// one. Called with l.mu held.
-func (l *Limiter) leave(w *waiter, res *rate.Reservation, now time.Time) {
-	if res != nil {
-		res.CancelAt(now)
-	}
+// leave removes w from the queue, giving back its reservation if it is the
+// head and holds one. Called with l.mu held.
+func (l *Limiter) leave(w *waiter, now time.Time) {
 	i := slices.Index(l.queue, w)
 	if i < 0 {
 		return
 	}
 	l.queue = slices.Delete(l.queue, i, i+1)
 	if i == 0 {
-		l.headHolds = false
+		if l.headRes != nil {
+			l.headRes.CancelAt(now)
+			l.headRes = nil
+		}
 		if len(l.queue) > 0 {
 			notify(l.queue[0])
 		}
@@ -319,7 +349,7 @@ func (l *Limiter) soonestSlot(now time.Time) int {
 // (0 = head) could start, assuming nobody ahead of it leaves. Called with
 // l.mu held.
 func (l *Limiter) earliestStart(pos int, now time.Time) time.Time {
-	if l.headHolds {
+	if l.headRes != nil {
 		pos-- // the head's reservation is already in its slot's tokens
 	}
 	avail := make([]time.Duration, len(l.slots))

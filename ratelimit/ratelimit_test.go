@@ -395,3 +395,73 @@ func BenchmarkFiftyCallerSchedule(b *testing.B) {
 	}
 	b.ReportMetric(total/float64(runs), "periods-to-50th")
 }
+
+func TestChargeCountsStartsMadeElsewhere(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(5, 10*time.Second, WithMargin(0))
+		var starts []time.Time
+		// Three starts granted elsewhere, then Wait: only two more fit in
+		// the window.
+		for range 3 {
+			l.Charge()
+			starts = append(starts, time.Now())
+		}
+		if d := l.Delay(); d != 0 {
+			t.Fatalf("Delay = %v with two slots free", d)
+		}
+		for range 4 {
+			if err := l.Wait(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			starts = append(starts, time.Now())
+		}
+		if got := maxInWindow(starts, 10*time.Second-time.Nanosecond); got > 5 {
+			t.Fatalf("%d starts in a window", got)
+		}
+		if at := starts[6].Sub(starts[0]); at != 10*time.Second {
+			t.Fatalf("sixth own start after %v, want 10s", at)
+		}
+		// Charging with every slot used goes into debt: the next Wait
+		// waits a whole period more.
+		for range 5 {
+			l.Charge()
+		}
+		if d := l.Delay(); d != 10*time.Second {
+			t.Fatalf("Delay after charging a full window = %v, want 10s", d)
+		}
+		if st := l.Stats(); st.Charged != 8 || st.Calls != 4 {
+			t.Fatalf("stats %+v", st)
+		}
+	})
+}
+
+func TestChargeMovesTheHeadWaiter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(1, 10*time.Second, WithMargin(0))
+		if err := l.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now()
+		done := make(chan time.Duration)
+		go func() {
+			_ = l.Wait(context.Background()) // head, holding a reservation for t0+10s
+			done <- time.Since(t0)
+		}()
+		synctest.Wait()
+		time.Sleep(5 * time.Second)
+		l.Charge() // a start elsewhere at t0+5s: the head must wait until t0+20s
+		if got := <-done; got != 20*time.Second {
+			t.Fatalf("head started after %v, want 20s", got)
+		}
+	})
+}
+
+func TestDelayCountsPauseAndQueue(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(2, 10*time.Second, WithMargin(0))
+		l.PauseUntil(time.Now().Add(3 * time.Second))
+		if d := l.Delay(); d != 3*time.Second {
+			t.Fatalf("Delay during a pause = %v", d)
+		}
+	})
+}

@@ -220,6 +220,21 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if l.local != nil {
+			// This process's grants, from Redis or from the fallback,
+			// are all counted by the local limiter: after a fallback
+			// period, Redis (which never saw those grants) must not let
+			// this process pass the limit either.
+			if d := l.local.Delay(); d > 0 {
+				if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+					return fmt.Errorf("redislimit: the wait would pass the context's deadline: %w", context.DeadlineExceeded)
+				}
+				if err := sleep(ctx, d); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		member := fmt.Sprintf("%s-%d", l.prefix, l.seq.Add(1))
 		res, err := acquire.Run(ctx, l.rdb, []string{l.logKey, l.pauseKey, l.markerKey},
 			l.n, l.period.Microseconds(), member).Int64Slice()
@@ -246,6 +261,9 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		}
 		backoff = 50 * time.Millisecond
 		if res[0] == 1 {
+			if l.local != nil {
+				l.local.Charge()
+			}
 			l.count(func(s *Stats) { s.Calls++; s.Waited += time.Since(start) })
 			return nil
 		}
