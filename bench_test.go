@@ -8,10 +8,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -172,4 +176,63 @@ func (memoryTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // through the same in-memory transport.
 func BenchmarkRawNetHTTPOverhead(b *testing.B) {
 	rawProvisionLoop(b, &http.Client{Transport: memoryTransport{}}, "http://127.0.0.1:1")
+}
+
+// BenchmarkBulkMemory provisions GRAPHSYNC_BENCH_SUBJECTS subjects
+// (default 10,000; the README's figure is for 100,000) against an
+// in-process fake answering seed 004's user result (3 KB, decoded into a
+// few dozen objects), limiter off, and reports the peak live heap seen
+// during the run: streamed (ProvisionEach, results dropped as they come)
+// against collected (ProvisionMany, every decoded result kept).
+func BenchmarkBulkMemory(b *testing.B) {
+	prov, err := os.ReadFile("testdata/provision_response_1.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(prov)
+	})
+	n := 10_000
+	if v, err := strconv.Atoi(os.Getenv("GRAPHSYNC_BENCH_SUBJECTS")); err == nil && v > 0 {
+		n = v
+	}
+	reqs := userRequests(n)
+	for _, mode := range []string{"streamed", "collected"} {
+		b.Run(mode, func(b *testing.B) {
+			c, err := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: "http://127.0.0.1:1",
+				Transport: graphtest.InProcessTransport(h), DisableLimiter: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				runtime.GC()
+				var base, peak uint64
+				sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+				measure := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+				base = measure()
+				seen := 0
+				each := func(r graphsync.BulkResult) {
+					if seen++; seen%5000 == 0 {
+						runtime.GC()
+						peak = max(peak, measure())
+					}
+				}
+				if mode == "streamed" {
+					err = c.ProvisionEach(ctx, spID, jobID, reqs, nil, each)
+				} else {
+					var results []graphsync.BulkResult
+					results, err = c.ProvisionMany(ctx, spID, jobID, reqs, &graphsync.BulkOptions{Progress: func(graphsync.Progress) { each(graphsync.BulkResult{}) }})
+					runtime.GC()
+					peak = max(peak, measure())
+					runtime.KeepAlive(results)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(peak-min(base, peak))/(1<<20), "peak-heap-MB")
+			}
+			b.ReportMetric(float64(n), "subjects")
+		})
+	}
 }

@@ -47,6 +47,7 @@ type Client struct {
 	// tracedTransport is set when the transport is an *http.Transport,
 	// which reports through httptrace whether a request was written.
 	tracedTransport bool
+	obs             *observer // nil without Logger, TracerProvider and MeterProvider
 }
 
 // NewClient returns a Client that authenticates with cred, which may be any
@@ -82,6 +83,9 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		basePath:  "/" + o.APIVersion,
 		userAgent: strings.TrimSpace(o.UserAgent + " graphsync-go/" + Version),
 		retry:     retry,
+	}
+	if c.obs, err = newObserver(o); err != nil {
+		return nil, fmt.Errorf("graphsync: telemetry: %w", err)
 	}
 	if !o.DisableLimiter {
 		c.limiter = o.Limiter
@@ -140,6 +144,7 @@ func (c *Client) newHTTPClient(o ClientOptions) *http.Client {
 
 // request is one logical call; it may be sent more than once.
 type request struct {
+	op       string // the public call, e.g. "GetJob", for telemetry
 	method   abs.HttpMethod
 	template string            // URL template after the version, e.g. "/servicePrincipals/{sp}/synchronization/jobs"
 	params   map[string]string // template variables; percent-encoded on expansion
@@ -158,6 +163,9 @@ type request struct {
 	// track, if set, learns whether a send may have reached the server
 	// and when the first one was written.
 	track *sendTrack
+	// call, if set, is the telemetry of a call made of several requests
+	// (the pages of a list); otherwise do observes r as a call of its own.
+	call *call
 }
 
 // sendTrack is what ProvisionMany learns about one request's sends.
@@ -165,8 +173,9 @@ type sendTrack struct {
 	// mayHaveActed is set once a send may have reached the server and
 	// was not refused with 429.
 	mayHaveActed bool
-	// started is closed when the first send has been written out, or
-	// has ended without that.
+	// started is closed when the first send has been written out (by
+	// the httptrace hook), or by ProvisionMany when the request ended
+	// without that.
 	started   chan struct{}
 	startOnce sync.Once
 }
@@ -187,7 +196,12 @@ const maxResponseBody = 64 << 20
 // do sends r, retrying as the policy allows, and returns the 2xx answer or
 // an error: *ValidationError, *ResponseError, an error matching
 // ErrCredential, the context's error, or a transport error.
-func (c *Client) do(ctx context.Context, r *request) (*response, error) {
+func (c *Client) do(ctx context.Context, r *request) (resp *response, err error) {
+	obs := r.call
+	if obs == nil && c.obs != nil {
+		ctx, obs = c.obs.begin(ctx, r.op)
+		defer func() { obs.end(err) }()
+	}
 	clientRequestID := newRequestID()
 	u, err := c.requestURL(r)
 	if err != nil {
@@ -201,8 +215,15 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	)
 	for attempt := 1; ; attempt++ {
 		if r.limited && c.limiter != nil && !admitted {
+			var t0 time.Time
+			if obs != nil {
+				t0 = time.Now()
+			}
 			if err := c.limiter.Wait(ctx); err != nil {
 				return nil, err
+			}
+			if obs != nil {
+				obs.limiterWaited(ctx, time.Since(t0))
 			}
 		}
 		admitted = false
@@ -210,7 +231,18 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		if r.sendCtx != nil {
 			sendCtx = r.sendCtx
 		}
+		var sent time.Time
+		if obs != nil {
+			sent = time.Now()
+		}
 		resp, reached, err := c.send(sendCtx, r, u, clientRequestID, claims)
+		if obs != nil {
+			status, reqID := 0, ""
+			if resp != nil {
+				status, reqID = resp.status, resp.header.Get("request-id")
+			}
+			obs.attempt(ctx, r.method.String(), path, status, reqID, time.Since(sent))
+		}
 		if r.track != nil && reached && (err != nil || resp.status != http.StatusTooManyRequests) {
 			r.track.mayHaveActed = true
 		}
@@ -244,11 +276,15 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 			// call is retried: Graph asked every caller to stop.
 			c.limiter.PauseUntil(now.Add(delay))
 		}
+		if resp.status == http.StatusTooManyRequests {
+			obs.throttledBy(ctx, rerr, now.Add(delay), honoured)
+		}
 		if !honoured || attempt >= c.retry.MaxAttempts || !c.retry.retryable(r.method, resp.status) ||
 			delay > c.retry.MaxWait-waited || !fitsDeadline(ctx, now, delay) {
 			return nil, rerr
 		}
 		waited += delay
+		obs.retrying(ctx, rerr, attempt, delay)
 		if throttled {
 			continue // the limiter's Wait does the waiting for this call
 		}
@@ -337,9 +373,6 @@ func mustUnescape(s string) string {
 // only when it certainly did not (no token, no connection, refused before
 // it was written).
 func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequestID, claims string) (resp *response, reached bool, err error) {
-	if r.track != nil {
-		defer r.track.start()
-	}
 	ri := abs.NewRequestInformation()
 	ri.Method = r.method
 	ri.SetUri(*u)

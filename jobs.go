@@ -45,7 +45,7 @@ func (c *Client) CreateJob(ctx context.Context, servicePrincipalID string, job m
 	if err != nil {
 		return nil, fmt.Errorf("graphsync: encoding job: %w", err)
 	}
-	resp, err := c.do(ctx, &request{method: abs.POST, template: tmplJobs, params: spParams(servicePrincipalID), body: body})
+	resp, err := c.do(ctx, &request{op: "CreateJob", method: abs.POST, template: tmplJobs, params: spParams(servicePrincipalID), body: body})
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (c *Client) GetJob(ctx context.Context, servicePrincipalID, jobID string) (
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, &request{method: abs.GET, template: tmplJob, params: jobParams(servicePrincipalID, jobID)})
+	resp, err := c.do(ctx, &request{op: "GetJob", method: abs.GET, template: tmplJob, params: jobParams(servicePrincipalID, jobID)})
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func (c *Client) ListJobs(ctx context.Context, servicePrincipalID string) ([]mod
 	if err := checkSP(ctx, servicePrincipalID); err != nil {
 		return nil, err
 	}
-	return list[models.SynchronizationJob](ctx, c, &request{method: abs.GET, template: tmplJobs, params: spParams(servicePrincipalID)})
+	return list[models.SynchronizationJob](ctx, c, &request{op: "ListJobs", method: abs.GET, template: tmplJobs, params: spParams(servicePrincipalID)})
 }
 
 // UpdateJob changes a job (PATCH). Set only what should change, usually
@@ -88,7 +88,7 @@ func (c *Client) UpdateJob(ctx context.Context, servicePrincipalID, jobID string
 	if err != nil {
 		return fmt.Errorf("graphsync: encoding job: %w", err)
 	}
-	_, err = c.do(ctx, &request{method: abs.PATCH, template: tmplJob, params: jobParams(servicePrincipalID, jobID), body: body})
+	_, err = c.do(ctx, &request{op: "UpdateJob", method: abs.PATCH, template: tmplJob, params: jobParams(servicePrincipalID, jobID), body: body})
 	return err
 }
 
@@ -98,19 +98,19 @@ func (c *Client) DeleteJob(ctx context.Context, servicePrincipalID, jobID string
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, &request{method: abs.DELETE, template: tmplJob, params: jobParams(servicePrincipalID, jobID)})
+	_, err := c.do(ctx, &request{op: "DeleteJob", method: abs.DELETE, template: tmplJob, params: jobParams(servicePrincipalID, jobID)})
 	return err
 }
 
 // StartJob starts a job, or resumes a paused one. Graph answers 204 and
 // runs the job in the background; poll GetJob for its status.
 func (c *Client) StartJob(ctx context.Context, servicePrincipalID, jobID string) error {
-	return c.jobAction(ctx, servicePrincipalID, jobID, "start", nil)
+	return c.jobAction(ctx, "StartJob", servicePrincipalID, jobID, "start", nil)
 }
 
 // PauseJob pauses a job; it keeps its state and StartJob resumes it.
 func (c *Client) PauseJob(ctx context.Context, servicePrincipalID, jobID string) error {
-	return c.jobAction(ctx, servicePrincipalID, jobID, "pause", nil)
+	return c.jobAction(ctx, "PauseJob", servicePrincipalID, jobID, "pause", nil)
 }
 
 // RestartJob restarts a job, first resetting what scope names (for
@@ -129,16 +129,16 @@ func (c *Client) RestartJob(ctx context.Context, servicePrincipalID, jobID strin
 			return fmt.Errorf("graphsync: encoding restart criteria: %w", err)
 		}
 	}
-	return c.jobAction(ctx, servicePrincipalID, jobID, "restart", body)
+	return c.jobAction(ctx, "RestartJob", servicePrincipalID, jobID, "restart", body)
 }
 
-func (c *Client) jobAction(ctx context.Context, servicePrincipalID, jobID, action string, body []byte) error {
+func (c *Client) jobAction(ctx context.Context, op, servicePrincipalID, jobID, action string, body []byte) error {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return err
 	}
 	p := jobParams(servicePrincipalID, jobID)
 	p["action"] = action
-	_, err := c.do(ctx, &request{method: abs.POST, template: tmplJobAction, params: p, body: body})
+	_, err := c.do(ctx, &request{op: op, method: abs.POST, template: tmplJobAction, params: p, body: body})
 	return err
 }
 
@@ -148,7 +148,7 @@ func (c *Client) ListTemplates(ctx context.Context, servicePrincipalID string) (
 	if err := checkSP(ctx, servicePrincipalID); err != nil {
 		return nil, err
 	}
-	return list[models.SynchronizationTemplate](ctx, c, &request{method: abs.GET, template: tmplTemplates, params: spParams(servicePrincipalID)})
+	return list[models.SynchronizationTemplate](ctx, c, &request{op: "ListTemplates", method: abs.GET, template: tmplTemplates, params: spParams(servicePrincipalID)})
 }
 
 // SaveSecrets stores the credentials the service principal's jobs use to
@@ -177,7 +177,7 @@ func (c *Client) SaveSecrets(ctx context.Context, servicePrincipalID string, sec
 	if err != nil {
 		return fmt.Errorf("graphsync: encoding secrets: %w", err)
 	}
-	_, err = c.do(ctx, &request{method: abs.PUT, template: tmplSecrets, params: spParams(servicePrincipalID), body: body})
+	_, err = c.do(ctx, &request{op: "SaveSecrets", method: abs.PUT, template: tmplSecrets, params: spParams(servicePrincipalID), body: body})
 	return err
 }
 
@@ -233,7 +233,9 @@ func isNoValue(body []byte) bool {
 // list fetches a collection and every page after it. Every page must be
 // an object with a value array; a nextLink is followed only to the
 // Client's own scheme, host and port.
-func list[T any](ctx context.Context, c *Client, r *request) ([]T, error) {
+func list[T any](ctx context.Context, c *Client, r *request) (_ []T, err error) {
+	ctx, r.call = c.obs.begin(ctx, r.op)
+	defer func() { r.call.end(err) }()
 	var all []T
 	for page := 1; ; page++ {
 		resp, err := c.do(ctx, r)
@@ -270,7 +272,7 @@ func list[T any](ctx context.Context, c *Client, r *request) ([]T, error) {
 		if page >= maxPages {
 			return nil, fmt.Errorf("graphsync: more than %d pages; stopping", maxPages)
 		}
-		r = &request{method: abs.GET, rawURL: p.NextLink}
+		r = &request{op: r.op, method: abs.GET, rawURL: p.NextLink, call: r.call}
 	}
 }
 

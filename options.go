@@ -3,12 +3,16 @@ package graphsync
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Cloud names a Microsoft Graph national cloud: its host, the token scope
@@ -92,6 +96,25 @@ type ClientOptions struct {
 	// DisableLimiter turns pacing off (Limiter is then ignored). Graph
 	// will answer 429 when the documented limit is exceeded.
 	DisableLimiter bool
+	// Logger receives what the Client does that a caller does not see:
+	// retries (status, attempt, delay, Graph's request-id, error code and
+	// message), 429 pauses with their Retry-After, limiter waits of a
+	// second or more, and, at debug level, every request (method, path,
+	// status, time taken). Tokens, secrets and bodies are never logged.
+	// Nil means no logging (not slog's default logger).
+	Logger *slog.Logger
+	// TracerProvider, if set, gets one span per public call, however many
+	// attempts or pages it takes, named "graphsync." and the call (e.g.
+	// "graphsync.GetJob"), with the HTTP status, Graph's request-id, the
+	// attempts and the limiter wait as attributes, and an error status on
+	// failure. ProvisionMany's span is the parent of its requests' spans.
+	// Nil means no tracing, at no cost.
+	TracerProvider trace.TracerProvider
+	// MeterProvider, if set, gets the metrics graphsync.requests (by
+	// operation and status), graphsync.throttled (429s by operation) and
+	// graphsync.limiter.wait (seconds, a histogram). Nil means no metrics,
+	// at no cost.
+	MeterProvider metric.MeterProvider
 }
 
 // baseURL checks the options that decide where requests go and returns

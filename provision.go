@@ -37,11 +37,15 @@ const tmplProvision = "/servicePrincipals/{sp}/synchronization/jobs/{job}/provis
 // with its raw strings together with an error matching
 // models.ErrResultDecode.
 func (c *Client) ProvisionOnDemand(ctx context.Context, servicePrincipalID, jobID string, req models.ProvisionRequest) (*models.ProvisionResult, error) {
-	body, err := c.checkProvision(ctx, servicePrincipalID, jobID, req)
+	if err := c.checkProvision(ctx, servicePrincipalID, jobID, req); err != nil {
+		return nil, err
+	}
+	body, err := encodeProvision(req)
 	if err != nil {
 		return nil, err
 	}
 	return c.provision(ctx, &request{
+		op:       "ProvisionOnDemand",
 		method:   abs.POST,
 		template: tmplProvision,
 		params:   jobParams(servicePrincipalID, jobID),
@@ -50,21 +54,25 @@ func (c *Client) ProvisionOnDemand(ctx context.Context, servicePrincipalID, jobI
 	})
 }
 
-// checkProvision validates a call and returns the request body.
-func (c *Client) checkProvision(ctx context.Context, servicePrincipalID, jobID string, req models.ProvisionRequest) ([]byte, error) {
+// checkProvision validates a call.
+func (c *Client) checkProvision(ctx context.Context, servicePrincipalID, jobID string, req models.ProvisionRequest) error {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
-		return nil, err
+		return err
 	}
 	if err := req.Validate(); err != nil {
 		var fe *models.FieldError
 		if errors.As(err, &fe) {
-			return nil, invalid("req."+fe.Field, fe.Reason)
+			return invalid("req."+fe.Field, fe.Reason)
 		}
-		return nil, invalid("req", err.Error())
+		return invalid("req", err.Error())
 	}
 	if c.cloud.NoProvisionOnDemand {
-		return nil, fmt.Errorf("%w: provisionOnDemand is not available in the %s cloud", ErrUnsupported, c.cloud.Name)
+		return fmt.Errorf("%w: provisionOnDemand is not available in the %s cloud", ErrUnsupported, c.cloud.Name)
 	}
+	return nil
+}
+
+func encodeProvision(req models.ProvisionRequest) ([]byte, error) {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return nil, fmt.Errorf("graphsync: encoding provisionOnDemand request: %w", err)
@@ -156,19 +164,25 @@ type BulkOptions struct {
 
 // ProvisionMany sends each request through ProvisionOnDemand to the same
 // job, paced by the Client's limiter so Graph's limit is never passed, and
-// returns one BulkResult per request, in input order.
+// returns one BulkResult per request, in input order. It is ProvisionEach
+// with the results collected; for runs too long to hold every decoded
+// result in memory, use ProvisionEach.
 //
 // Requests start in input order: each is admitted by the limiter and
 // written out before the next one is admitted. A request Graph answered
 // 2xx is BulkAnswered even when Graph reports that provisioning failed
 // (check Result.Failed). One failing request does not stop the others,
 // except for failures that every later request would meet too, which end
-// the run: the credential cannot get a token (ErrCredential), or a 429
-// the retry policy cannot absorb (no attempts left, or a Retry-After
-// beyond RetryPolicy.MaxWait or MaxRetryAfter). Then nothing more is
-// sent, the requests not yet sent are BulkNotAttempted with that error as
-// their Err, and ProvisionMany returns at once, without waiting out the
-// pause the 429 asked for.
+// the run:
+//   - the credential cannot get a token (ErrCredential);
+//   - Graph answers 401, 403 or 404 (the job or the service principal
+//     does not exist, or the caller may not use it);
+//   - a 429 the retry policy cannot absorb (no attempts left, or a
+//     Retry-After beyond RetryPolicy.MaxWait or MaxRetryAfter).
+//
+// Then nothing more is sent, the requests not yet sent are
+// BulkNotAttempted with that error as their Err, and ProvisionMany
+// returns at once (without waiting out the pause a 429 asked for).
 //
 // When ctx is cancelled, no new request is sent: requests still waiting
 // are reported BulkNotAttempted, requests already sent are allowed to
@@ -183,8 +197,40 @@ type BulkOptions struct {
 // (or any bad request, named by index) returns a *ValidationError and
 // sends nothing. No requests at all is not an error: the result is empty.
 func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *BulkOptions) ([]BulkResult, error) {
+	var results []BulkResult
+	err := c.provisionEach(ctx, "ProvisionMany", servicePrincipalID, jobID, reqs, opts, func(r BulkResult) {
+		if results == nil {
+			results = make([]BulkResult, len(reqs))
+		}
+		results[r.Index] = r
+	})
+	if results == nil && (err == nil || !errors.Is(err, ErrInvalidInput)) {
+		results = []BulkResult{}
+	}
+	return results, err
+}
+
+// ProvisionEach is ProvisionMany for long runs: instead of returning the
+// results, it calls each with every result as its request ends, and keeps
+// none of them, so a run of any length needs memory only for the
+// requests in flight. each is called one call at a time, from
+// ProvisionEach's goroutines, in the order the requests end (which is
+// close to input order); requests never sent are reported last, in input
+// order, with State BulkNotAttempted. Every request is reported exactly
+// once, unless the arguments are invalid (then none is, and the error is
+// a *ValidationError). The error, the start order and the rules for
+// ending a run early are ProvisionMany's. A slow each slows the run
+// (requests wait for their turn to report), which keeps memory bounded.
+func (c *Client) ProvisionEach(ctx context.Context, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *BulkOptions, each func(BulkResult)) error {
+	if each == nil {
+		return invalid("each", "must not be nil")
+	}
+	return c.provisionEach(ctx, "ProvisionEach", servicePrincipalID, jobID, reqs, opts, each)
+}
+
+func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *BulkOptions, each func(BulkResult)) (err error) {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
-		return nil, err
+		return err
 	}
 	var o BulkOptions
 	if opts != nil {
@@ -196,22 +242,20 @@ func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID st
 	if o.Grace <= 0 {
 		o.Grace = 30 * time.Second
 	}
-	bodies := make([][]byte, len(reqs))
 	for i, req := range reqs {
-		body, err := c.checkProvision(ctx, servicePrincipalID, jobID, req)
-		if err != nil {
+		if err := c.checkProvision(ctx, servicePrincipalID, jobID, req); err != nil {
 			var ve *ValidationError
 			if errors.As(err, &ve) && strings.HasPrefix(ve.Field, "req") {
-				return nil, invalid(fmt.Sprintf("reqs[%d]%s", i, strings.TrimPrefix(ve.Field, "req")), ve.Reason)
+				return invalid(fmt.Sprintf("reqs[%d]%s", i, strings.TrimPrefix(ve.Field, "req")), ve.Reason)
 			}
-			return nil, err
+			return err
 		}
-		bodies[i] = body
 	}
-	results := make([]BulkResult, len(reqs))
-	for i := range results {
-		results[i].Index = i
+	if len(reqs) == 0 {
+		return nil
 	}
+	ctx, obs := c.obs.begin(ctx, op)
+	defer func() { obs.end(err) }()
 
 	// run bounds the waits; it ends with ctx, or with the cause of a
 	// failure every later request would meet too.
@@ -224,12 +268,56 @@ func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID st
 	defer stopGrace()
 
 	var (
-		mu      sync.Mutex
-		prog    = Progress{Total: len(reqs)}
-		slots   = make(chan struct{}, o.Concurrency)
-		wg      sync.WaitGroup
-		notSent error // why dispatching stopped early, if it did
+		mu           sync.Mutex // serialises each and Progress, and guards the counts
+		prog         = Progress{Total: len(reqs)}
+		notAttempted int
+		firstCause   error // of a request not sent
+		slots        = make(chan struct{}, o.Concurrency)
+		wg           sync.WaitGroup
+		dispatched   int
+		notSent      error // why dispatching stopped early, if it did
 	)
+	// report hands one result to each (and Progress); causeOf fills in
+	// why a request was not sent.
+	causeOf := func(err error) error {
+		if cause := context.Cause(run); cause != nil && ctx.Err() == nil && (err == nil || errors.Is(err, context.Canceled)) {
+			return cause
+		}
+		if err == nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return notSent
+		}
+		return err
+	}
+	report := func(r BulkResult) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.State == BulkNotAttempted {
+			r.Err = causeOf(r.Err)
+			notAttempted++
+			if firstCause == nil {
+				firstCause = r.Err
+			}
+			each(r)
+			return
+		}
+		prog.Done++
+		switch {
+		case r.State == BulkAnswered && r.Result.Succeeded():
+			prog.Succeeded++
+		case r.State == BulkAnswered && r.Result.Skipped():
+			prog.Skipped++
+		default:
+			prog.Failed++
+		}
+		prog.Last = r
+		each(r)
+		if o.Progress != nil {
+			o.Progress(prog)
+		}
+	}
 	for i := range reqs {
 		select {
 		case slots <- struct{}{}:
@@ -247,78 +335,60 @@ func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID st
 				break
 			}
 		}
+		dispatched++
 		track := newSendTrack()
 		wg.Go(func() {
 			defer func() { <-slots }()
-			r := c.provisionOne(run, sendCtx, servicePrincipalID, jobID, i, bodies[i], track)
-			results[i] = r
-			if r.State == BulkNotAttempted {
-				if endsRun(r.Err) {
-					stop(r.Err)
-				}
-				return
+			r := c.provisionOne(run, sendCtx, servicePrincipalID, jobID, i, reqs[i], track)
+			if endsRun(r) {
+				stop(r.Err)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			prog.Done++
-			switch {
-			case r.State == BulkAnswered && r.Result.Succeeded():
-				prog.Succeeded++
-			case r.State == BulkAnswered && r.Result.Skipped():
-				prog.Skipped++
-			default:
-				prog.Failed++
-			}
-			prog.Last = r
-			if o.Progress != nil {
-				o.Progress(prog)
-			}
+			track.start() // after stop: the dispatcher must see it
+			report(r)
 		})
 		<-track.started
 	}
 	wg.Wait()
-
-	cause := context.Cause(run)
-	if ctx.Err() != nil {
-		cause = ctx.Err()
-	} else if cause == nil {
-		cause = notSent
-	}
-	notAttempted := 0
-	for i, r := range results {
-		if r.State != BulkNotAttempted {
-			continue
-		}
-		notAttempted++
-		if r.Err == nil || (errors.Is(r.Err, context.Canceled) && ctx.Err() == nil) {
-			results[i].Err = cause
-		}
-		if cause == nil {
-			cause = r.Err
-		}
+	for i := dispatched; i < len(reqs); i++ {
+		report(BulkResult{Index: i, State: BulkNotAttempted})
 	}
 	if ctx.Err() != nil {
-		return results, ctx.Err()
+		return ctx.Err()
 	}
 	if notAttempted > 0 {
-		return results, fmt.Errorf("graphsync: %d of %d requests not sent: %w", notAttempted, len(results), cause)
+		return fmt.Errorf("graphsync: %d of %d requests not sent: %w", notAttempted, len(reqs), firstCause)
 	}
-	return results, nil
+	return nil
 }
 
-// endsRun reports whether err, met by a request that was not sent, will
-// be met by every later request of the run too.
-func endsRun(err error) bool {
-	return errors.Is(err, ErrCredential) || errors.Is(err, ErrThrottled)
+// endsRun reports whether r's failure will be met by every later request
+// of the run too: the credential cannot get a token, a 429 the retry
+// policy could not absorb, or Graph refusing the caller (401, 403) or not
+// knowing the job or service principal (404).
+func endsRun(r BulkResult) bool {
+	switch r.State {
+	case BulkNotAttempted:
+		return errors.Is(r.Err, ErrCredential) || errors.Is(r.Err, ErrThrottled)
+	case BulkFailed:
+		return errors.Is(r.Err, ErrUnauthorized) || errors.Is(r.Err, ErrForbidden) || errors.Is(r.Err, ErrNotFound)
+	}
+	return false
 }
 
-func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, jobID string, i int, body []byte, track *sendTrack) BulkResult {
-	defer track.start()
+// provisionOne sends one request of a run. track.started is closed once
+// it is written out (if it is); the caller closes it otherwise.
+func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, jobID string, i int, req models.ProvisionRequest, track *sendTrack) BulkResult {
 	out := BulkResult{Index: i}
 	if ctx.Err() != nil {
 		return out
 	}
+	body, err := encodeProvision(req)
+	if err != nil {
+		out.Err = err
+		return out
+	}
 	res, err := c.provision(ctx, &request{
+		op:       "ProvisionOnDemand",
 		method:   abs.POST,
 		template: tmplProvision,
 		params:   jobParams(servicePrincipalID, jobID),

@@ -67,6 +67,31 @@ func Group(objectID string, memberUserIDs ...string) Subject {
 	return s
 }
 
+// SplitMembers returns s as one or more subjects that together carry all
+// its members, none with more than MaxGroupMembers (Graph's limit per
+// request): a group with 12 members gives three subjects for the same
+// group, with 5, 5 and 2 members. Send each in a request of its own. A
+// subject with no more than MaxGroupMembers members is returned as it is.
+// Members keep their order; the other links (manager, owners) go with the
+// first subject only.
+func (s Subject) SplitMembers() []Subject {
+	if s.Links == nil || len(s.Links.Members) <= MaxGroupMembers {
+		return []Subject{s}
+	}
+	members := s.Links.Members
+	out := make([]Subject, 0, (len(members)+MaxGroupMembers-1)/MaxGroupMembers)
+	for i := 0; i < len(members); i += MaxGroupMembers {
+		part := s
+		links := LinkedObjects{Members: members[i:min(i+MaxGroupMembers, len(members)):min(i+MaxGroupMembers, len(members))]}
+		if i == 0 {
+			links.Manager, links.Owners = s.Links.Manager, s.Links.Owners
+		}
+		part.Links = &links
+		out = append(out, part)
+	}
+	return out
+}
+
 // NewProvisionRequest returns a request with one rule and its subjects,
 // the common case.
 func NewProvisionRequest(ruleID string, subjects ...Subject) ProvisionRequest {

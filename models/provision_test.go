@@ -2,6 +2,8 @@ package models
 
 import (
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"testing"
 )
 
@@ -43,5 +45,50 @@ func TestLinkDepthIsBounded(t *testing.T) {
 	}
 	if err := NewProvisionRequest("r", s).Validate(); err == nil {
 		t.Fatal("20 levels of links accepted")
+	}
+}
+
+func TestSplitMembers(t *testing.T) {
+	ids := make([]string, 12)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("m%02d", i)
+	}
+	g := Group("g", ids...)
+	g.Links.Owners = []Subject{User("owner")}
+	parts := g.SplitMembers()
+	if len(parts) != 3 {
+		t.Fatalf("%d parts, want 3", len(parts))
+	}
+	var got []string
+	for i, p := range parts {
+		if p.ObjectID != "g" || p.ObjectTypeName != ObjectTypeGroup {
+			t.Fatalf("part %d is %+v", i, p)
+		}
+		if err := NewProvisionRequest("r", p).Validate(); err != nil {
+			t.Fatalf("part %d: %v", i, err)
+		}
+		if (i == 0) != (len(p.Links.Owners) == 1) {
+			t.Fatalf("part %d owners %v", i, p.Links.Owners)
+		}
+		for _, m := range p.Links.Members {
+			got = append(got, m.ObjectID)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(ids) {
+		t.Fatalf("members %v, want %v", got, ids)
+	}
+	// Appending to one part never writes into another.
+	parts[0].Links.Members = append(parts[0].Links.Members, User("x"))
+	if parts[1].Links.Members[0].ObjectID != "m05" {
+		t.Fatal("parts share their member arrays")
+	}
+	for _, n := range []int{0, 1, 5} {
+		s := Group("g", ids[:n]...)
+		if p := s.SplitMembers(); len(p) != 1 || !reflect.DeepEqual(p[0], s) {
+			t.Fatalf("%d members: %+v", n, p)
+		}
+	}
+	if p := Group("g", ids[:6]...).SplitMembers(); len(p) != 2 || len(p[1].Links.Members) != 1 {
+		t.Fatalf("6 members: %+v", p)
 	}
 }

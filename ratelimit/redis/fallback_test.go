@@ -33,9 +33,13 @@ func (f *flakyRedis) answer() *goredis.Cmd {
 	return goredis.NewCmdResult([]any{int64(1), int64(0)}, nil)
 }
 
-func (f *flakyRedis) Eval(context.Context, string, []string, ...any) *goredis.Cmd    { return f.answer() }
-func (f *flakyRedis) EvalSha(context.Context, string, []string, ...any) *goredis.Cmd { return f.answer() }
-func (f *flakyRedis) EvalRO(context.Context, string, []string, ...any) *goredis.Cmd  { return f.answer() }
+func (f *flakyRedis) Eval(context.Context, string, []string, ...any) *goredis.Cmd { return f.answer() }
+func (f *flakyRedis) EvalSha(context.Context, string, []string, ...any) *goredis.Cmd {
+	return f.answer()
+}
+func (f *flakyRedis) EvalRO(context.Context, string, []string, ...any) *goredis.Cmd {
+	return f.answer()
+}
 func (f *flakyRedis) EvalShaRO(context.Context, string, []string, ...any) *goredis.Cmd {
 	return f.answer()
 }
