@@ -86,6 +86,7 @@ func (c *Client) provision(ctx context.Context, r *request) (*models.ProvisionRe
 		return nil, err
 	}
 	res, err := models.DecodeProvisionResult(resp.body)
+	res.RequestID = resp.header.Get("request-id")
 	if err != nil {
 		return res, fmt.Errorf("graphsync: provisionOnDemand answered %d: %w", resp.status, err)
 	}

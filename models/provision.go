@@ -185,6 +185,8 @@ type ProvisionResult struct {
 	RawValue string
 	// ODataContext is the answer's @odata.context, if any.
 	ODataContext string
+	// RequestID is the request-id header of Graph's answer, for support.
+	RequestID string
 }
 
 // ProvisionKey is the decoded key: the outcome and, when it did not
