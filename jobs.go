@@ -166,7 +166,7 @@ func (c *Client) SaveSecrets(ctx context.Context, servicePrincipalID string, sec
 		return invalid("secrets", "must hold at least one key")
 	}
 	for i, s := range secrets {
-		if strings.TrimSpace(s.Key) == "" {
+		if strings.TrimSpace(string(s.Key)) == "" {
 			return invalid(fmt.Sprintf("secrets[%d].Key", i), "must not be empty")
 		}
 	}

@@ -10,6 +10,28 @@
 //   - Timestamps are time.Time. Graph writes "0001-01-01T00:00:00Z" for
 //     "never happened"; that decodes to the zero time, so IsNever (t.IsZero)
 //     tells a caller which it is, and it encodes back to the same text.
+//
+// # Schemas and templates lose nothing
+//
+// A synchronization schema is read with GET and written back whole with
+// PUT, which replaces it. SynchronizationSchema, the types it holds and
+// SynchronizationTemplate therefore keep everything Graph sends:
+//   - Members the Go types do not name (properties Graph adds later, or does
+//     not document, such as "@odata.type" or an attribute's
+//     "apiExpressions") are kept as JSON in each object's Extra field and
+//     written back.
+//   - A member that was null is written back as null, one that was absent
+//     stays absent, an empty array stays an empty array, and a member that
+//     was present is written even when it holds the zero value. Nullable
+//     strings (such as a mapping's defaultValue) are plain strings: "" with
+//     null remembered.
+//   - Member names are matched exactly: "Name" is not "name" (unlike
+//     encoding/json's default), so it is kept in Extra.
+//   - Timestamps are Timestamp, the text as Graph wrote it.
+//
+// Decoding and then encoding an unchanged value gives the same JSON as was
+// received (member order and white space aside). A value built in Go
+// rather than decoded writes only its non-zero fields.
 package models
 
 import "time"
@@ -166,23 +188,3 @@ const (
 	QuarantineIngestionInterrupted                 QuarantineReason = "IngestionInterrupted"
 	QuarantineUnknown                              QuarantineReason = "Unknown"
 )
-
-// SynchronizationTemplate is a preconfigured job definition of an
-// application; its ID is what CreateJob's TemplateID names.
-type SynchronizationTemplate struct {
-	ID            string         `json:"id"`
-	ApplicationID string         `json:"applicationId,omitempty"`
-	Default       bool           `json:"default"`
-	Description   string         `json:"description,omitempty"`
-	Discoverable  bool           `json:"discoverable"`
-	FactoryTag    string         `json:"factoryTag,omitempty"`
-	Metadata      []KeyValuePair `json:"metadata,omitempty"`
-}
-
-// SecretKeyValue is one credential of a service principal's
-// synchronization (for example BaseAddress and SecretToken). Values are
-// secrets: graphsync never logs them or puts them in errors.
-type SecretKeyValue struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
-}
