@@ -1,6 +1,7 @@
 // Package graphsync is a small, typed client for the Microsoft Graph
 // synchronization API: create and run provisioning jobs on an Entra ID
-// service principal, and provision users and groups on demand.
+// service principal, read and change their schemas, check the target
+// application's credentials, and provision users and groups on demand.
 //
 // # Authentication
 //
@@ -37,6 +38,19 @@
 // Other calls are retried per RetryPolicy: GET, PUT, PATCH and DELETE on
 // 429, 503 and 504, honouring Retry-After; POST only on 429, since a POST
 // that failed with 5xx may have been carried out.
+//
+// # Schemas, rules and credentials
+//
+// ProvisionOnDemand needs the ID of a rule of the job's synchronization
+// schema. GetJobSchema reads the schema (once per run is enough) and
+// models.SynchronizationSchema.RuleFor picks the rule for a subject's
+// object type. UpdateJobSchema writes a schema back; Graph replaces the
+// whole schema, so the models keep everything Graph sent, including what
+// they do not name, and an unchanged schema is written back exactly as it
+// was read. GetTemplate and ListTemplates return templates with their
+// schemas. ValidateCredentials checks the target application's credentials
+// before SaveSecrets stores them; secret values are never logged, put in
+// errors or shown when a request is formatted.
 //
 // # Errors
 //

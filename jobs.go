@@ -19,7 +19,6 @@ const (
 	tmplJobs      = "/servicePrincipals/{sp}/synchronization/jobs"
 	tmplJob       = "/servicePrincipals/{sp}/synchronization/jobs/{job}"
 	tmplJobAction = "/servicePrincipals/{sp}/synchronization/jobs/{job}/{action}"
-	tmplTemplates = "/servicePrincipals/{sp}/synchronization/templates"
 	tmplSecrets   = "/servicePrincipals/{sp}/synchronization/secrets"
 )
 
@@ -139,15 +138,6 @@ func (c *Client) jobAction(ctx context.Context, servicePrincipalID, jobID, actio
 	p["action"] = action
 	_, err := c.do(ctx, &request{method: abs.POST, template: tmplJobAction, params: p, body: body})
 	return err
-}
-
-// ListTemplates returns the synchronization templates of the service
-// principal; a template's ID is what CreateJob needs.
-func (c *Client) ListTemplates(ctx context.Context, servicePrincipalID string) ([]models.SynchronizationTemplate, error) {
-	if err := checkSP(ctx, servicePrincipalID); err != nil {
-		return nil, err
-	}
-	return list[models.SynchronizationTemplate](ctx, c, &request{method: abs.GET, template: tmplTemplates, params: spParams(servicePrincipalID)})
 }
 
 // SaveSecrets stores the credentials the service principal's jobs use to
