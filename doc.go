@@ -1,6 +1,7 @@
 // Package graphsync is a small, typed client for the Microsoft Graph
 // synchronization API: create and run provisioning jobs on an Entra ID
-// service principal, and provision users and groups on demand.
+// service principal, read and change their schemas, check the target
+// application's credentials, and provision users and groups on demand.
 //
 // # Authentication
 //
@@ -46,6 +47,19 @@
 // RetryPolicy.MaxWait or the context's deadline is not started: the call
 // returns the answer that asked for it at once. ClientOptions.HTTPClient's
 // Timeout bounds each attempt.
+//
+// # Schemas, rules and credentials
+//
+// ProvisionOnDemand needs the ID of a rule of the job's synchronization
+// schema. GetJobSchema reads the schema (once per run is enough) and
+// models.SynchronizationSchema.RuleFor picks the rule for a subject's
+// object type. UpdateJobSchema writes a schema back; Graph replaces the
+// whole schema, so the models keep everything Graph sent, including what
+// they do not name, and an unchanged schema is written back exactly as it
+// was read. GetTemplate and ListTemplates return templates with their
+// schemas. ValidateCredentials checks the target application's credentials
+// before SaveSecrets stores them; secret values are never logged, put in
+// errors or shown when a request is formatted.
 //
 // # Errors
 //

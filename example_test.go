@@ -2,8 +2,18 @@ package graphsync_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
@@ -80,3 +90,445 @@ func ExampleClient_ProvisionOnDemand() {
 	// Skipped Other RedundantExport 3 steps
 	// Failure EntryNotFound EntryImport
 }
+
+func ExampleClient_GetJob() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	created, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	job, err := client.GetJob(ctx, "sp-1", created.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(job.TemplateID, job.Schedule.State, job.Status.Code)
+	fmt.Println("ever reached steady state:", !models.IsNever(job.Status.SteadyStateLastAchievedTime))
+
+	_, err = client.GetJob(ctx, "sp-1", "no-such-job")
+	fmt.Println(errors.Is(err, graphsync.ErrNotFound))
+	// Output:
+	// scim Disabled NotConfigured
+	// ever reached steady state: false
+	// true
+}
+
+func ExampleClient_ListJobs() {
+	srv := graphtest.NewServer(&graphtest.Options{PageSize: 1}) // one job per page
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1", "scim", "BoxOutDelta")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+	client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "BoxOutDelta"})
+
+	jobs, err := client.ListJobs(ctx, "sp-1") // follows @odata.nextLink
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, j := range jobs {
+		fmt.Println(j.TemplateID, j.Schedule.State)
+	}
+	// Output:
+	// scim Disabled
+	// BoxOutDelta Disabled
+}
+
+func ExampleClient_UpdateJob() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	// Send only what changes: here the interval between runs.
+	err := client.UpdateJob(ctx, "sp-1", job.ID, models.SynchronizationJob{
+		Schedule: &models.SynchronizationSchedule{Interval: models.NewDuration(40 * time.Minute)},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	job, _ = client.GetJob(ctx, "sp-1", job.ID)
+	d, _ := job.Schedule.Interval.Duration()
+	fmt.Println(job.Schedule.Interval, d)
+	// Output: PT40M 40m0s
+}
+
+func ExampleClient_DeleteJob() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	if err := client.DeleteJob(ctx, "sp-1", job.ID); err != nil {
+		log.Fatal(err)
+	}
+	err := client.DeleteJob(ctx, "sp-1", job.ID)
+	fmt.Println(errors.Is(err, graphsync.ErrNotFound))
+	// Output: true
+}
+
+func ExampleClient_StartJob() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"}) // created Disabled
+
+	if err := client.StartJob(ctx, "sp-1", job.ID); err != nil {
+		log.Fatal(err)
+	}
+	job, _ = client.GetJob(ctx, "sp-1", job.ID) // the job runs in the background: poll its status
+	fmt.Println(job.Schedule.State, job.Status.Code, job.Status.LastExecution.State)
+	// Output: Active Active Succeeded
+}
+
+func ExampleClient_PauseJob() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+	client.StartJob(ctx, "sp-1", job.ID)
+
+	if err := client.PauseJob(ctx, "sp-1", job.ID); err != nil {
+		log.Fatal(err)
+	}
+	job, _ = client.GetJob(ctx, "sp-1", job.ID)
+	fmt.Println(job.Schedule.State, job.Status.Code)
+	// Output: Paused Paused
+}
+
+func ExampleClient_RestartJob() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	scope := models.ResetWatermark | models.ResetEscrows // sent as "Watermark, Escrows"
+	if err := client.RestartJob(ctx, "sp-1", job.ID, scope); err != nil {
+		log.Fatal(err)
+	}
+	job, _ = client.GetJob(ctx, "sp-1", job.ID)
+	fmt.Println(scope, "→", job.Status.Code)
+	// Output: Watermark, Escrows → Active
+}
+
+func ExampleClient_ListTemplates() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1", "scim", "BoxOutDelta")
+	client, _ := srv.NewClient()
+
+	templates, err := client.ListTemplates(context.Background(), "sp-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range templates {
+		fmt.Println(t.ID, "default:", t.Default) // t.ID is what CreateJob's TemplateID takes
+	}
+	// Output:
+	// scim default: true
+	// BoxOutDelta default: false
+}
+
+func ExampleClient_SaveSecrets() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+
+	err := client.SaveSecrets(context.Background(), "sp-1", []models.SecretKeyValue{
+		{Key: models.CredentialBaseAddress, Value: "https://scim.example.com/v2"},
+		{Key: models.CredentialSecretToken, Value: "s3cr3t"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range srv.Secrets("sp-1") {
+		fmt.Println(s) // formatting never shows a value
+	}
+	// Output:
+	// {BaseAddress <redacted>}
+	// {SecretToken <redacted>}
+}
+
+func ExampleClient_GetJobSchema() {
+	client, done := exampleClient() // a Client of the fake Graph at the end of this file
+	defer done()
+	ctx := context.Background()
+
+	schema, err := client.GetJobSchema(ctx, "sp-1", "scim.job-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range schema.SynchronizationRules {
+		fmt.Printf("rule %s: %s → %s\n", r.Name, r.SourceDirectoryName, r.TargetDirectoryName)
+		for _, m := range r.ObjectMappings {
+			fmt.Printf("  %s → %s, %d attributes\n", m.SourceObjectName, m.TargetObjectName, len(m.AttributeMappings))
+		}
+	}
+	// provisionOnDemand needs the rule's ID with every subject.
+	ruleID, err := schema.RuleFor("user")
+	fmt.Println("rule for users:", ruleID, err)
+	_, err = schema.RuleFor("Device")
+	fmt.Println(errors.Is(err, models.ErrNoRule))
+	// Output:
+	// rule USER_OUTBOUND_USER: Azure Active Directory → customappsso
+	//   User → User, 2 attributes
+	//   Group → Group, 1 attributes
+	// rule for users: 03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8 <nil>
+	// true
+}
+
+func ExampleClient_UpdateJobSchema() {
+	client, done := exampleClient()
+	defer done()
+	ctx := context.Background()
+
+	// A PUT replaces the whole schema: read it, change it, write it back.
+	schema, err := client.GetJobSchema(ctx, "sp-1", "scim.job-1")
+	if err != nil {
+		log.Fatal(err)
+	}
+	users := &schema.SynchronizationRules[0].ObjectMappings[0]
+	users.AttributeMappings = append(users.AttributeMappings, models.AttributeMapping{
+		TargetAttributeName: "title",
+		Source:              &models.AttributeMappingSource{Type: models.SourceAttribute, Name: "jobTitle", Expression: "[jobTitle]"},
+	})
+	if err := client.UpdateJobSchema(ctx, "sp-1", "scim.job-1", *schema); err != nil {
+		log.Fatal(err)
+	}
+
+	schema, _ = client.GetJobSchema(ctx, "sp-1", "scim.job-1")
+	for _, m := range schema.SynchronizationRules[0].ObjectMappings[0].AttributeMappings {
+		src := "(default " + m.DefaultValue + ")"
+		if m.Source != nil {
+			src = m.Source.Expression
+		}
+		fmt.Println(m.TargetAttributeName, "←", src)
+	}
+	// Everything read is written back, even what the models do not name.
+	fmt.Println(string(schema.Directories[0].Objects[0].Attributes[0].Extra["apiExpressions"]))
+	// Output:
+	// userName ← [userPrincipalName]
+	// active ← Not([IsSoftDeleted])
+	// title ← [jobTitle]
+	// []
+}
+
+func ExampleClient_GetTemplate() {
+	client, done := exampleClient()
+	defer done()
+
+	tpl, err := client.GetTemplate(context.Background(), "sp-1", "scim")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(tpl.ID, tpl.FactoryTag)
+	for _, m := range tpl.Metadata {
+		fmt.Println(m.Key, "=", m.Value)
+	}
+	ruleID, _ := tpl.Schema.RuleFor("Group") // jobs created from it start with this schema
+	fmt.Println("group rule:", ruleID)
+	// Output:
+	// scim CustomSCIM
+	// GalleryApplicationKey = customappsso
+	// IsOAuthEnabled = false
+	// group rule: 03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8
+}
+
+func ExampleClient_ValidateCredentials() {
+	client, done := exampleClient()
+	defer done()
+	ctx := context.Background()
+
+	req := models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{
+		{Key: models.CredentialBaseAddress, Value: "https://scim.example.com/v2"},
+		{Key: models.CredentialSecretToken, Value: "expired-token"},
+	}}
+	fmt.Println(req.Credentials) // formatting never shows a secret
+	var re *graphsync.ResponseError
+	if err := client.ValidateCredentials(ctx, "sp-1", "scim.job-1", req); errors.As(err, &re) {
+		fmt.Println(re.StatusCode, re.Code)
+	}
+
+	req.Credentials[1].Value = "valid-token"
+	if err := client.ValidateCredentials(ctx, "sp-1", "scim.job-1", req); err == nil {
+		fmt.Println("the credentials work: save them with SaveSecrets")
+	}
+	// Output:
+	// [{BaseAddress <redacted>} {SecretToken <redacted>}]
+	// 400 CredentialsInvalid
+	// the credentials work: save them with SaveSecrets
+}
+
+func ExampleClient_ProvisionMany() {
+	client, done := exampleClient()
+	defer done()
+	ctx := context.Background()
+
+	schema, err := client.GetJobSchema(ctx, "sp-1", "scim.job-1") // once per run
+	if err != nil {
+		log.Fatal(err)
+	}
+	var reqs []models.ProvisionRequest
+	for _, s := range []models.Subject{
+		models.User("9bb0f679-a883-4a6f-8260-35b491b8b8c8"),
+		models.User("unchanged-user"),
+		models.Group("8213fd99-d6b6-417b-8e13-af6334856215", "cbc86211-6ada-4803-b73f-8039cf56d8a2"),
+	} {
+		ruleID, err := schema.RuleFor(s.ObjectTypeName)
+		if err != nil {
+			log.Fatal(err)
+		}
+		reqs = append(reqs, models.NewProvisionRequest(ruleID, s))
+	}
+
+	// Paced by the Client's limiter: never more than 5 in any 10 seconds.
+	var last graphsync.Progress
+	results, err := client.ProvisionMany(ctx, "sp-1", "scim.job-1", reqs, &graphsync.BulkOptions{
+		Progress: func(p graphsync.Progress) { last = p }, // called after each request
+	})
+	if err != nil {
+		log.Fatal(err) // some requests were not sent; results says which
+	}
+	for _, r := range results {
+		switch {
+		case r.State != graphsync.BulkAnswered:
+			fmt.Println(r.Index, r.State, r.Err)
+		case r.Result.Skipped():
+			fmt.Println(r.Index, "skipped:", r.Result.Key.Details.ErrorCode)
+		default:
+			fmt.Println(r.Index, r.Result.Key.Result)
+		}
+	}
+	fmt.Printf("%d/%d done: %d succeeded, %d skipped, %d failed\n", last.Done, last.Total, last.Succeeded, last.Skipped, last.Failed)
+	// Output:
+	// 0 Success
+	// 1 skipped: RedundantExport
+	// 2 Success
+	// 3/3 done: 2 succeeded, 1 skipped, 0 failed
+}
+
+// exampleClient returns a Client of a fake Graph that answers the schema,
+// template, validateCredentials and provisionOnDemand calls of the
+// examples, and a function that stops it. The fake keeps one job,
+// "scim.job-1" of service principal "sp-1", whose schema a PUT replaces.
+func exampleClient() (*graphsync.Client, func()) {
+	var mu sync.Mutex
+	schema := []byte(exampleSchema)
+	mux := http.NewServeMux()
+	const job = "/v1.0/servicePrincipals/sp-1/synchronization/jobs/scim.job-1"
+	mux.HandleFunc("GET "+job+"/schema", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Write(schema)
+	})
+	mux.HandleFunc("PUT "+job+"/schema", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		schema, _ = io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /v1.0/servicePrincipals/sp-1/synchronization/templates/scim", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"id":"scim","factoryTag":"CustomSCIM","metadata":[{"key":"GalleryApplicationKey","value":"customappsso"},
+			{"key":"IsOAuthEnabled","value":"false"}],"schema":%s}`, exampleSchema)
+	})
+	mux.HandleFunc("POST "+job+"/validateCredentials", func(w http.ResponseWriter, r *http.Request) {
+		var req models.ValidateCredentialsRequest
+		json.NewDecoder(r.Body).Decode(&req)
+		for _, c := range req.Credentials {
+			if c.Key == models.CredentialSecretToken && c.Value == "valid-token" {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		w.WriteHeader(http.StatusBadRequest) // the fake's code; Graph's may differ
+		w.Write([]byte(`{"error":{"code":"CredentialsInvalid","message":"The SecretToken was refused."}}`))
+	})
+	mux.HandleFunc("POST "+job+"/provisionOnDemand", func(w http.ResponseWriter, r *http.Request) {
+		var req models.ProvisionRequest
+		json.NewDecoder(r.Body).Decode(&req)
+		key := `{"result":"Success","details":{}}`
+		if req.Parameters[0].Subjects[0].ObjectID == "unchanged-user" {
+			key = `{"result":"Skipped","details":{"errorCode":"RedundantExport","errorMessage":"Nothing to change."}}`
+		}
+		json.NewEncoder(w).Encode(map[string]string{"key": key, "value": "{}"})
+	})
+	srv := httptest.NewServer(mux)
+	client, err := graphsync.NewClient(exampleCredential{}, &graphsync.ClientOptions{BaseURL: srv.URL})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return client, srv.Close
+}
+
+// exampleCredential is an azcore.TokenCredential for the fake; against
+// Graph, use one of azidentity's.
+type exampleCredential struct{}
+
+func (exampleCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: "example", ExpiresOn: time.Now().Add(time.Hour)}, nil
+}
+
+// exampleSchema is a job schema as Graph returns it, shortened: one rule
+// that maps Entra ID users and groups to a SCIM application.
+const exampleSchema = `{
+  "id": "scim.job-1",
+  "version": "Date:2025-03-30T07:00:28.2095357Z, ActivityId:816f35a8-1135-4983-a437-8fc8494d7929",
+  "synchronizationRules": [{
+    "id": "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8",
+    "name": "USER_OUTBOUND_USER",
+    "editable": true,
+    "priority": 1,
+    "sourceDirectoryName": "Azure Active Directory",
+    "targetDirectoryName": "customappsso",
+    "metadata": [],
+    "objectMappings": [{
+      "enabled": true,
+      "flowTypes": "Add, Update, Delete",
+      "name": "Provision Azure Active Directory Users",
+      "sourceObjectName": "User",
+      "targetObjectName": "User",
+      "scope": null,
+      "metadata": [{"key": "Disposition", "value": "\"Normal\""}],
+      "attributeMappings": [
+        {"defaultValue": null, "flowType": "Always", "matchingPriority": 1, "targetAttributeName": "userName",
+         "source": {"expression": "[userPrincipalName]", "name": "userPrincipalName", "parameters": [], "type": "Attribute"}},
+        {"defaultValue": null, "flowType": "Always", "matchingPriority": 0, "targetAttributeName": "active",
+         "source": {"expression": "Not([IsSoftDeleted])", "name": "Not", "type": "Function", "parameters": [
+           {"key": "source", "value": {"expression": "[IsSoftDeleted]", "name": "IsSoftDeleted", "parameters": [], "type": "Attribute"}}]}}
+      ]
+    }, {
+      "enabled": true,
+      "flowTypes": "Add, Update, Delete",
+      "name": "Provision Azure Active Directory Groups",
+      "sourceObjectName": "Group",
+      "targetObjectName": "Group",
+      "scope": null,
+      "attributeMappings": [
+        {"defaultValue": null, "matchingPriority": 1, "targetAttributeName": "displayName",
+         "source": {"expression": "[displayName]", "name": "displayName", "parameters": [], "type": "Attribute"}}
+      ]
+    }]
+  }],
+  "directories": [{
+    "id": "66e4a8cc-1b7b-435e-95f8-f06cea133828",
+    "name": "Azure Active Directory",
+    "discoverabilities": "None",
+    "discoveryDateTime": null,
+    "readOnly": true,
+    "objects": [{"name": "User", "supportedApis": [], "metadata": [], "attributes": [
+      {"name": "userPrincipalName", "type": "String", "anchor": false, "apiExpressions": [], "metadata": [], "referencedObjects": []}
+    ]}]
+  }]
+}`

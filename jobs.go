@@ -20,7 +20,6 @@ const (
 	tmplJobs      = "/servicePrincipals/{sp}/synchronization/jobs"
 	tmplJob       = "/servicePrincipals/{sp}/synchronization/jobs/{job}"
 	tmplJobAction = "/servicePrincipals/{sp}/synchronization/jobs/{job}/{action}"
-	tmplTemplates = "/servicePrincipals/{sp}/synchronization/templates"
 	tmplSecrets   = "/servicePrincipals/{sp}/synchronization/secrets"
 )
 
@@ -142,15 +141,6 @@ func (c *Client) jobAction(ctx context.Context, op, servicePrincipalID, jobID, a
 	return err
 }
 
-// ListTemplates returns the synchronization templates of the service
-// principal; a template's ID is what CreateJob needs.
-func (c *Client) ListTemplates(ctx context.Context, servicePrincipalID string) ([]models.SynchronizationTemplate, error) {
-	if err := checkSP(ctx, servicePrincipalID); err != nil {
-		return nil, err
-	}
-	return list[models.SynchronizationTemplate](ctx, c, &request{op: "ListTemplates", method: abs.GET, template: tmplTemplates, params: spParams(servicePrincipalID)})
-}
-
 // SaveSecrets stores the credentials the service principal's jobs use to
 // reach the target application (PUT .../synchronization/secrets), for
 // example BaseAddress and SecretToken. Values are never logged or included
@@ -167,7 +157,7 @@ func (c *Client) SaveSecrets(ctx context.Context, servicePrincipalID string, sec
 		return invalid("secrets", "must hold at least one key")
 	}
 	for i, s := range secrets {
-		if strings.TrimSpace(s.Key) == "" {
+		if strings.TrimSpace(string(s.Key)) == "" {
 			return invalid(fmt.Sprintf("secrets[%d].Key", i), "must not be empty")
 		}
 	}

@@ -255,14 +255,21 @@ func TestListTemplates(t *testing.T) {
 	c, ts, _ := setup(t, nil)
 	ts.mux.HandleFunc("/v1.0/servicePrincipals/{sp}/synchronization/templates", func(w http.ResponseWriter, r *http.Request) {
 		assertRequest(t, r, "GET", "/v1.0/servicePrincipals/"+spID+"/synchronization/templates")
-		w.Write([]byte(`{"value":[{"id":"BoxOutDelta","applicationId":"app","default":true,"discoverable":true,"factoryTag":"box","metadata":[{"name":"k","value":"v"}]}]}`))
+		w.Write([]byte(`{"value":[{"id":"BoxOutDelta","applicationId":"app","default":true,"discoverable":true,"factoryTag":"box",
+			"metadata":[{"key":"GalleryApplicationKey","value":"box"},{"key":"IsOAuthEnabled","value":"true"}]}]}`))
 	})
 	ts2, err := c.ListTemplates(ctx, spID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ts2) != 1 || ts2[0].ID != "BoxOutDelta" || !ts2[0].Default || ts2[0].Metadata[0].Value != "v" {
+	if len(ts2) != 1 || ts2[0].ID != "BoxOutDelta" || !ts2[0].Default || ts2[0].Schema != nil {
 		t.Fatalf("templates = %+v", ts2)
+	}
+	// Graph's synchronizationMetadataEntry is key/value: the keys used to
+	// be dropped (decoded as name/value).
+	if m := ts2[0].Metadata; len(m) != 2 || m[0].Key != models.MetadataGalleryApplicationKey || m[0].Value != "box" ||
+		m[1].Key != models.MetadataIsOAuthEnabled || m[1].Value != "true" {
+		t.Fatalf("metadata = %+v", m)
 	}
 }
 

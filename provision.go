@@ -130,11 +130,17 @@ func (s BulkState) String() string {
 type BulkResult struct {
 	// Index is the request's position in the input.
 	Index int
+	// State says what became of the request: not attempted, answered,
+	// failed or unknown (see BulkState).
 	State BulkState
 	// Result is Graph's decoded answer (BulkAnswered; with BulkFailed
 	// when only decoding failed, it holds the raw strings).
 	Result *models.ProvisionResult
-	Err    error
+	// Err says why the request failed (BulkFailed) or why its outcome is
+	// unknown (BulkUnknown). For BulkNotAttempted it is why the request
+	// was not sent (the limiter's wait, a last 429), or nil when the run
+	// was cancelled before its turn. It is nil for BulkAnswered.
+	Err error
 }
 
 // Progress is reported by ProvisionMany after each request ends.

@@ -24,13 +24,13 @@ func kiotaExpand(t testing.TB, tmpl string, params map[string]string) string {
 var nastyIDs = []string{"../x", "a/b?c#d", "%2e%2e", "..", ".", "", "a b+c", "ü&=;", "CN=AdeleV,CN=Users,DC=corp", "x%", "{sp}", "~._-", "\x00\x7f\xff", "日本"}
 
 func TestExpandTemplateMatchesKiota(t *testing.T) {
-	for _, tmpl := range []string{tmplJobs, tmplJob, tmplJobAction, tmplProvision, tmplSecrets, tmplTemplates} {
+	for _, tmpl := range []string{tmplJobs, tmplJob, tmplJobAction, tmplProvision, tmplSecrets, tmplTemplates, tmplTemplate, tmplJobSchema} {
 		for _, sp := range nastyIDs {
 			for _, job := range nastyIDs {
 				if !utf8.ValidString(sp) || !utf8.ValidString(job) {
 					continue // refused by checkID before any expansion
 				}
-				params := map[string]string{"sp": sp, "job": job, "action": "start"}
+				params := map[string]string{"sp": sp, "job": job, "template": job, "action": "start"}
 				want := kiotaExpand(t, tmpl, params)
 				if got := expandTemplate(tmpl, params); got != want {
 					t.Fatalf("%s with %q/%q: got %s, Kiota %s", tmpl, sp, job, got, want)

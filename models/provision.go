@@ -12,6 +12,7 @@ import (
 // ProvisionRequest is the body of provisionOnDemand: what to provision and
 // under which synchronization rule.
 type ProvisionRequest struct {
+	// Parameters are the rules to apply, each with its subjects.
 	Parameters []ApplicationParameters `json:"parameters"`
 }
 
@@ -19,7 +20,10 @@ type ProvisionRequest struct {
 // with a suffix such as "#V2") and the subjects to provision with it
 // (Graph synchronizationJobApplicationParameters).
 type ApplicationParameters struct {
-	RuleID   string    `json:"ruleId"`
+	// RuleID is the ID of a rule of the job's schema (see
+	// SynchronizationSchema.RuleFor).
+	RuleID string `json:"ruleId"`
+	// Subjects are the objects to provision with the rule.
 	Subjects []Subject `json:"subjects"`
 }
 
@@ -28,18 +32,28 @@ type ApplicationParameters struct {
 // such as "CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com". ObjectTypeName is
 // the type as the source system spells it ("User", "user", "Group").
 type Subject struct {
-	ObjectID       string         `json:"objectId"`
-	ObjectTypeName string         `json:"objectTypeName"`
-	Links          *LinkedObjects `json:"links,omitempty"`
+	// ObjectID identifies the object in the source: a GUID, or a
+	// distinguished name for Active Directory.
+	ObjectID string `json:"objectId"`
+	// ObjectTypeName is the object's type as the source spells it, for
+	// example "User", "user" or "Group".
+	ObjectTypeName string `json:"objectTypeName"`
+	// Links are objects to provision with this one, such as a group's
+	// members; nil for none.
+	Links *LinkedObjects `json:"links,omitempty"`
 }
 
 // LinkedObjects are references to provision along with a subject (Graph
 // synchronizationLinkedObjects): a group's members (and owners), a user's
 // manager.
 type LinkedObjects struct {
-	Manager *Subject  `json:"manager,omitempty"`
+	// Manager is a user's manager.
+	Manager *Subject `json:"manager,omitempty"`
+	// Members are a group's members (Entra ID provisions at most five
+	// per request).
 	Members []Subject `json:"members,omitempty"`
-	Owners  []Subject `json:"owners,omitempty"`
+	// Owners are a group's owners.
+	Owners []Subject `json:"owners,omitempty"`
 }
 
 // Object type names used by Entra ID. Other sources may spell them
@@ -101,10 +115,13 @@ func NewProvisionRequest(ruleID string, subjects ...Subject) ProvisionRequest {
 // FieldError names the field of a request that is not valid, as a path
 // such as "parameters[0].subjects[1].objectTypeName".
 type FieldError struct {
-	Field  string
+	// Field is the path of the field, for example "parameters[0].ruleId".
+	Field string
+	// Reason says what is wrong with it.
 	Reason string
 }
 
+// Error returns the field and the reason.
 func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 
 // Validate checks what Graph requires: at least one parameter, each with a
@@ -179,9 +196,13 @@ func (s Subject) validate(path string, depth int) error {
 // Key and Value are those strings decoded, RawKey and RawValue the strings
 // as received (for anything not modelled here).
 type ProvisionResult struct {
-	Key      ProvisionKey
-	Value    ProvisionValue
-	RawKey   string
+	// Key is the outcome, decoded from RawKey.
+	Key ProvisionKey
+	// Value is what the provisioning service did, decoded from RawValue.
+	Value ProvisionValue
+	// RawKey is the answer's key string as received.
+	RawKey string
+	// RawValue is the answer's value string as received.
 	RawValue string
 	// ODataContext is the answer's @odata.context, if any.
 	ODataContext string
@@ -192,13 +213,18 @@ type ProvisionResult struct {
 // ProvisionKey is the decoded key: the outcome and, when it did not
 // succeed, why.
 type ProvisionKey struct {
-	Result  ProvisionOutcome `json:"result"`
+	// Result is Success, Skipped, Failure or Warning.
+	Result ProvisionOutcome `json:"result"`
+	// Details say why the outcome is not Success.
 	Details ProvisionDetails `json:"details"`
 }
 
 // ProvisionDetails explains an outcome other than Success.
 type ProvisionDetails struct {
-	ErrorCode    string `json:"errorCode,omitempty"`
+	// ErrorCode is Graph's code, for example "RedundantExport" for a
+	// subject skipped because nothing changed.
+	ErrorCode string `json:"errorCode,omitempty"`
+	// ErrorMessage explains ErrorCode.
 	ErrorMessage string `json:"errorMessage,omitempty"`
 }
 
@@ -216,18 +242,31 @@ const (
 // ProvisionValue is the decoded value: what the provisioning service did.
 // It is empty when Graph sends "{}" (as for a group with members).
 type ProvisionValue struct {
-	Action               ProvisioningAction `json:"action,omitempty"`
-	ChangeID             string             `json:"changeId,omitempty"`
-	StartTime            *time.Time         `json:"startTime,omitempty"`
-	EndTime              *time.Time         `json:"endTime,omitempty"`
-	ReportableIdentifier string             `json:"reportableIdentifier,omitempty"`
-	ModifiedProperties   []ModifiedProperty `json:"modifiedProperties,omitempty"`
-	ProvisioningSteps    []ProvisioningStep `json:"provisioningSteps,omitempty"`
-	StatusInfo           *StatusInfo        `json:"statusInfo,omitempty"`
-	SourceIdentity       *Identity          `json:"sourceIdentity,omitempty"`
-	TargetIdentity       *Identity          `json:"targetIdentity,omitempty"`
-	SourceSystem         *SystemDetails     `json:"sourceSystem,omitempty"`
-	TargetSystem         *SystemDetails     `json:"targetSystem,omitempty"`
+	// Action is what was done to the target object, for example Create.
+	Action ProvisioningAction `json:"action,omitempty"`
+	// ChangeID identifies the change in the provisioning logs.
+	ChangeID string `json:"changeId,omitempty"`
+	// StartTime is when provisioning began; nil if not sent.
+	StartTime *time.Time `json:"startTime,omitempty"`
+	// EndTime is when it ended; nil if not sent.
+	EndTime *time.Time `json:"endTime,omitempty"`
+	// ReportableIdentifier names the object for reports, for example its
+	// user principal name.
+	ReportableIdentifier string `json:"reportableIdentifier,omitempty"`
+	// ModifiedProperties are the target attributes that changed.
+	ModifiedProperties []ModifiedProperty `json:"modifiedProperties,omitempty"`
+	// ProvisioningSteps are the steps taken, in order.
+	ProvisioningSteps []ProvisioningStep `json:"provisioningSteps,omitempty"`
+	// StatusInfo is the status of the whole event; nil if not sent.
+	StatusInfo *StatusInfo `json:"statusInfo,omitempty"`
+	// SourceIdentity is the object in the source system.
+	SourceIdentity *Identity `json:"sourceIdentity,omitempty"`
+	// TargetIdentity is the object in the target system.
+	TargetIdentity *Identity `json:"targetIdentity,omitempty"`
+	// SourceSystem is the system the object was read from.
+	SourceSystem *SystemDetails `json:"sourceSystem,omitempty"`
+	// TargetSystem is the system the object was written to.
+	TargetSystem *SystemDetails `json:"targetSystem,omitempty"`
 }
 
 // ProvisioningAction is what was done to the target object.
@@ -246,19 +285,28 @@ const (
 // ModifiedProperty is one attribute the provisioning changed. OldValue and
 // NewValue are nil when Graph sends null.
 type ModifiedProperty struct {
-	DisplayName string  `json:"displayName"`
-	OldValue    *string `json:"oldValue"`
-	NewValue    *string `json:"newValue"`
+	// DisplayName names the attribute.
+	DisplayName string `json:"displayName"`
+	// OldValue is the value before; nil for none.
+	OldValue *string `json:"oldValue"`
+	// NewValue is the value after; nil for none.
+	NewValue *string `json:"newValue"`
 }
 
 // ProvisioningStep is one step of the provisioning pipeline.
 type ProvisioningStep struct {
-	Name        string     `json:"name"`
-	Type        StepType   `json:"type,omitempty"`
-	Status      StepStatus `json:"status,omitempty"`
-	Description string     `json:"description,omitempty"`
-	Timestamp   *time.Time `json:"timestamp,omitempty"`
-	Details     StringMap  `json:"details,omitempty"`
+	// Name names the step, for example "EntryImport".
+	Name string `json:"name"`
+	// Type is the kind of step, for example Import or Export.
+	Type StepType `json:"type,omitempty"`
+	// Status is the step's outcome.
+	Status StepStatus `json:"status,omitempty"`
+	// Description says what happened, in English.
+	Description string `json:"description,omitempty"`
+	// Timestamp is when the step ran; nil if not sent.
+	Timestamp *time.Time `json:"timestamp,omitempty"`
+	// Details are the step's details, name and value.
+	Details StringMap `json:"details,omitempty"`
 }
 
 // StepType is the kind of a provisioning step.
@@ -287,26 +335,39 @@ const (
 
 // StatusInfo is the status of the whole provisioning event.
 type StatusInfo struct {
-	Status            string `json:"status,omitempty"`
-	ErrorCode         string `json:"errorCode,omitempty"`
-	Reason            string `json:"reason,omitempty"`
+	// Status is the event's status, for example "success" or "failure".
+	Status string `json:"status,omitempty"`
+	// ErrorCode is Graph's code for a failure.
+	ErrorCode string `json:"errorCode,omitempty"`
+	// Reason explains the failure.
+	Reason string `json:"reason,omitempty"`
+	// AdditionalDetails add to Reason.
 	AdditionalDetails string `json:"additionalDetails,omitempty"`
-	ErrorCategory     string `json:"errorCategory,omitempty"`
+	// ErrorCategory classifies the failure.
+	ErrorCategory string `json:"errorCategory,omitempty"`
+	// RecommendedAction says what to do about it.
 	RecommendedAction string `json:"recommendedAction,omitempty"`
 }
 
 // Identity is the source or target object.
 type Identity struct {
-	ID          string    `json:"id,omitempty"`
-	Type        string    `json:"type,omitempty"`
-	DisplayName string    `json:"displayName,omitempty"`
-	Details     StringMap `json:"details,omitempty"`
+	// ID identifies the object in its system.
+	ID string `json:"id,omitempty"`
+	// Type is the object's type in its system, for example "User".
+	Type string `json:"type,omitempty"`
+	// DisplayName is the object's display name.
+	DisplayName string `json:"displayName,omitempty"`
+	// Details are further properties, name and value.
+	Details StringMap `json:"details,omitempty"`
 }
 
 // SystemDetails is the source or target system.
 type SystemDetails struct {
-	ID      string    `json:"id,omitempty"`
-	Name    string    `json:"name,omitempty"`
+	// ID identifies the system.
+	ID string `json:"id,omitempty"`
+	// Name names the system, for example "Azure Active Directory".
+	Name string `json:"name,omitempty"`
+	// Details are further properties, name and value.
 	Details StringMap `json:"details,omitempty"`
 }
 

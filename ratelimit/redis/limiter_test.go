@@ -22,12 +22,24 @@ import (
 )
 
 // TestMain doubles as the child process of the multi-process tests.
+//
+// Without redis-server every test is skipped, which go test would report
+// as a plain "ok": it shows a passing package's output only with -v. The
+// one thing it adds to the "ok" line is "[no tests to run]", when the
+// output holds the testing package's line for that; TestMain prints that
+// line after its own note, so the skip shows without -v.
 func TestMain(m *testing.M) {
 	if os.Getenv("REDISLIMIT_CHILD") == "1" {
 		os.Exit(child())
 	}
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		fmt.Println("redislimit: " + noRedis + "; the Redis limiter's tests are skipped")
+		fmt.Println("testing: warning: no tests to run")
+	}
 	os.Exit(m.Run())
 }
+
+const noRedis = "redis-server is not installed (apt-get install redis-server; .ci/run installs it)"
 
 // child provisions CALLS subjects concurrently through a Client whose
 // limiter is shared through Redis, and prints one line per answer.
@@ -77,7 +89,7 @@ type redisServer struct {
 func startRedis(t *testing.T) *redisServer {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
-		t.Skip("redis-server is not installed (apt-get install redis-server; .ci/run installs it)")
+		t.Skip(noRedis)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -1,0 +1,45 @@
+package graphsync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/graphsync/graphsync/models"
+)
+
+// ValidateCredentials asks Graph whether credentials work for the job's
+// application, before they are saved (SaveSecrets) or the job is started:
+// req.Credentials (for example BaseAddress and SecretToken), or, with
+// req.UseSavedCredentials, the credentials already saved. Graph answers
+// 204 No Content when they work; when they do not, the error is a
+// *ResponseError with Graph's code and message.
+//
+// The request is checked first: without UseSavedCredentials at least one
+// credential is needed, each with a key; with it, Credentials must be
+// empty (Graph would ignore them, and secrets are not sent for nothing).
+// A bad request returns a *ValidationError naming the field, and nothing
+// is sent. Credential values never appear in errors, and formatting req
+// does not show them.
+func (c *Client) ValidateCredentials(ctx context.Context, servicePrincipalID, jobID string, req models.ValidateCredentialsRequest) error {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return err
+	}
+	switch {
+	case req.UseSavedCredentials && len(req.Credentials) > 0:
+		return invalid("req.Credentials", "must be empty when req.UseSavedCredentials is set: Graph ignores them")
+	case !req.UseSavedCredentials && len(req.Credentials) == 0:
+		return invalid("req.Credentials", "must hold at least one credential unless req.UseSavedCredentials is set")
+	}
+	for i, cred := range req.Credentials {
+		if strings.TrimSpace(string(cred.Key)) == "" {
+			return invalid(fmt.Sprintf("req.Credentials[%d].Key", i), "must not be empty")
+		}
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return fmt.Errorf("graphsync: encoding validateCredentials request: %w", err)
+	}
+	return c.jobAction(ctx, "ValidateCredentials", servicePrincipalID, jobID, "validateCredentials", body)
+}

@@ -1,0 +1,56 @@
+package graphsync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+
+	"github.com/graphsync/graphsync/models"
+)
+
+const tmplJobSchema = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"
+
+// GetJobSchema returns the synchronization schema of a job: its
+// directories and the rules that map source objects to target objects. A
+// rule's ID is the ruleId that ProvisionOnDemand needs; schema.RuleFor
+// picks the rule for an object type.
+//
+// The schema keeps everything Graph sent, including members the models do
+// not name, so that UpdateJobSchema of the unchanged value writes back
+// what was read.
+func (c *Client) GetJobSchema(ctx context.Context, servicePrincipalID, jobID string) (*models.SynchronizationSchema, error) {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, &request{op: "GetJobSchema", method: abs.GET, template: tmplJobSchema, params: jobParams(servicePrincipalID, jobID)})
+	if err != nil {
+		return nil, err
+	}
+	return decode[models.SynchronizationSchema](resp, "schema")
+}
+
+// UpdateJobSchema replaces the synchronization schema of a job with schema
+// (PUT). Graph replaces the whole schema: start from GetJobSchema's value
+// and change what must change, so that everything else is written back as
+// it was. Graph answers 204 No Content.
+//
+// A schema without synchronization rules is refused with a
+// *ValidationError before anything is sent: it would leave the job with
+// none (Graph's "reset schema" call is the way to go back to the
+// template's schema).
+func (c *Client) UpdateJobSchema(ctx context.Context, servicePrincipalID, jobID string, schema models.SynchronizationSchema) error {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return err
+	}
+	if len(schema.SynchronizationRules) == 0 {
+		return invalid("schema.SynchronizationRules", "is empty; a PUT replaces the whole schema, so read it with GetJobSchema and change it")
+	}
+	body, err := json.Marshal(schema)
+	if err != nil {
+		return fmt.Errorf("graphsync: encoding schema: %w", err)
+	}
+	_, err = c.do(ctx, &request{op: "UpdateJobSchema", method: abs.PUT, template: tmplJobSchema, params: jobParams(servicePrincipalID, jobID), body: body})
+	return err
+}

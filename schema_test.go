@@ -1,0 +1,301 @@
+package graphsync_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/models"
+)
+
+// Two of the documentation's examples are not JSON as published; these
+// repair them, and nothing else.
+var (
+	trailingComma = regexp.MustCompile(`,(\s*[}\]])`)
+	bareName      = regexp.MustCompile(`([{,]\s*)([A-Za-z_][A-Za-z0-9_]*)\s*:`)
+)
+
+func repairDocJSON(t *testing.T, b []byte) []byte {
+	t.Helper()
+	if json.Valid(b) {
+		t.Fatal("the documentation's example is valid JSON now: use it as it is")
+	}
+	b = trailingComma.ReplaceAll(b, []byte("$1"))
+	b = bareName.ReplaceAll(b, []byte(`$1"$2":`))
+	if !json.Valid(b) {
+		t.Fatalf("still not JSON after repair: %s", b)
+	}
+	return b
+}
+
+func schemaPath(sp, job string) string {
+	return "/v1.0/servicePrincipals/" + sp + "/synchronization/jobs/" + job + "/schema"
+}
+
+func TestGetJobSchemaDocumentedExample(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	doc := readFile(t, "testdata/graphdocs/schema_get_response.json")
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if body := assertRequest(t, r, "GET", schemaPath(spID, jobID)); len(body) != 0 {
+			t.Errorf("GET has a body: %s", body)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(doc)
+	})
+	s, err := c.GetJobSchema(ctx, spID, jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Directories) != 2 || s.Directories[1].Name != "Salesforce" || len(s.SynchronizationRules) != 2 {
+		t.Fatalf("schema = %+v", s)
+	}
+	r := s.SynchronizationRules[0]
+	if r.Name != "USER_TO_USER" || r.SourceDirectoryName != "Azure Active Directory" || r.TargetDirectoryName != "Salesforce" ||
+		r.ObjectMappings[0].AttributeMappings[0].TargetAttributeName != "userName" {
+		t.Fatalf("rule = %+v", r)
+	}
+	// The example's rule has no id, so it cannot be used for
+	// provisionOnDemand; RuleFor says so rather than returning "".
+	if id, err := s.RuleFor("User"); !errors.Is(err, models.ErrNoRule) || id != "" {
+		t.Fatalf("RuleFor = %q, %v", id, err)
+	}
+}
+
+// TestSchemaGetThenUnchangedPutIsLossless reads a schema through the
+// client and writes it back unchanged: the PUT body must be exactly the
+// GET body (as JSON), on the documentation's example and on a large
+// realistic schema.
+func TestSchemaGetThenUnchangedPutIsLossless(t *testing.T) {
+	for _, fixture := range []string{"testdata/graphdocs/schema_get_response.json", "testdata/schema_large.json"} {
+		t.Run(fixture, func(t *testing.T) {
+			c, ts, _ := setup(t, nil)
+			doc := readFile(t, fixture)
+			var put []byte
+			ts.mux.HandleFunc("GET /v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/schema", func(w http.ResponseWriter, r *http.Request) {
+				w.Write(doc)
+			})
+			ts.mux.HandleFunc("PUT /v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/schema", func(w http.ResponseWriter, r *http.Request) {
+				put = assertRequest(t, r, "PUT", schemaPath(spID, jobID))
+				w.WriteHeader(http.StatusNoContent)
+			})
+			s, err := c.GetJobSchema(ctx, spID, jobID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			must(t, c.UpdateJobSchema(ctx, spID, jobID, *s))
+			assertJSONEqual(t, put, doc)
+		})
+	}
+}
+
+func TestUpdateJobSchemaDocumentedRequest(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	doc := repairDocJSON(t, readFile(t, "testdata/graphdocs/schema_update_request.txt"))
+	var schema models.SynchronizationSchema
+	if err := json.Unmarshal(doc, &schema); err != nil {
+		t.Fatal(err)
+	}
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		body := assertRequest(t, r, "PUT", schemaPath(spID, jobID))
+		assertJSONEqual(t, body, doc)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	must(t, c.UpdateJobSchema(ctx, spID, jobID, schema))
+	if ts.requests() != 1 {
+		t.Fatalf("%d requests", ts.requests())
+	}
+}
+
+func TestUpdateJobSchemaSendsChanges(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	doc := readFile(t, "testdata/graphdocs/schema_get_response.json")
+	var put map[string]any
+	ts.mux.HandleFunc("GET /", func(w http.ResponseWriter, r *http.Request) { w.Write(doc) })
+	ts.mux.HandleFunc("PUT /", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &put); err != nil {
+			t.Error(err)
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	s, err := c.GetJobSchema(ctx, spID, jobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	om := &s.SynchronizationRules[0].ObjectMappings[0]
+	om.AttributeMappings = append(om.AttributeMappings, models.AttributeMapping{
+		TargetAttributeName: "title",
+		Source:              &models.AttributeMappingSource{Type: models.SourceAttribute, Name: "jobTitle", Expression: "[jobTitle]"},
+	})
+	must(t, c.UpdateJobSchema(ctx, spID, jobID, *s))
+	ams := put["synchronizationRules"].([]any)[0].(map[string]any)["objectMappings"].([]any)[0].(map[string]any)["attributeMappings"].([]any)
+	if len(ams) != 3 || ams[2].(map[string]any)["targetAttributeName"] != "title" || len(ams[1].(map[string]any)) != 0 {
+		t.Fatalf("attributeMappings sent: %v", ams)
+	}
+}
+
+func TestGetTemplateDocumentedExample(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	doc := readFile(t, "testdata/graphdocs/template_get_response.json")
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		assertRequest(t, r, "GET", "/v1.0/servicePrincipals/"+spID+"/synchronization/templates/Slack")
+		w.Write(doc)
+	})
+	tpl, err := c.GetTemplate(ctx, spID, "Slack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tpl.ID != "Slack" || tpl.FactoryTag != "CustomSCIM" || tpl.Schema == nil ||
+		tpl.Schema.Directories == nil || len(tpl.Schema.SynchronizationRules) != 0 {
+		t.Fatalf("template = %+v, schema %+v", tpl, tpl.Schema)
+	}
+	out, _ := json.Marshal(tpl)
+	assertJSONEqual(t, out, doc)
+}
+
+func TestListTemplatesDocumentedExample(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	doc := readFile(t, "testdata/graphdocs/templates_list_response.json")
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		assertRequest(t, r, "GET", "/v1.0/servicePrincipals/"+spID+"/synchronization/templates")
+		w.Write(doc)
+	})
+	tpls, err := c.ListTemplates(ctx, spID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tpls) != 1 || tpls[0].ID != "Slack" || tpls[0].Schema == nil || tpls[0].Schema.SynchronizationRules == nil {
+		t.Fatalf("templates = %+v", tpls)
+	}
+	out, _ := json.Marshal(map[string]any{"value": tpls})
+	assertJSONEqual(t, out, doc)
+}
+
+func TestValidateCredentialsDocumentedRequest(t *testing.T) {
+	doc := repairDocJSON(t, readFile(t, "testdata/graphdocs/validate_credentials_request.txt"))
+	assertJSONEqual(t, doc, readFile(t, "testdata/graphdocs/validate_credentials_request_beta.json"))
+	c, ts, _ := setup(t, nil)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		body := assertRequest(t, r, "POST", "/v1.0/servicePrincipals/"+spID+"/synchronization/jobs/"+jobID+"/validateCredentials")
+		assertJSONEqual(t, body, doc)
+		w.WriteHeader(http.StatusNoContent)
+	})
+	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{
+		{Key: models.CredentialUserName, Value: "user@domain.com"},
+		{Key: models.CredentialPassword, Value: "password-value"},
+	}}))
+}
+
+func TestValidateCredentialsAllParameters(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	var bodies []string
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b))
+		w.WriteHeader(http.StatusNoContent)
+	})
+	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{
+		ApplicationIdentifier: "app", TemplateID: "scim",
+		Credentials: []models.SecretKeyValue{{Key: models.CredentialBaseAddress, Value: "https://scim.example.com"}},
+	}))
+	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: true}))
+	assertJSONEqual(t, []byte(bodies[0]), []byte(`{"applicationIdentifier":"app","templateId":"scim","credentials":[{"key":"BaseAddress","value":"https://scim.example.com"}]}`))
+	assertJSONEqual(t, []byte(bodies[1]), []byte(`{"useSavedCredentials":true}`))
+}
+
+func TestValidateCredentialsFailureKeepsSecretsOut(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("request-id", "rid-1")
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error":{"code":"CredentialValidationUnavailable","message":"The credentials are not valid."}}`))
+	})
+	req := models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{{Key: models.CredentialSecretToken, Value: "hunter2"}}}
+	err := c.ValidateCredentials(ctx, spID, jobID, req)
+	var re *graphsync.ResponseError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusBadRequest || re.Code != "CredentialValidationUnavailable" || re.RequestID != "rid-1" {
+		t.Fatalf("err = %v", err)
+	}
+	for _, s := range []string{err.Error(), re.Message, string(re.Body)} {
+		if strings.Contains(s, "hunter2") {
+			t.Fatalf("secret in %q", s)
+		}
+	}
+}
+
+func TestSchemaCallsRefuseBadInput(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	good := models.SynchronizationSchema{SynchronizationRules: []models.SynchronizationRule{{ID: "r"}}}
+	cred := []models.SecretKeyValue{{Key: "SecretToken", Value: "s"}}
+	cases := []struct {
+		name, field string
+		call        func() error
+	}{
+		{"schema: empty sp", "servicePrincipalID", func() error { _, err := c.GetJobSchema(ctx, "", jobID); return err }},
+		{"schema: dotdot job", "jobID", func() error { _, err := c.GetJobSchema(ctx, spID, ".."); return err }},
+		{"update: control char", "jobID", func() error { return c.UpdateJobSchema(ctx, spID, "a\tb", good) }},
+		{"update: no rules", "schema.SynchronizationRules", func() error { return c.UpdateJobSchema(ctx, spID, jobID, models.SynchronizationSchema{}) }},
+		{"template: empty id", "templateID", func() error { _, err := c.GetTemplate(ctx, spID, ""); return err }},
+		{"template: dot id", "templateID", func() error { _, err := c.GetTemplate(ctx, spID, "."); return err }},
+		{"template: empty sp", "servicePrincipalID", func() error { _, err := c.GetTemplate(ctx, "", "t"); return err }},
+		{"validate: empty job", "jobID", func() error {
+			return c.ValidateCredentials(ctx, spID, "", models.ValidateCredentialsRequest{Credentials: cred})
+		}},
+		{"validate: nothing", "req.Credentials", func() error { return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{}) }},
+		{"validate: saved and given", "req.Credentials", func() error {
+			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: true, Credentials: cred})
+		}},
+		{"validate: no key", "req.Credentials[1].Key", func() error {
+			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{Credentials: append(cred, models.SecretKeyValue{Key: " ", Value: "s"})})
+		}},
+	}
+	for _, tc := range cases {
+		err := tc.call()
+		var ve *graphsync.ValidationError
+		if !errors.As(err, &ve) || ve.Field != tc.field || !errors.Is(err, graphsync.ErrInvalidInput) {
+			t.Errorf("%s: err = %v, want a ValidationError for %s", tc.name, err, tc.field)
+		}
+	}
+	if n := ts.requests(); n != 0 {
+		t.Fatalf("server saw %d requests", n)
+	}
+}
+
+func TestSchemaCallsKeepIDsInOneSegment(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "GET" {
+			w.Write([]byte(`{}`))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	schema := models.SynchronizationSchema{SynchronizationRules: []models.SynchronizationRule{{ID: "r"}}}
+	creds := models.ValidateCredentialsRequest{UseSavedCredentials: true}
+	const sp, job = "../x", "a/b?c"
+	const base = "/v1.0/servicePrincipals/..%2Fx/synchronization/"
+	for _, tc := range []struct {
+		call func() error
+		want string
+	}{
+		{func() error { _, err := c.GetJobSchema(ctx, sp, job); return err }, base + "jobs/a%2Fb%3Fc/schema"},
+		{func() error { return c.UpdateJobSchema(ctx, sp, job, schema) }, base + "jobs/a%2Fb%3Fc/schema"},
+		{func() error { _, err := c.GetTemplate(ctx, sp, job); return err }, base + "templates/a%2Fb%3Fc"},
+		{func() error { _, err := c.GetTemplate(ctx, "sp", "../x#y"); return err }, "/v1.0/servicePrincipals/sp/synchronization/templates/..%2Fx%23y"},
+		{func() error { return c.ValidateCredentials(ctx, sp, job, creds) }, base + "jobs/a%2Fb%3Fc/validateCredentials"},
+	} {
+		before := ts.requests()
+		must(t, tc.call())
+		ts.mu.Lock()
+		got := ts.paths[before]
+		ts.mu.Unlock()
+		if got != tc.want {
+			t.Errorf("path %s, want %s", got, tc.want)
+		}
+	}
+}
