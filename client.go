@@ -3,6 +3,7 @@ package graphsync
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -131,7 +132,9 @@ func (c *Client) newHTTPClient(o ClientOptions) *http.Client {
 	if parent == nil {
 		parent = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	_, c.tracedTransport = parent.(*http.Transport)
+	if _, c.tracedTransport = parent.(*http.Transport); !c.tracedTransport {
+		parent = startSignal{parent}
+	}
 	hc.Transport = kiotahttp.NewCustomTransportWithParentTransport(parent, hostGuard{origin: c.origin, userAgent: c.userAgent})
 	hc.CheckRedirect = c.origin.checkRedirect(hc.CheckRedirect)
 	// http.Client.Timeout becomes a per-attempt deadline on the request's
@@ -152,10 +155,10 @@ type request struct {
 	body     []byte
 	limited  bool // pace with the Client's limiter (provisionOnDemand)
 
-	// admitted is set when the caller already waited for the limiter for
-	// the first send (ProvisionMany, which admits requests in input
-	// order); later sends wait as usual.
-	admitted bool
+	// admit, if set, replaces the limiter's Wait for the first send: the
+	// caller admits the request itself (ProvisionMany, which admits
+	// requests in input order). Later sends wait for the limiter as usual.
+	admit func(ctx context.Context) error
 	// sendCtx, if set, bounds the sends instead of the caller's ctx, which
 	// then bounds only the waits (limiter, Retry-After): a bulk run that
 	// is cancelled lets requests already sent finish.
@@ -168,21 +171,60 @@ type request struct {
 	call *call
 }
 
-// sendTrack is what ProvisionMany learns about one request's sends.
+// sendTrack is what ProvisionMany learns about one request's sends, and
+// how it admits the request.
 type sendTrack struct {
 	// mayHaveActed is set once a send may have reached the server and
-	// was not refused with 429.
+	// was not refused (401 or 429).
 	mayHaveActed bool
+	// ready is closed when the first send is ready to go (its token is
+	// fetched); the dispatcher then admits it through decision.
+	ready    chan struct{}
+	decision chan error
 	// started is closed when the first send has been written out (by
-	// the httptrace hook), or by ProvisionMany when the request ended
-	// without that.
+	// the httptrace hook, or by startSignal), or by ProvisionMany when
+	// the request ended without that.
 	started   chan struct{}
 	startOnce sync.Once
 }
 
-func newSendTrack() *sendTrack { return &sendTrack{started: make(chan struct{})} }
+func newSendTrack() *sendTrack {
+	return &sendTrack{ready: make(chan struct{}), decision: make(chan error, 1), started: make(chan struct{})}
+}
 
 func (t *sendTrack) start() { t.startOnce.Do(func() { close(t.started) }) }
+
+// awaitAdmission tells the dispatcher the request is ready and waits for
+// its decision: nil to send, or why not.
+func (t *sendTrack) awaitAdmission(context.Context) error {
+	close(t.ready)
+	return <-t.decision
+}
+
+// trackKey carries a request's sendTrack in its context, for the
+// transport wrapper of transports that do not report writes.
+type trackKey struct{}
+
+// startSignal wraps a transport that may not report through httptrace
+// when it writes (a test double, an in-process handler, an HTTP/3
+// client): a request handed to it counts as started when a hook says so,
+// or untracedStartDelay after it was handed over, whichever is first, so
+// that ProvisionMany keeps its concurrency and, in practice, its order.
+// (The end of the round trip is not a start: ProvisionMany sees the
+// outcome first.)
+type startSignal struct{ next http.RoundTripper }
+
+const untracedStartDelay = 10 * time.Millisecond
+
+func (s startSignal) RoundTrip(req *http.Request) (*http.Response, error) {
+	t, ok := req.Context().Value(trackKey{}).(*sendTrack)
+	if !ok {
+		return s.next.RoundTrip(req)
+	}
+	timer := time.AfterFunc(untracedStartDelay, t.start)
+	defer timer.Stop()
+	return s.next.RoundTrip(req)
+}
 
 // response is a 2xx answer.
 type response struct {
@@ -208,34 +250,54 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		return nil, fmt.Errorf("graphsync: unusable URL for %s: %w", r.method, err)
 	}
 	path := u.EscapedPath() // for messages: no host, no query
+	sendCtx := ctx
+	if r.sendCtx != nil {
+		sendCtx = r.sendCtx
+	}
 	var (
-		waited   time.Duration
-		claims   string // set once, after a CAE claims challenge
-		admitted = r.admitted
+		waited time.Duration
+		claims string         // set once, after a CAE claims challenge
+		last   *ResponseError // the answer that asked for a retry
+		admit  = r.admit
 	)
 	for attempt := 1; ; attempt++ {
-		if r.limited && c.limiter != nil && !admitted {
-			var t0 time.Time
-			if obs != nil {
-				t0 = time.Now()
+		// The token comes first, under ctx: a slow token fetch must
+		// neither delay a start the limiter has counted nor outlive a
+		// cancelled bulk run.
+		req, err := c.prepare(ctx, r, u, clientRequestID, claims)
+		if err != nil {
+			return nil, c.sendError(ctx, r, path, err)
+		}
+		var granted time.Time
+		if r.limited && c.limiter != nil {
+			t0 := time.Now()
+			if admit != nil {
+				err = admit(ctx)
+			} else {
+				err = c.limiter.Wait(ctx)
 			}
-			if err := c.limiter.Wait(ctx); err != nil {
+			if err != nil {
+				if last != nil && ctx.Err() == nil {
+					return nil, last // a retry the limiter cannot fit in: the answer that asked for it
+				}
 				return nil, err
 			}
-			if obs != nil {
-				obs.limiterWaited(ctx, time.Since(t0))
+			granted = time.Now()
+			d := granted.Sub(t0)
+			obs.limiterWaited(ctx, d)
+			if d > tokenRefreshAfter {
+				// A token fetched before a long wait may be stale.
+				if req, err = c.prepare(ctx, r, u, clientRequestID, claims); err != nil {
+					return nil, c.sendError(ctx, r, path, err)
+				}
 			}
 		}
-		admitted = false
-		sendCtx := ctx
-		if r.sendCtx != nil {
-			sendCtx = r.sendCtx
-		}
+		admit = nil
 		var sent time.Time
 		if obs != nil {
 			sent = time.Now()
 		}
-		resp, reached, err := c.send(sendCtx, r, u, clientRequestID, claims)
+		resp, reached, err := c.transmit(sendCtx, r, req, granted)
 		if obs != nil {
 			status, reqID := 0, ""
 			if resp != nil {
@@ -243,17 +305,12 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			}
 			obs.attempt(ctx, r.method.String(), path, status, reqID, time.Since(sent))
 		}
-		if r.track != nil && reached && (err != nil || resp.status != http.StatusTooManyRequests) {
+		if r.track != nil && reached && (err != nil || (resp.status != http.StatusTooManyRequests && resp.status != http.StatusUnauthorized)) {
+			// Graph does not act on a request it answers 401 or 429.
 			r.track.mayHaveActed = true
 		}
 		if err != nil {
-			if ctxErr := sendCtx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
-				return nil, ctxErr
-			}
-			if errors.Is(err, ErrCredential) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("graphsync: %s %s: %w", r.method, sanitize(path, maxPathLength), err)
+			return nil, c.sendError(sendCtx, r, path, err)
 		}
 		if resp.status >= 200 && resp.status < 300 {
 			return resp, nil
@@ -284,6 +341,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			return nil, rerr
 		}
 		waited += delay
+		last = rerr
 		obs.retrying(ctx, rerr, attempt, delay)
 		if throttled {
 			continue // the limiter's Wait does the waiting for this call
@@ -292,6 +350,28 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			return nil, err
 		}
 	}
+}
+
+// tokenRefreshAfter is the limiter wait after which a request's token is
+// fetched again (from the credential's cache, as a rule) before sending.
+const tokenRefreshAfter = time.Minute
+
+// sendError says what went wrong with an attempt that got no answer: the
+// context's error if it ended, an ErrCredential error as it is, else the
+// transport's error (without Go's *url.Error, which repeats the whole URL)
+// behind the method and path.
+func (c *Client) sendError(ctx context.Context, r *request, path string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+		return ctxErr
+	}
+	if errors.Is(err, ErrCredential) {
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("graphsync: %s %s: %w", r.method, sanitize(path, maxPathLength), err)
 }
 
 // requestURL returns the URL of r: its nextLink, or its URL template
@@ -359,20 +439,15 @@ func mustUnescape(s string) string {
 	return u
 }
 
-// send makes one attempt. The Kiota authentication provider adds the
-// token (a failure there matches ErrCredential, and nothing was sent);
+// prepare builds one attempt: the Kiota authentication provider adds the
+// token (a failure there matches ErrCredential, and nothing was sent) and
 // the request adapter converts the request to an *http.Request
-// (ConvertToNativeRequest); the http.Client runs it through the Kiota
-// middleware pipeline. This is the adapter's Send path minus its
-// per-request tracing spans and context values, which cost more CPU than
-// everything else in a call; claims challenges (CAE), which Send would
-// answer, are answered in do. The body of any answer is read whole (up to
-// 64 MiB) and the connection released.
-//
-// reached reports whether the request may have reached the server: false
-// only when it certainly did not (no token, no connection, refused before
-// it was written).
-func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequestID, claims string) (resp *response, reached bool, err error) {
+// (ConvertToNativeRequest). transmit then runs it through the http.Client
+// and its Kiota middleware pipeline. This is the adapter's Send path minus
+// its per-request tracing spans and context values, which cost more CPU
+// than everything else in a call; claims challenges (CAE), which Send
+// would answer, are answered in do.
+func (c *Client) prepare(ctx context.Context, r *request, u *url.URL, clientRequestID, claims string) (*http.Request, error) {
 	ri := abs.NewRequestInformation()
 	ri.Method = r.method
 	ri.SetUri(*u)
@@ -388,29 +463,57 @@ func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequest
 	}
 	if err := c.auth.AuthenticateRequest(ctx, ri, authCtx); err != nil {
 		if ctx.Err() != nil {
-			return nil, false, ctx.Err()
+			return nil, ctx.Err()
 		}
-		return nil, false, fmt.Errorf("%w: %w", ErrCredential, err)
+		return nil, fmt.Errorf("%w: %w", ErrCredential, err)
 	}
+	native, err := c.adapter.ConvertToNativeRequest(ctx, ri)
+	if err != nil {
+		return nil, err
+	}
+	req, ok := native.(*http.Request)
+	if !ok {
+		return nil, fmt.Errorf("request adapter returned %T, not *http.Request", native)
+	}
+	return req, nil
+}
+
+// transmit sends a prepared attempt under ctx. The body of any answer is
+// read whole (up to 64 MiB) and the connection released.
+//
+// reached reports whether the request may have reached the server: false
+// only when it certainly did not (no connection, refused before it was
+// written).
+//
+// A paced request (granted is when the limiter let it start) is traced,
+// and if it was written more than lateStart after its grant (a slow
+// first connection), the limiter is charged once more, if it can be
+// (ratelimit.Limiter can): the start the server sees is later than the
+// one the limiter counted.
+func (c *Client) transmit(ctx context.Context, r *request, req *http.Request, granted time.Time) (resp *response, reached bool, err error) {
 	if c.attemptTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, c.attemptTimeout, errAttemptTimeout)
 		defer cancel()
 	}
 	var tr *tracer
-	if r.track != nil {
+	if r.track != nil || !granted.IsZero() {
 		tr = &tracer{track: r.track}
 		ctx = httptrace.WithClientTrace(ctx, tr.clientTrace())
+		if r.track != nil && !c.tracedTransport {
+			ctx = context.WithValue(ctx, trackKey{}, r.track)
+		}
+		if !granted.IsZero() {
+			defer func() {
+				if tr.lateBy(granted) > lateStart {
+					if ch, ok := c.limiter.(interface{ Charge() }); ok {
+						ch.Charge()
+					}
+				}
+			}()
+		}
 	}
-	native, err := c.adapter.ConvertToNativeRequest(ctx, ri)
-	if err != nil {
-		return nil, false, err
-	}
-	req, ok := native.(*http.Request)
-	if !ok {
-		return nil, false, fmt.Errorf("request adapter returned %T, not *http.Request", native)
-	}
-	hresp, err := c.httpClient.Do(req)
+	hresp, err := c.httpClient.Do(req.WithContext(ctx))
 	if err != nil {
 		return nil, tr.reached(c.tracedTransport), c.timeoutError(ctx, err)
 	}
@@ -425,28 +528,49 @@ func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequest
 	return &response{status: hresp.StatusCode, header: hresp.Header, body: body}, true, nil
 }
 
+// lateStart is how much later than its grant a paced request may be
+// written before the limiter is charged for it again.
+const lateStart = 50 * time.Millisecond
+
 var errAttemptTimeout = errors.New("no answer within ClientOptions.HTTPClient.Timeout")
 
 // timeoutError says so when err comes from the per-attempt timeout.
 func (c *Client) timeoutError(ctx context.Context, err error) error {
 	if context.Cause(ctx) == errAttemptTimeout {
-		return fmt.Errorf("%w (%s): %w", errAttemptTimeout, c.attemptTimeout, err)
+		return fmt.Errorf("no answer within %s (ClientOptions.HTTPClient.Timeout): %w", c.attemptTimeout, context.DeadlineExceeded)
 	}
 	return err
 }
 
 // tracer watches one send through httptrace.
 type tracer struct {
-	track         *sendTrack
+	track         *sendTrack // nil outside ProvisionMany
 	hooked, wrote atomic.Bool
+	wroteAt       atomic.Int64 // UnixNano of WroteRequest
 }
 
 func (t *tracer) clientTrace() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
 		GetConn:      func(string) { t.hooked.Store(true) },
 		WroteHeaders: func() { t.hooked.Store(true); t.wrote.Store(true) },
-		WroteRequest: func(httptrace.WroteRequestInfo) { t.hooked.Store(true); t.wrote.Store(true); t.track.start() },
+		WroteRequest: func(httptrace.WroteRequestInfo) {
+			t.wroteAt.Store(time.Now().UnixNano())
+			t.hooked.Store(true)
+			t.wrote.Store(true)
+			if t.track != nil {
+				t.track.start()
+			}
+		},
 	}
+}
+
+// lateBy returns how long after granted the request was written, or 0
+// when that is not known.
+func (t *tracer) lateBy(granted time.Time) time.Duration {
+	if t == nil || t.wroteAt.Load() == 0 {
+		return 0
+	}
+	return time.Unix(0, t.wroteAt.Load()).Sub(granted)
 }
 
 // reached says whether a send that failed may have reached the server: it
@@ -464,7 +588,8 @@ func (t *tracer) reached(tracedTransport bool) bool {
 }
 
 // claimsChallenge returns the base64 claims of a CAE challenge
-// (WWW-Authenticate: Bearer ..., claims="..."), or "".
+// (WWW-Authenticate: Bearer ..., claims="..."), or "" when there is none
+// or they are not base64 (then the 401 stands as it is).
 func claimsChallenge(h http.Header) string {
 	for _, v := range h.Values("WWW-Authenticate") {
 		if len(v) < 7 || !strings.EqualFold(v[:7], "Bearer ") {
@@ -472,9 +597,16 @@ func claimsChallenge(h http.Header) string {
 		}
 		for _, p := range strings.Split(v[7:], ",") {
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
-			if ok && strings.EqualFold(strings.TrimSpace(k), "claims") {
-				return strings.Trim(strings.TrimSpace(val), `"`)
+			if !ok || !strings.EqualFold(strings.TrimSpace(k), "claims") {
+				continue
 			}
+			claims := strings.Trim(strings.TrimSpace(val), `"`)
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+				if _, err := enc.DecodeString(claims); err == nil && claims != "" {
+					return claims
+				}
+			}
+			return ""
 		}
 	}
 	return ""

@@ -94,10 +94,8 @@ func (g hostGuard) Intercept(p kiotahttp.Pipeline, i int, req *http.Request) (*h
 	return p.Next(req, i)
 }
 
+// isLoopback reports whether host is one the Kiota token provider sends
+// a token to over plain http: localhost, 127.0.0.1 or ::1, spelled so.
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return strings.EqualFold(host, "localhost") || host == "127.0.0.1" || host == "::1"
 }

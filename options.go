@@ -52,6 +52,10 @@ const (
 // provisionOnDemand request and PauseUntil when Graph answers 429 with a
 // Retry-After it honours (at most MaxRetryAfter away). *ratelimit.Limiter
 // implements it; a limiter shared across processes can too.
+//
+// A Limiter that also has a Charge() method is charged once more for a
+// request that was written out well after Wait let it start (a slow first
+// connection), since the server counts the later moment.
 type Limiter interface {
 	// Wait blocks until the caller may start a request, or ctx ends (then
 	// it returns ctx's error and the caller must not send).
@@ -68,8 +72,9 @@ type ClientOptions struct {
 	// Cloud selects the Graph host and token scope. Zero means CloudGlobal.
 	Cloud Cloud
 	// BaseURL replaces the cloud's scheme and host, e.g. a graphtest or
-	// httptest server's URL. Plain http is refused except for loopback
-	// hosts. The token scope stays the cloud's.
+	// httptest server's URL. Plain http is refused except for localhost,
+	// 127.0.0.1 and [::1] (the hosts the token provider treats as local).
+	// The token scope stays the cloud's.
 	BaseURL string
 	// APIVersion is "v1.0" (default) or "beta".
 	APIVersion string
@@ -156,7 +161,7 @@ func (o *ClientOptions) baseURL() (*url.URL, error) {
 	case "https":
 	case "http":
 		if !isLoopback(u.Hostname()) {
-			return nil, invalid("ClientOptions.BaseURL", "plain http is allowed only for loopback hosts")
+			return nil, invalid("ClientOptions.BaseURL", "plain http is allowed only for localhost, 127.0.0.1 and [::1]")
 		}
 	default:
 		return nil, invalid("ClientOptions.BaseURL", "scheme must be https (or http for loopback)")

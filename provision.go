@@ -175,8 +175,12 @@ type BulkOptions struct {
 // with the results collected; for runs too long to hold every decoded
 // result in memory, use ProvisionEach.
 //
-// Requests start in input order: each is admitted by the limiter and
-// written out before the next one is admitted. A request Graph answered
+// Requests start in input order: each gets its token, is admitted by the
+// limiter and is written out before the next one is admitted. (With a
+// transport other than *http.Transport that does not report writes
+// through net/http/httptrace, a request counts as written 10 ms after it
+// was handed to the transport.) Up to BulkOptions.Concurrency requests
+// are in flight at once. A request Graph answered
 // 2xx is BulkAnswered even when Graph reports that provisioning failed
 // (check Result.Failed). One failing request does not stop the others,
 // except for failures that every later request would meet too, which end
@@ -248,6 +252,9 @@ func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobI
 	}
 	if o.Grace <= 0 {
 		o.Grace = 30 * time.Second
+	}
+	if c.cloud.NoProvisionOnDemand {
+		return fmt.Errorf("%w: provisionOnDemand is not available in the %s cloud", ErrUnsupported, c.cloud.Name)
 	}
 	for i, req := range reqs {
 		if err := c.checkProvision(ctx, servicePrincipalID, jobID, req); err != nil {
@@ -325,6 +332,7 @@ func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobI
 			o.Progress(prog)
 		}
 	}
+dispatch:
 	for i := range reqs {
 		select {
 		case slots <- struct{}{}:
@@ -333,15 +341,9 @@ func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobI
 		if run.Err() != nil {
 			break
 		}
-		// Admit the requests in input order, and let the next one wait
-		// for the limiter only once this one is written out.
-		if c.limiter != nil {
-			if err := c.limiter.Wait(run); err != nil {
-				<-slots
-				notSent = err
-				break
-			}
-		}
+		// Admit the requests in input order: the worker gets its token,
+		// says it is ready, and the limiter admits it; the next one is
+		// admitted only once this one is written out (or has ended).
 		dispatched++
 		track := newSendTrack()
 		wg.Go(func() {
@@ -353,6 +355,20 @@ func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobI
 			track.start() // after stop: the dispatcher must see it
 			report(r)
 		})
+		select {
+		case <-track.ready:
+			var err error
+			if c.limiter != nil {
+				err = c.limiter.Wait(run)
+			}
+			track.decision <- err
+			if err != nil {
+				<-track.started
+				notSent = err
+				break dispatch
+			}
+		case <-track.started:
+		}
 		<-track.started
 	}
 	wg.Wait()
@@ -375,7 +391,7 @@ func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobI
 func endsRun(r BulkResult) bool {
 	switch r.State {
 	case BulkNotAttempted:
-		return errors.Is(r.Err, ErrCredential) || errors.Is(r.Err, ErrThrottled)
+		return errors.Is(r.Err, ErrCredential) || errors.Is(r.Err, ErrThrottled) || errors.Is(r.Err, ErrUnauthorized)
 	case BulkFailed:
 		return errors.Is(r.Err, ErrUnauthorized) || errors.Is(r.Err, ErrForbidden) || errors.Is(r.Err, ErrNotFound)
 	}
@@ -401,7 +417,7 @@ func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, 
 		params:   jobParams(servicePrincipalID, jobID),
 		body:     body,
 		limited:  true,
-		admitted: true,
+		admit:    track.awaitAdmission,
 		sendCtx:  sendCtx,
 		track:    track,
 	})

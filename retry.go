@@ -133,8 +133,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // fitsDeadline reports whether a wait of d starting at now ends before
-// ctx's deadline (always, when ctx has none).
+// ctx's deadline (always, when ctx has none): a wait that ends at the
+// deadline leaves no time to send.
 func fitsDeadline(ctx context.Context, now time.Time, d time.Duration) bool {
 	dl, ok := ctx.Deadline()
-	return !ok || d <= dl.Sub(now)
+	return !ok || d < dl.Sub(now)
 }

@@ -203,7 +203,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 // waitSlow queues the caller. Called with l.mu held; returns with it
 // released.
 func (l *Limiter) waitSlow(ctx context.Context, arrived time.Time) error {
-	if dl, ok := ctx.Deadline(); ok && dl.Before(l.earliestStart(len(l.queue), arrived)) {
+	if dl, ok := ctx.Deadline(); ok && !dl.After(l.earliestStart(len(l.queue), arrived)) {
 		l.mu.Unlock()
 		return fmt.Errorf("ratelimit: the wait would pass the context's deadline: %w", context.DeadlineExceeded)
 	}
@@ -234,7 +234,7 @@ func (l *Limiter) waitSlow(ctx context.Context, arrived time.Time) error {
 				l.headRes = l.slots[l.soonestSlot(now)].ReserveN(now, 1)
 				startAt = now.Add(l.headRes.DelayFrom(now))
 			}
-			if dl, ok := ctx.Deadline(); ok && dl.Before(startAt) {
+			if dl, ok := ctx.Deadline(); ok && !dl.After(startAt) {
 				l.leave(w, now)
 				l.mu.Unlock()
 				return fmt.Errorf("ratelimit: the wait would pass the context's deadline: %w", context.DeadlineExceeded)
