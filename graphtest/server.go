@@ -1,29 +1,3 @@
-// Package graphtest is an in-process fake of the Microsoft Graph
-// synchronization API for tests and demos.
-//
-// It serves on a loopback httptest server and answers like Graph: 201 on
-// job creation, 204 on start, pause, restart, delete and secrets, Graph
-// error bodies with request-id headers, 404 for unknown IDs, 401 without
-// the bearer token it issued. provisionOnDemand answers like the
-// documentation's examples (Success with the steps taken, Skipped with
-// RedundantExport when nothing changed, Failure for objects it does not
-// know) and is limited like Graph: more than 5 calls in any 10 seconds
-// get 429 with Retry-After, so a test fails if the code under test would
-// be throttled.
-//
-// A test is three lines:
-//
-//	srv := graphtest.NewServer(nil)
-//	defer srv.Close()
-//	client, _ := srv.NewClient()
-//
-// The server records every request (Requests) and can inject faults
-// (InjectFault): a status on the n-th request, latency, a dropped
-// connection, a malformed body.
-//
-// Tests that use testing/synctest should create the server with
-// Options{InProcess: true}: it then starts no listener and its clients
-// call the handler in-process, so virtual time works.
 package graphtest
 
 import (
@@ -83,9 +57,19 @@ type Server struct {
 }
 
 type servicePrincipal struct {
-	templates []models.SynchronizationTemplate
-	jobs      []*models.SynchronizationJob
+	templates []*template
+	jobs      []*job
 	secrets   []models.SecretKeyValue
+}
+
+// template is a synchronization template.
+type template struct {
+	models.SynchronizationTemplate
+}
+
+// job is a synchronization job.
+type job struct {
+	data models.SynchronizationJob
 }
 
 type object struct {
@@ -103,7 +87,11 @@ type Request struct {
 	Path   string
 	Query  string
 	Header http.Header
-	Body   []byte
+	// Body is the request body, decoded when it was sent compressed
+	// (Content-Encoding: gzip; Header still says so). It is nil when the
+	// body was refused (an unknown encoding, data that does not
+	// decompress, more than 4 MiB).
+	Body []byte
 	// Status is what the server answered (0 for a dropped connection).
 	Status int
 }
@@ -167,16 +155,19 @@ func (credential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.
 }
 
 // AddServicePrincipal registers a service principal with the given
-// template IDs (default: one template, "scim").
+// template IDs (default: one template, "scim"), replacing any registered
+// before under the same ID.
 func (s *Server) AddServicePrincipal(id string, templateIDs ...string) {
 	if len(templateIDs) == 0 {
 		templateIDs = []string{"scim"}
 	}
 	sp := &servicePrincipal{}
 	for i, t := range templateIDs {
-		sp.templates = append(sp.templates, models.SynchronizationTemplate{
-			ID: t, ApplicationID: "8adf8e6e-67b2-4cf2-a259-e3dc5476c621", Default: i == 0,
-			Discoverable: true, FactoryTag: t,
+		sp.templates = append(sp.templates, &template{
+			SynchronizationTemplate: models.SynchronizationTemplate{
+				ID: t, ApplicationID: "8adf8e6e-67b2-4cf2-a259-e3dc5476c621", Default: i == 0,
+				Discoverable: true, FactoryTag: t,
+			},
 		})
 	}
 	s.mu.Lock()
@@ -204,12 +195,18 @@ func (s *Server) addObject(o object) {
 func (s *Server) Job(servicePrincipalID, jobID string) (models.SynchronizationJob, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sp := s.sps[servicePrincipalID]; sp != nil {
-		if j := sp.job(jobID); j != nil {
-			return cloneJob(j), true
-		}
+	if j := s.job(servicePrincipalID, jobID); j != nil {
+		return cloneJob(j.data), true
 	}
 	return models.SynchronizationJob{}, false
+}
+
+// job returns a job, or nil. Called with s.mu held.
+func (s *Server) job(servicePrincipalID, jobID string) *job {
+	if sp := s.sps[servicePrincipalID]; sp != nil {
+		return sp.job(jobID)
+	}
+	return nil
 }
 
 // Secrets returns the secrets saved for a service principal.
@@ -238,7 +235,9 @@ func (s *Server) ProvisionTimes() []time.Time {
 }
 
 // Throttled returns how many provisionOnDemand calls got 429 for passing
-// the limit (injected faults not counted).
+// the limit (injected faults not counted). A client that retries 429s by
+// itself, as the official SDK does, hides them from its caller: assert
+// Throttled() == 0 to catch them.
 func (s *Server) Throttled() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

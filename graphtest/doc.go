@@ -1,0 +1,84 @@
+// Package graphtest is an in-process fake of the Microsoft Graph
+// synchronization API for tests and demos.
+//
+// It serves on a loopback httptest server and answers as Graph's
+// documentation shows: 201 with a Location on job creation, 204 on
+// update, start, pause, restart, delete and secrets, Graph error bodies,
+// 404 for unknown IDs, 401 without the bearer token it issued, and the
+// headers every Graph answer carries (request-id, client-request-id,
+// Date; JSON as application/json with Graph's OData parameters, with
+// @odata.context as Graph writes it and timestamps with at most 7
+// fractional digits). It is meant to be stricter than Graph rather than
+// kinder, so that code that passes against it does not fail against
+// Graph:
+//
+//   - Request bodies may be gzip-compressed (Content-Encoding: gzip), as
+//     the official SDKs send them; another encoding gets 415. Request.Body
+//     is always the decoded body.
+//   - Create and PATCH bodies are read as raw JSON: a property the
+//     resource does not have is refused; in a PATCH an absent property
+//     keeps its value and an explicit null clears a nullable one
+//     (schedule.expiration).
+//   - schedule.interval must be an OData Edm.Duration (days, hours,
+//     minutes, seconds: no weeks, months or years) that fits .NET's
+//     TimeSpan; it is stored and read back in .NET's canonical form
+//     ("PT60M" reads back as "PT1H").
+//   - provisionOnDemand answers like the documentation's examples
+//     (Success with the steps taken, Skipped with RedundantExport when
+//     nothing changed, Failure for objects it does not know) and is
+//     limited like Graph: more than 5 calls in any 10 seconds get 429 with
+//     Retry-After, so a test fails if the code under test would be
+//     throttled.
+//
+// A test is three lines:
+//
+//	srv := graphtest.NewServer(nil)
+//	defer srv.Close()
+//	client, _ := srv.NewClient()
+//
+// The server records every request (Requests) and can inject faults
+// (InjectFault): a status on the n-th request, latency, a dropped
+// connection, a malformed body.
+//
+// Tests that use testing/synctest should create the server with
+// Options{InProcess: true}: it then starts no listener and its clients
+// call the handler in-process, so virtual time works.
+//
+// # Answers that are the fake's own
+//
+// Where Graph's documentation shows no answer, graphtest answers as
+// follows; Graph's own answer may differ in status, code or wording:
+//
+//   - A subject that is not registered: 200 with a Failure result,
+//     errorCode EntryNotFound, and a failed EntryImport step. A second call
+//     for a user already provisioned: Skipped with RedundantExport (the
+//     documentation's first example, for this case).
+//   - A request that is not a valid provisionOnDemand body: 400
+//     BadRequest. Refused calls do not count toward the 5-per-10-s limit;
+//     only calls answered 200 do. A throttled call gets 429
+//     TooManyRequests with Retry-After in whole seconds, until the oldest
+//     call in the window leaves it.
+//   - A property the resource does not have, a read-only property (status,
+//     or a changed id or templateId), a null for a non-nullable property, a
+//     value of the wrong JSON type, an unknown enum value: 400 BadRequest,
+//     with OData's wording.
+//   - An interval that is not an Edm.Duration: 400 BadRequest, "Cannot
+//     convert the literal '...' to the expected type 'Edm.Duration'."
+//   - A Content-Encoding other than gzip or identity: 415
+//     UnsupportedMediaType; a body labelled gzip that does not decompress:
+//     400 BadRequest; a body over 4 MiB, compressed or not: 413
+//     RequestEntityTooLarge.
+//   - An unknown service principal or job: 404 Request_ResourceNotFound.
+//     An unknown templateId on create: 400 InvalidTemplateId. Secrets
+//     without a value array: 400 BadRequest.
+//   - A method the path does not support: 405; a path the fake does not
+//     serve: 400 BadRequest.
+//   - The Location of a created job and @odata.nextLink point at the
+//     fake's own URL (so that clients can follow them), in key-as-segment
+//     form; @odata.context always names https://graph.microsoft.com.
+//   - Error bodies are sent as plain application/json.
+//   - Timestamps a client sends (schedule.expiration) are stored in UTC,
+//     truncated to 100 ns.
+//   - provisionOnDemand's answers are shaped like the documentation's
+//     examples but are not copies.
+package graphtest
