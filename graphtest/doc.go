@@ -23,12 +23,15 @@
 //     minutes, seconds: no weeks, months or years) that fits .NET's
 //     TimeSpan; it is stored and read back in .NET's canonical form
 //     ("PT60M" reads back as "PT1H").
-//   - provisionOnDemand answers like the documentation's examples
-//     (Success with the steps taken, Skipped with RedundantExport when
-//     nothing changed, Failure for objects it does not know) and is
-//     limited like Graph: more than 5 calls in any 10 seconds get 429 with
-//     Retry-After, so a test fails if the code under test would be
-//     throttled.
+//   - provisionOnDemand checks the request against the job's
+//     synchronization rules (see Rule): the ruleId must name a rule of the
+//     job, the rule must handle the subject's object type, a group may
+//     bring at most five members, and the subjects must exist (AddUser,
+//     AddGroup). It answers like the documentation's examples (Success
+//     with the steps taken, Skipped with RedundantExport when nothing
+//     changed) and is limited like Graph: more than 5 calls in any 10
+//     seconds get 429 with Retry-After, so a test fails if the code under
+//     test would be throttled.
 //
 // A test is three lines:
 //
@@ -44,20 +47,38 @@
 // Options{InProcess: true}: it then starts no listener and its clients
 // call the handler in-process, so virtual time works.
 //
+// # Templates and rules
+//
+// AddServicePrincipal gives each template one rule, DefaultRuleID
+// ("USERGROUP_OUTBOUND_USERGROUP", the rule Entra ID → application
+// templates carry), which provisions objects of type "User" and "Group".
+// A job gets its template's rules when it is created. RuleID returns the
+// rule of a job for an object type; SetTemplateRules and SetJobRules
+// replace the rules, for example with the Active Directory rule of the
+// documentation's second provisionOnDemand example, whose source objects
+// are spelled "user". A ruleId matches a rule whose ID is equal ignoring
+// case, with or without a "#suffix" such as "#V2" on either side.
+//
 // # Answers that are the fake's own
 //
 // Where Graph's documentation shows no answer, graphtest answers as
 // follows; Graph's own answer may differ in status, code or wording:
 //
-//   - A subject that is not registered: 200 with a Failure result,
-//     errorCode EntryNotFound, and a failed EntryImport step. A second call
-//     for a user already provisioned: Skipped with RedundantExport (the
-//     documentation's first example, for this case).
-//   - A request that is not a valid provisionOnDemand body: 400
-//     BadRequest. Refused calls do not count toward the 5-per-10-s limit;
-//     only calls answered 200 do. A throttled call gets 429
-//     TooManyRequests with Retry-After in whole seconds, until the oldest
-//     call in the window leaves it.
+//   - An unknown ruleId: 400 RequestParameterInvalid, "... However, the
+//     job does not include the rule." (the wording of a real Graph answer
+//     quoted in microsoft-graph-docs-contrib issue 4247; the status is a
+//     guess).
+//   - An object type the rule does not handle, a group with more than five
+//     members, more than one parameter or subject in one call, a subject
+//     without objectId or objectTypeName: 400 RequestParameterInvalid.
+//   - A subject or linked member that is not registered: 200 with a
+//     Failure result, errorCode EntryNotFound, and a failed EntryImport
+//     step. A second call for a user already provisioned: Skipped with
+//     RedundantExport (the documentation's first example, for this case).
+//   - Refused calls (400) do not count toward the 5-per-10-s limit; only
+//     calls answered 200 do. A throttled call gets 429 TooManyRequests with
+//     Retry-After in whole seconds, until the oldest call in the window
+//     leaves it.
 //   - A property the resource does not have, a read-only property (status,
 //     or a changed id or templateId), a null for a non-nullable property, a
 //     value of the wrong JSON type, an unknown enum value: 400 BadRequest,
@@ -80,5 +101,6 @@
 //   - Timestamps a client sends (schedule.expiration) are stored in UTC,
 //     truncated to 100 ns.
 //   - provisionOnDemand's answers are shaped like the documentation's
-//     examples but are not copies.
+//     examples but are not copies: steps, identities and systems are
+//     derived from the rule and the registered object.
 package graphtest

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -35,7 +36,7 @@ func TestGzipBodiesWithClient(t *testing.T) {
 	if err := c.SaveSecrets(ctx, "sp", []models.SecretKeyValue{{Key: "BaseAddress", Value: "https://x"}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest("03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8", models.User("u1")))
+	res, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u1")))
 	if err != nil || !res.Succeeded() {
 		t.Fatalf("provision: %+v, %v", res, err)
 	}

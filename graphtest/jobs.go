@@ -72,7 +72,7 @@ func (h handler) createJob() {
 	// Graph creates jobs disabled, whatever the body says.
 	j.Schedule.State = models.ScheduleDisabled
 	j.ID = fmt.Sprintf("%s.%s", j.TemplateID, strings.ReplaceAll(newID(), "-", ""))
-	h.sp.jobs = append(h.sp.jobs, &job{data: j})
+	h.sp.jobs = append(h.sp.jobs, &job{data: j, rules: cloneRules(t.rules)})
 	h.w.Header().Set("Location", fmt.Sprintf("%s/%s/servicePrincipals/%s/synchronization/jobs/%s",
 		h.s.URL, h.version, url.PathEscape(h.spID), url.PathEscape(j.ID)))
 	h.json(http.StatusCreated, toWireJob(j, h.jobContext()))

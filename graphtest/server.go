@@ -62,14 +62,17 @@ type servicePrincipal struct {
 	secrets   []models.SecretKeyValue
 }
 
-// template is a synchronization template.
+// template is a synchronization template and the rules of its schema.
 type template struct {
 	models.SynchronizationTemplate
+	rules []Rule
 }
 
-// job is a synchronization job.
+// job is a synchronization job and the rules of its schema, copied from
+// its template when it was created.
 type job struct {
-	data models.SynchronizationJob
+	data  models.SynchronizationJob
+	rules []Rule
 }
 
 type object struct {
@@ -156,7 +159,7 @@ func (credential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.
 
 // AddServicePrincipal registers a service principal with the given
 // template IDs (default: one template, "scim"), replacing any registered
-// before under the same ID.
+// before under the same ID. Each template gets DefaultRules.
 func (s *Server) AddServicePrincipal(id string, templateIDs ...string) {
 	if len(templateIDs) == 0 {
 		templateIDs = []string{"scim"}
@@ -168,11 +171,21 @@ func (s *Server) AddServicePrincipal(id string, templateIDs ...string) {
 				ID: t, ApplicationID: "8adf8e6e-67b2-4cf2-a259-e3dc5476c621", Default: i == 0,
 				Discoverable: true, FactoryTag: t,
 			},
+			rules: DefaultRules(targetDirectory(t)),
 		})
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sps[id] = sp
+}
+
+// targetDirectory names the directory a template provisions to, as
+// provisioning steps and the default rule name it.
+func targetDirectory(templateID string) string {
+	if strings.EqualFold(templateID, "scim") {
+		return "customappsso"
+	}
+	return templateID
 }
 
 // AddUser registers a user that provisionOnDemand can provision.

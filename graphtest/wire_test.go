@@ -35,7 +35,7 @@ func TestHeadersOnEveryAnswer(t *testing.T) {
 		{"POST", spPath + "/jobs/" + id + "/start", "", 204, 204},
 		{"POST", spPath + "/jobs/" + id + "/pause", "", 503, 204}, // the fault applies once
 		{"POST", spPath + "/jobs/" + id + "/restart", `{"criteria":{"resetScope":"Full"}}`, 204, 204},
-		{"POST", spPath + "/jobs/" + id + "/provisionOnDemand", `{"parameters":[{"ruleId":"03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8","subjects":[{"objectId":"u1","objectTypeName":"User"}]}]}`, 200, 200},
+		{"POST", spPath + "/jobs/" + id + "/provisionOnDemand", `{"parameters":[{"ruleId":"` + graphtest.DefaultRuleID + `","subjects":[{"objectId":"u1","objectTypeName":"User"}]}]}`, 200, 200},
 		{"PUT", spPath + "/secrets", `{"value":[{"key":"BaseAddress","value":"x"}]}`, 204, 204},
 		{"GET", spPath + "/templates", "", 200, 200},
 		{"GET", spPath + "/jobs/nope", "", 404, 404},
@@ -128,7 +128,7 @@ func TestODataContext(t *testing.T) {
 		{"GET", spPath + "/jobs/" + id, "", meta + "servicePrincipals('sp')/synchronization/jobs/$entity"},
 		{"GET", spPath + "/jobs", "", meta + "servicePrincipals('sp')/synchronization/jobs"},
 		{"GET", spPath + "/templates", "", meta + "servicePrincipals('sp')/synchronization/templates"},
-		{"POST", spPath + "/jobs/" + id + "/provisionOnDemand", `{"parameters":[{"ruleId":"03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8","subjects":[{"objectId":"u1","objectTypeName":"User"}]}]}`,
+		{"POST", spPath + "/jobs/" + id + "/provisionOnDemand", `{"parameters":[{"ruleId":"` + graphtest.DefaultRuleID + `","subjects":[{"objectId":"u1","objectTypeName":"User"}]}]}`,
 			meta + "microsoft.graph.stringKeyStringValuePair"},
 		{"GET", "/beta/servicePrincipals/sp/synchronization/jobs", "", "https://graph.microsoft.com/beta/$metadata#servicePrincipals('sp')/synchronization/jobs"},
 	} {
@@ -201,7 +201,7 @@ func TestTimestampsHaveSevenDigits(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp, b := rawRequest(t, srv, "POST", spPath+"/jobs/"+job.ID+"/provisionOnDemand",
-		[]byte(`{"parameters":[{"ruleId":"03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8","subjects":[{"objectId":"u1","objectTypeName":"User"}]}]}`))
+		[]byte(`{"parameters":[{"ruleId":"`+graphtest.DefaultRuleID+`","subjects":[{"objectId":"u1","objectTypeName":"User"}]}]}`))
 	if resp.StatusCode != 200 {
 		t.Fatalf("provision: %d %s", resp.StatusCode, b)
 	}
