@@ -59,6 +59,16 @@
 // are spelled "user". A ruleId matches a rule whose ID is equal ignoring
 // case, with or without a "#suffix" such as "#V2" on either side.
 //
+// # Code written with the official SDK
+//
+// Code written against github.com/microsoftgraph/msgraph-sdk-go can be
+// tested with the fake too: give the SDK's request adapter URL+"/v1.0" as
+// its base URL, and its authentication provider the fake's host among its
+// allowed hosts (by default it sends no token to 127.0.0.1, and the fake
+// answers 401). The SDK retries a 429 by itself, so its caller never sees
+// one: assert Throttled() == 0 to catch throttling. The README shows a
+// complete test, and bench/sdkcompat drives every call through the SDK.
+//
 // # Answers that are the fake's own
 //
 // Where Graph's documentation shows no answer, graphtest answers as
