@@ -31,7 +31,7 @@ func bulkSetup(t *testing.T, n int) (*graphtest.Server, *graphsync.Client, strin
 	for i := range reqs {
 		id := fmt.Sprintf("user-%02d", i)
 		srv.AddUser(id, id+"@contoso.com")
-		reqs[i] = models.NewProvisionRequest("rule", models.User(id))
+		reqs[i] = models.NewProvisionRequest(graphtest.DefaultRuleID, models.User(id))
 	}
 	return srv, c, job.ID, reqs
 }
@@ -49,7 +49,7 @@ func provisionCalls(srv *graphtest.Server) int {
 func TestProvisionManyStaysWithinLimit(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, c, job, reqs := bulkSetup(t, 23)
-		reqs[7] = models.NewProvisionRequest("rule", models.User("ghost")) // fails at Graph
+		reqs[7] = models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("ghost")) // fails at Graph
 		var calls []graphsync.Progress
 		t0 := time.Now()
 		results, err := c.ProvisionMany(ctx, "sp", job, reqs, &graphsync.BulkOptions{

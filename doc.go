@@ -74,9 +74,11 @@
 //
 // # Testing your code
 //
-// Package graphtest is a fake Graph for your tests: it answers like Graph,
-// enforces provisionOnDemand's limit with 429s, records requests and
-// injects faults.
+// Package graphtest is a fake Graph for your tests: it answers like Graph
+// and refuses what Graph refuses, enforces provisionOnDemand's limit with
+// 429s, records requests and injects faults. provisionOnDemand's ruleId must
+// name a rule of the job (srv.RuleID; graphtest.DefaultRuleID unless set
+// otherwise).
 //
 //	srv := graphtest.NewServer(nil)
 //	defer srv.Close()

@@ -74,8 +74,10 @@ func ExampleClient_ProvisionOnDemand() {
 	ctx := context.Background()
 	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
 
-	req := models.NewProvisionRequest("ea807875-5618-4f0a-9125-0b46a05298ca",
-		models.User("9bb0f679-a883-4a6f-8260-35b491b8b8c8"))
+	// The ruleId comes from the job's schema; the fake's jobs carry one
+	// rule for users and groups.
+	rule := srv.RuleID("sp-1", job.ID, models.ObjectTypeUser)
+	req := models.NewProvisionRequest(rule, models.User("9bb0f679-a883-4a6f-8260-35b491b8b8c8"))
 	for range 2 {
 		res, err := client.ProvisionOnDemand(ctx, "sp-1", job.ID, req)
 		if err != nil {
@@ -83,7 +85,7 @@ func ExampleClient_ProvisionOnDemand() {
 		}
 		fmt.Println(res.Key.Result, res.Value.Action, res.Key.Details.ErrorCode, len(res.Value.ProvisioningSteps), "steps")
 	}
-	res, _ := client.ProvisionOnDemand(ctx, "sp-1", job.ID, models.NewProvisionRequest("rule", models.User("unknown")))
+	res, _ := client.ProvisionOnDemand(ctx, "sp-1", job.ID, models.NewProvisionRequest(rule, models.User("unknown")))
 	fmt.Println(res.Key.Result, res.Key.Details.ErrorCode, res.FailedStep().Name)
 	// Output:
 	// Success Create  3 steps

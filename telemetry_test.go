@@ -409,8 +409,12 @@ func TestProvisionEachStreamsAgainstGraphtest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reqs := userRequests(50)
+	for i := range reqs {
+		reqs[i].Parameters[0].RuleID = srv.RuleID("sp", job.ID, "User")
+	}
 	n, failed := 0, 0
-	if err := c.ProvisionEach(ctx, "sp", job.ID, userRequests(50), nil, func(r graphsync.BulkResult) {
+	if err := c.ProvisionEach(ctx, "sp", job.ID, reqs, nil, func(r graphsync.BulkResult) {
 		n++
 		if r.State != graphsync.BulkAnswered || !r.Result.Failed() {
 			failed++ // unknown users are a Failure answer

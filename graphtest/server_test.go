@@ -144,20 +144,20 @@ func TestProvisionAnswersLikeTheSeeds(t *testing.T) {
 	srv.AddUser("u1", "u1@contoso.com")
 	srv.AddGroup("g1", "Sales")
 	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
-	res, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest("r", models.User("u1")))
+	res, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u1")))
 	if err != nil || !res.Succeeded() || res.Value.Action != models.ActionCreate {
 		t.Fatalf("first = %+v, %v", res, err)
 	}
-	res, _ = c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest("r", models.User("u1")))
+	res, _ = c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u1")))
 	if !res.Skipped() || res.Key.Details.ErrorCode != "RedundantExport" ||
 		res.Value.ProvisioningSteps[len(res.Value.ProvisioningSteps)-1].Details["SkipReason"] != "RedundantExport" {
 		t.Fatalf("second = %+v", res)
 	}
-	res, _ = c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest("r#V2", models.Group("g1", "u1")))
+	res, _ = c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID+"#V2", models.Group("g1", "u1")))
 	if !res.Succeeded() || res.RawValue != "{}" {
 		t.Fatalf("group = %+v", res)
 	}
-	res, _ = c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest("r", models.User("ghost")))
+	res, _ = c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("ghost")))
 	if !res.Failed() || res.FailedStep() == nil {
 		t.Fatalf("unknown = %+v", res)
 	}
@@ -175,7 +175,7 @@ func TestProvisionLimitIsEnforced(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := models.NewProvisionRequest("r", models.User("u1"))
+		req := models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u1"))
 		for i := range 5 {
 			if _, err := raw.ProvisionOnDemand(ctx, "sp", job.ID, req); err != nil {
 				t.Fatalf("call %d: %v", i+1, err)

@@ -283,7 +283,7 @@ func TestPauseHoldsEveryone(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				time.Sleep(time.Duration(i) * 100 * time.Millisecond)
+				time.Sleep(time.Duration(i+1) * 100 * time.Millisecond) // after PauseUntil
 				if err := l.Wait(context.Background()); err != nil {
 					t.Error(err)
 				}

@@ -13,7 +13,8 @@
 // set, it runs against real Graph; -job (or GRAPHSYNC_JOB_ID) and -rule
 // (or GRAPHSYNC_RULE_ID) are then required. Otherwise it runs against an
 // in-process fake Graph with a sample list, offline, and with the limit
-// shortened to 5 per second so the demo takes seconds.
+// shortened to 5 per second so the demo takes seconds; its jobs have one
+// rule, graphtest.DefaultRuleID, for users and groups.
 //
 // Exit status: 0 when every subject succeeded or was skipped, 1 when any
 // failed, 2 for bad usage, 3 when interrupted (Ctrl-C): what was done is
@@ -268,7 +269,7 @@ func readSubjects(cfg config, real bool) ([]subject, error) {
 			return nil, errors.New("no subjects: give -subject or -csv")
 		}
 		for _, s := range sampleSubjects() {
-			out = append(out, newSubject("demo-rule", s))
+			out = append(out, newSubject(graphtest.DefaultRuleID, s)) // the fake's rule
 		}
 	}
 	for _, s := range out {

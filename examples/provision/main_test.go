@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/graphsync/graphsync/graphtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -52,7 +54,7 @@ func TestDemoRunsOffline(t *testing.T) {
 func TestFailingSubjectExitsNonZero(t *testing.T) {
 	clearEnv(t)
 	code, rows, _ := runJSON(t, context.Background(),
-		"-rule", "r", "-subject", "User:"+sampleUser(1), "-subject", "User:ghost",
+		"-rule", graphtest.DefaultRuleID, "-subject", "User:"+sampleUser(1), "-subject", "User:ghost",
 		"-subject", "Group:8213fd99-d6b6-417b-8e13-af6334856215="+sampleUser(2)+";"+sampleUser(3))
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d", code, exitFailed)
@@ -67,19 +69,19 @@ func TestCSVInput(t *testing.T) {
 	clearEnv(t)
 	path := filepath.Join(t.TempDir(), "subjects.csv")
 	csv := "ruleId,objectId,objectTypeName,members\n" +
-		"r1," + sampleUser(4) + ",User\n" +
+		graphtest.DefaultRuleID + "," + sampleUser(4) + ",User\n" +
 		"# a comment\n" +
 		"," + sampleUser(5) + ",User\n" +
-		"r2,8213fd99-d6b6-417b-8e13-af6334856215,Group," + sampleUser(6) + ";" + sampleUser(7) + "\n"
+		graphtest.DefaultRuleID + "#V2,8213fd99-d6b6-417b-8e13-af6334856215,Group," + sampleUser(6) + ";" + sampleUser(7) + "\n"
 	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	code, rows, stderr := runJSON(t, context.Background(), "-rule", "default", "-csv", path)
+	code, rows, stderr := runJSON(t, context.Background(), "-rule", graphtest.DefaultRuleID, "-csv", path)
 	if code != exitOK || len(rows) != 3 || rows[2].Type != "Group" {
 		t.Fatalf("exit %d rows %+v\n%s", code, rows, stderr)
 	}
 	subs, err := readCSV(path, "default")
-	if err != nil || subs[1].req.Parameters[0].RuleID != "default" || len(subs[2].req.Parameters[0].Subjects[0].Links.Members) != 2 {
+	if err != nil || subs[1].req.Parameters[0].RuleID != "default" || subs[2].req.Parameters[0].RuleID != graphtest.DefaultRuleID+"#V2" || len(subs[2].req.Parameters[0].Subjects[0].Links.Members) != 2 {
 		t.Fatalf("readCSV = %+v, %v", subs, err)
 	}
 	if err := os.WriteFile(path, []byte("r,onlytwo\n"), 0o600); err != nil {

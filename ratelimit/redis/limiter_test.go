@@ -61,7 +61,7 @@ func child() int {
 	failed := false
 	for i := range calls {
 		wg.Go(func() {
-			_, err := c.ProvisionOnDemand(context.Background(), "sp", os.Getenv("JOB_ID"), models.NewProvisionRequest("r", models.User("u")))
+			_, err := c.ProvisionOnDemand(context.Background(), "sp", os.Getenv("JOB_ID"), models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u")))
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

@@ -1,0 +1,116 @@
+// Package graphtest is an in-process fake of the Microsoft Graph
+// synchronization API for tests and demos.
+//
+// It serves on a loopback httptest server and answers as Graph's
+// documentation shows: 201 with a Location on job creation, 204 on
+// update, start, pause, restart, delete and secrets, Graph error bodies,
+// 404 for unknown IDs, 401 without the bearer token it issued, and the
+// headers every Graph answer carries (request-id, client-request-id,
+// Date; JSON as application/json with Graph's OData parameters, with
+// @odata.context as Graph writes it and timestamps with at most 7
+// fractional digits). It is meant to be stricter than Graph rather than
+// kinder, so that code that passes against it does not fail against
+// Graph:
+//
+//   - Request bodies may be gzip-compressed (Content-Encoding: gzip), as
+//     the official SDKs send them; another encoding gets 415. Request.Body
+//     is always the decoded body.
+//   - Create and PATCH bodies are read as raw JSON: a property the
+//     resource does not have is refused; in a PATCH an absent property
+//     keeps its value and an explicit null clears a nullable one
+//     (schedule.expiration).
+//   - schedule.interval must be an OData Edm.Duration (days, hours,
+//     minutes, seconds: no weeks, months or years) that fits .NET's
+//     TimeSpan; it is stored and read back in .NET's canonical form
+//     ("PT60M" reads back as "PT1H").
+//   - provisionOnDemand checks the request against the job's
+//     synchronization rules (see Rule): the ruleId must name a rule of the
+//     job, the rule must handle the subject's object type, a group may
+//     bring at most five members, and the subjects must exist (AddUser,
+//     AddGroup). It answers like the documentation's examples (Success
+//     with the steps taken, Skipped with RedundantExport when nothing
+//     changed) and is limited like Graph: more than 5 calls in any 10
+//     seconds get 429 with Retry-After, so a test fails if the code under
+//     test would be throttled.
+//
+// A test is three lines:
+//
+//	srv := graphtest.NewServer(nil)
+//	defer srv.Close()
+//	client, _ := srv.NewClient()
+//
+// The server records every request (Requests) and can inject faults
+// (InjectFault): a status on the n-th request, latency, a dropped
+// connection, a malformed body.
+//
+// Tests that use testing/synctest should create the server with
+// Options{InProcess: true}: it then starts no listener and its clients
+// call the handler in-process, so virtual time works.
+//
+// # Templates and rules
+//
+// AddServicePrincipal gives each template one rule, DefaultRuleID
+// ("USERGROUP_OUTBOUND_USERGROUP", the rule Entra ID → application
+// templates carry), which provisions objects of type "User" and "Group".
+// A job gets its template's rules when it is created. RuleID returns the
+// rule of a job for an object type; SetTemplateRules and SetJobRules
+// replace the rules, for example with the Active Directory rule of the
+// documentation's second provisionOnDemand example, whose source objects
+// are spelled "user". A ruleId matches a rule whose ID is equal ignoring
+// case, with or without a "#suffix" such as "#V2" on either side.
+//
+// # Code written with the official SDK
+//
+// Code written against github.com/microsoftgraph/msgraph-sdk-go can be
+// tested with the fake too: give the SDK's request adapter URL+"/v1.0" as
+// its base URL, and its authentication provider the fake's host among its
+// allowed hosts (by default it sends no token to 127.0.0.1, and the fake
+// answers 401). The SDK retries a 429 by itself, so its caller never sees
+// one: assert Throttled() == 0 to catch throttling. The README shows a
+// complete test, and bench/sdkcompat drives every call through the SDK.
+//
+// # Answers that are the fake's own
+//
+// Where Graph's documentation shows no answer, graphtest answers as
+// follows; Graph's own answer may differ in status, code or wording:
+//
+//   - An unknown ruleId: 400 RequestParameterInvalid, "... However, the
+//     job does not include the rule." (the wording of a real Graph answer
+//     quoted in microsoft-graph-docs-contrib issue 4247; the status is a
+//     guess).
+//   - An object type the rule does not handle, a group with more than five
+//     members, more than one parameter or subject in one call, a subject
+//     without objectId or objectTypeName: 400 RequestParameterInvalid.
+//   - A subject or linked member that is not registered: 200 with a
+//     Failure result, errorCode EntryNotFound, and a failed EntryImport
+//     step. A second call for a user already provisioned: Skipped with
+//     RedundantExport (the documentation's first example, for this case).
+//   - Refused calls (400) do not count toward the 5-per-10-s limit; only
+//     calls answered 200 do. A throttled call gets 429 TooManyRequests with
+//     Retry-After in whole seconds, until the oldest call in the window
+//     leaves it.
+//   - A property the resource does not have, a read-only property (status,
+//     or a changed id or templateId), a null for a non-nullable property, a
+//     value of the wrong JSON type, an unknown enum value: 400 BadRequest,
+//     with OData's wording.
+//   - An interval that is not an Edm.Duration: 400 BadRequest, "Cannot
+//     convert the literal '...' to the expected type 'Edm.Duration'."
+//   - A Content-Encoding other than gzip or identity: 415
+//     UnsupportedMediaType; a body labelled gzip that does not decompress:
+//     400 BadRequest; a body over 4 MiB, compressed or not: 413
+//     RequestEntityTooLarge.
+//   - An unknown service principal or job: 404 Request_ResourceNotFound.
+//     An unknown templateId on create: 400 InvalidTemplateId. Secrets
+//     without a value array: 400 BadRequest.
+//   - A method the path does not support: 405; a path the fake does not
+//     serve: 400 BadRequest.
+//   - The Location of a created job and @odata.nextLink point at the
+//     fake's own URL (so that clients can follow them), in key-as-segment
+//     form; @odata.context always names https://graph.microsoft.com.
+//   - Error bodies are sent as plain application/json.
+//   - Timestamps a client sends (schedule.expiration) are stored in UTC,
+//     truncated to 100 ns.
+//   - provisionOnDemand's answers are shaped like the documentation's
+//     examples but are not copies: steps, identities and systems are
+//     derived from the rule and the registered object.
+package graphtest
