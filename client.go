@@ -148,9 +148,15 @@ type request struct {
 	method   abs.HttpMethod
 	template string            // URL template after the version, e.g. "/servicePrincipals/{sp}/synchronization/jobs"
 	params   map[string]string // template variables; percent-encoded on expansion
-	rawURL   string            // absolute URL (a nextLink), used instead of template
+	query    string            // raw query after the template, already encoded, e.g. "$filter=jobId%20eq%20%27x%27"
+	rawURL   string            // absolute URL (a nextLink), used instead of template and query
 	body     []byte
-	limited  bool // pace with the Client's limiter (provisionOnDemand)
+	// contentType of body; "" means application/json.
+	contentType string
+	// limiter, if set, paces the request: it is waited for before each
+	// send and paused by a 429 (the Client's provisionOnDemand or
+	// bulkUpload limiter). Nil means unpaced.
+	limiter Limiter
 
 	// admitted is set when the caller already waited for the limiter for
 	// the first send (ProvisionMany, which admits requests in input
@@ -214,12 +220,12 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		admitted = r.admitted
 	)
 	for attempt := 1; ; attempt++ {
-		if r.limited && c.limiter != nil && !admitted {
+		if r.limiter != nil && !admitted {
 			var t0 time.Time
 			if obs != nil {
 				t0 = time.Now()
 			}
-			if err := c.limiter.Wait(ctx); err != nil {
+			if err := r.limiter.Wait(ctx); err != nil {
 				return nil, err
 			}
 			if obs != nil {
@@ -270,11 +276,11 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		now := time.Now()
 		rerr := newResponseError(r.method.String(), path, resp.status, resp.header, resp.body, now)
 		delay, honoured := c.retry.delay(rerr, attempt)
-		throttled := resp.status == http.StatusTooManyRequests && r.limited && c.limiter != nil
+		throttled := resp.status == http.StatusTooManyRequests && r.limiter != nil
 		if throttled && honoured {
 			// Everyone sharing the limiter waits, whether or not this
 			// call is retried: Graph asked every caller to stop.
-			c.limiter.PauseUntil(now.Add(delay))
+			r.limiter.PauseUntil(now.Add(delay))
 		}
 		if resp.status == http.StatusTooManyRequests {
 			obs.throttledBy(ctx, rerr, now.Add(delay), honoured)
@@ -295,7 +301,8 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 }
 
 // requestURL returns the URL of r: its nextLink, or its URL template
-// expanded with expandTemplate. It is done once per call, not per attempt.
+// expanded with expandTemplate followed by its query. It is done once per
+// call, not per attempt.
 func (c *Client) requestURL(r *request) (*url.URL, error) {
 	if r.rawURL != "" {
 		u, err := url.Parse(r.rawURL)
@@ -305,7 +312,7 @@ func (c *Client) requestURL(r *request) (*url.URL, error) {
 		return u, c.origin.check(u)
 	}
 	path := expandTemplate(r.template, r.params)
-	return &url.URL{Scheme: c.scheme, Host: c.host, Path: c.basePath + mustUnescape(path), RawPath: c.basePath + path}, nil
+	return &url.URL{Scheme: c.scheme, Host: c.host, Path: c.basePath + mustUnescape(path), RawPath: c.basePath + path, RawQuery: r.query}, nil
 }
 
 // expandTemplate expands the {name} variables of a URL template as RFC 6570
@@ -378,7 +385,11 @@ func (c *Client) send(ctx context.Context, r *request, u *url.URL, clientRequest
 	ri.SetUri(*u)
 	ri.Headers.Add("client-request-id", clientRequestID)
 	if r.body != nil {
-		ri.SetStreamContentAndContentType(r.body, "application/json")
+		contentType := r.contentType
+		if contentType == "" {
+			contentType = "application/json"
+		}
+		ri.SetStreamContentAndContentType(r.body, contentType)
 		ri.Headers.Add("Content-Length", strconv.Itoa(len(r.body)))
 	}
 	var authCtx map[string]any

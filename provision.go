@@ -50,7 +50,7 @@ func (c *Client) ProvisionOnDemand(ctx context.Context, servicePrincipalID, jobI
 		template: tmplProvision,
 		params:   jobParams(servicePrincipalID, jobID),
 		body:     body,
-		limited:  true,
+		limiter:  c.limiter,
 	})
 }
 
@@ -393,7 +393,7 @@ func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, 
 		template: tmplProvision,
 		params:   jobParams(servicePrincipalID, jobID),
 		body:     body,
-		limited:  true,
+		limiter:  c.limiter,
 		admitted: true,
 		sendCtx:  sendCtx,
 		track:    track,
