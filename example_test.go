@@ -2,8 +2,11 @@ package graphsync_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
@@ -79,4 +82,54 @@ func ExampleClient_ProvisionOnDemand() {
 	// Success Create  3 steps
 	// Skipped Other RedundantExport 3 steps
 	// Failure EntryNotFound EntryImport
+}
+
+func ExampleClient_BulkUpload() {
+	// An in-file stand-in for Graph's bulkUpload endpoint: it counts the
+	// users of each request and answers 202 Accepted.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req models.BulkUpload
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || r.Header.Get("Content-Type") != "application/scim+json" {
+			http.Error(w, `{"error":{"code":"BadRequest","message":"Invalid Data Format"}}`, http.StatusBadRequest)
+			return
+		}
+		fmt.Printf("Graph got %d users, the first %s\n", len(req.Operations), req.Operations[0].BulkID)
+		w.Header().Set("Location", "https://graph.microsoft.com/v1.0/auditLogs/provisioning/?$filter=jobid%20eq%20'API2AAD.1'")
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	// Against Graph: any azcore.TokenCredential (azidentity), no BaseURL.
+	client, err := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: srv.URL})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// 120 employees from an HR system, streamed into requests of 50.
+	employees := func(yield func(models.SCIMUser) bool) {
+		for i := 1; i <= 120; i++ {
+			u := models.SCIMUser{
+				ExternalID: fmt.Sprintf("E%04d", i),
+				UserName:   fmt.Sprintf("e%04d@contoso.com", i),
+				Active:     new(true),
+				Enterprise: &models.EnterpriseUser{Department: "Tour Operations"},
+			}
+			if !yield(u) {
+				return
+			}
+		}
+	}
+	for req := range models.BulkUploadChunks(employees) {
+		receipt, err := client.BulkUpload(context.Background(), "sp-1", "API2AAD.1", req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(receipt.StatusCode, receipt.Location)
+	}
+	// Output:
+	// Graph got 50 users, the first E0001
+	// 202 https://graph.microsoft.com/v1.0/auditLogs/provisioning/?$filter=jobid%20eq%20'API2AAD.1'
+	// Graph got 50 users, the first E0051
+	// 202 https://graph.microsoft.com/v1.0/auditLogs/provisioning/?$filter=jobid%20eq%20'API2AAD.1'
+	// Graph got 20 users, the first E0101
+	// 202 https://graph.microsoft.com/v1.0/auditLogs/provisioning/?$filter=jobid%20eq%20'API2AAD.1'
 }

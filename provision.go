@@ -60,11 +60,7 @@ func (c *Client) checkProvision(ctx context.Context, servicePrincipalID, jobID s
 		return err
 	}
 	if err := req.Validate(); err != nil {
-		var fe *models.FieldError
-		if errors.As(err, &fe) {
-			return invalid("req."+fe.Field, fe.Reason)
-		}
-		return invalid("req", err.Error())
+		return invalidModel("req", err)
 	}
 	if c.cloud.NoProvisionOnDemand {
 		return fmt.Errorf("%w: provisionOnDemand is not available in the %s cloud", ErrUnsupported, c.cloud.Name)
