@@ -355,17 +355,24 @@ func expandTemplate(tmpl string, params map[string]string) string {
 			return b.String()
 		}
 		b.WriteString(tmpl[:i])
-		v := params[tmpl[i+1:i+j]]
-		for k := 0; k < len(v); k++ {
-			if ch := v[k]; isUnreserved(ch) {
-				b.WriteByte(ch)
-			} else {
-				b.WriteByte('%')
-				b.WriteByte(upperHex[ch>>4])
-				b.WriteByte(upperHex[ch&15])
-			}
-		}
+		writeEscaped(&b, params[tmpl[i+1:i+j]])
 		tmpl = tmpl[i+j+1:]
+	}
+}
+
+// writeEscaped writes v percent-encoding every byte outside ALPHA, DIGIT
+// and "-._~": the encoding of URL template variables, and of query
+// values, where it leaves no "&", "=", "+", "#" or "%" that could end or
+// change the value.
+func writeEscaped(b *strings.Builder, v string) {
+	for k := 0; k < len(v); k++ {
+		if ch := v[k]; isUnreserved(ch) {
+			b.WriteByte(ch)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(upperHex[ch>>4])
+			b.WriteByte(upperHex[ch&15])
+		}
 	}
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
@@ -132,4 +134,68 @@ func ExampleClient_BulkUpload() {
 	// 202 https://graph.microsoft.com/v1.0/auditLogs/provisioning/?$filter=jobid%20eq%20'API2AAD.1'
 	// Graph got 20 users, the first E0101
 	// 202 https://graph.microsoft.com/v1.0/auditLogs/provisioning/?$filter=jobid%20eq%20'API2AAD.1'
+}
+
+// logsServer is an in-file stand-in for Graph's provisioning logs: two
+// pages, the first linking to the second.
+func logsServer() *httptest.Server {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("$skiptoken") == "" {
+			fmt.Println("$filter:", r.URL.Query().Get("$filter"))
+			fmt.Fprintf(w, `{"value":[
+				{"sourceIdentity":{"id":"E0001"},"provisioningAction":"create","provisioningStatusInfo":{"status":"success","errorInformation":null}},
+				{"sourceIdentity":{"id":"E0002"},"provisioningAction":"other","provisioningStatusInfo":{"status":"skipped","errorInformation":null}}],
+				"@odata.nextLink":"%s/v1.0/auditLogs/provisioning?$skiptoken=2"}`, srv.URL)
+			return
+		}
+		io.WriteString(w, `{"value":[
+			{"sourceIdentity":{"id":"E0003"},"provisioningAction":"update","provisioningStatusInfo":{"status":"failure",
+			 "errorInformation":{"errorCode":"AzureActiveDirectoryInvalidUserPrincipalName","reason":"invalid UPN"}}}]}`)
+	}))
+	return srv
+}
+
+func ExampleClient_ListProvisioningLogs() {
+	srv := logsServer()
+	defer srv.Close()
+	client, _ := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: srv.URL})
+
+	events, err := client.ListProvisioningLogs(context.Background(), models.ProvisioningLogQuery{
+		JobID: "API2AAD.1",
+		After: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
+		Top:   100,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, ev := range events {
+		fmt.Println(ev.SourceIdentity.ID, ev.ProvisioningAction, ev.ProvisioningStatusInfo.Status)
+	}
+	// Output:
+	// $filter: jobId eq 'API2AAD.1' and activityDateTime gt 2025-01-01T00:00:00Z
+	// E0001 create success
+	// E0002 other skipped
+	// E0003 update failure
+}
+
+func ExampleClient_ProvisioningLogs() {
+	srv := logsServer()
+	defer srv.Close()
+	client, _ := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: srv.URL})
+
+	// Page by page, and only as far as needed: stop at the first failure.
+	for ev, err := range client.ProvisioningLogs(context.Background(), models.ProvisioningLogQuery{JobID: "API2AAD.1"}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if ev.ProvisioningStatusInfo.Status == models.LogStatusFailure {
+			e := ev.ProvisioningStatusInfo.ErrorInformation
+			fmt.Println("failed:", ev.SourceIdentity.ID, e.ErrorCode, e.Reason)
+			break
+		}
+	}
+	// Output:
+	// $filter: jobId eq 'API2AAD.1'
+	// failed: E0003 AzureActiveDirectoryInvalidUserPrincipalName invalid UPN
 }
