@@ -224,26 +224,23 @@ func (u SCIMUser) MarshalJSON() ([]byte, error) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	out := bytes.NewBuffer(make([]byte, 0, len(b)+64*len(keys)))
-	out.Write(b[:len(b)-1]) // without the closing brace
+	out := b[:len(b)-1] // without the closing brace; b is ours to extend
 	for _, k := range keys {
 		if isSCIMAttribute(k) {
 			return nil, fmt.Errorf("models: SCIM extension %q clashes with a modelled attribute", k)
 		}
-		if out.Len() > 1 {
-			out.WriteByte(',')
+		if len(out) > 1 {
+			out = append(out, ',')
 		}
 		kb, _ := json.Marshal(k) // a string always encodes
-		out.Write(kb)
-		out.WriteByte(':')
+		out = append(append(out, kb...), ':')
 		vb, err := json.Marshal(u.Extensions[k])
 		if err != nil {
 			return nil, fmt.Errorf("models: encoding SCIM extension %q: %w", k, err)
 		}
-		out.Write(vb)
+		out = append(out, vb...)
 	}
-	out.WriteByte('}')
-	return out.Bytes(), nil
+	return append(out, '}'), nil
 }
 
 // UnmarshalJSON reads a user. A member that is not a modelled attribute
