@@ -285,11 +285,7 @@ func invalid(field, reason string) error { return &ValidationError{Field: field,
 func invalidModel(arg string, err error) error {
 	var fe *models.FieldError
 	if errors.As(err, &fe) {
-		sep := "."
-		if strings.HasPrefix(fe.Field, "[") {
-			sep = ""
-		}
-		return invalid(arg+sep+fe.Field, fe.Reason)
+		return invalid(arg+"."+fe.Field, fe.Reason)
 	}
 	return invalid(arg, err.Error())
 }

@@ -34,8 +34,9 @@ func (c *Client) ListProvisioningLogs(ctx context.Context, query models.Provisio
 // ProvisioningLogs is ListProvisioningLogs as an iterator: it fetches one
 // page at a time, as the caller ranges over the events, and fetches no
 // more once the caller stops. Memory is bounded by one page (query.Top
-// sets its size). On failure (a bad query, an error answer, a refused
-// nextLink) it yields the error with a zero event, once, and stops:
+// sets its size); ranging over it again starts again from the first page.
+// On failure (a bad query, an error answer, a refused nextLink) it yields
+// the error with a zero event, once, and stops:
 //
 //	for ev, err := range client.ProvisioningLogs(ctx, models.ProvisioningLogQuery{JobID: jobID}) {
 //		if err != nil {
