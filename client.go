@@ -32,17 +32,18 @@ const Version = "0.1.0"
 // Client calls the Graph synchronization API. Create it once with
 // NewClient; it is immutable and safe for concurrent use.
 type Client struct {
-	adapter    *kiotahttp.NetHttpRequestAdapter
-	auth       *absauth.BaseBearerTokenAuthenticationProvider
-	httpClient *http.Client // the adapter's, with the Kiota middleware pipeline
-	cloud      Cloud
-	origin     origin // where requests and tokens may go
-	scheme     string // "https", or "http" for a loopback BaseURL
-	host       string // host[:port] of the origin, as configured
-	basePath   string // "/v1.0"
-	userAgent  string
-	retry      RetryPolicy
-	limiter    Limiter // nil when disabled
+	adapter     *kiotahttp.NetHttpRequestAdapter
+	auth        *absauth.BaseBearerTokenAuthenticationProvider
+	httpClient  *http.Client // the adapter's, with the Kiota middleware pipeline
+	cloud       Cloud
+	origin      origin // where requests and tokens may go
+	scheme      string // "https", or "http" for a loopback BaseURL
+	host        string // host[:port] of the origin, as configured
+	basePath    string // "/v1.0"
+	userAgent   string
+	retry       RetryPolicy
+	limiter     Limiter // provisionOnDemand's; nil when disabled
+	bulkLimiter Limiter // bulkUpload's; nil when disabled
 	// attemptTimeout bounds each send (ClientOptions.HTTPClient.Timeout).
 	attemptTimeout time.Duration
 	// tracedTransport is set when the transport is an *http.Transport,
@@ -93,6 +94,10 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 		if c.limiter == nil {
 			c.limiter = ratelimit.New(ProvisionOnDemandLimit, ProvisionOnDemandWindow)
 		}
+		c.bulkLimiter = o.BulkUploadLimiter
+		if c.bulkLimiter == nil {
+			c.bulkLimiter = ratelimit.New(BulkUploadLimit, BulkUploadWindow)
+		}
 	}
 
 	tokens, err := kiotaazure.NewAzureIdentityAccessTokenProviderWithScopesAndValidHosts(cred, []string{o.Cloud.Scope}, []string{base.Hostname()})
@@ -115,6 +120,17 @@ func NewClient(cred azcore.TokenCredential, opts *ClientOptions) (*Client, error
 const (
 	ProvisionOnDemandLimit  = 5
 	ProvisionOnDemandWindow = 10 * time.Second
+)
+
+// BulkUploadLimit and BulkUploadWindow are the bulkUpload limit the Graph
+// API reference documents: 40 requests per second (each of at most 50
+// operations). Entra's troubleshooting guide for API-driven provisioning
+// states a stricter one: 40 calls per 5 seconds and 6,000 calls per 24
+// hours. A tenant that meets 429s at the default pace can set
+// ClientOptions.BulkUploadLimiter to ratelimit.New(40, 5*time.Second).
+const (
+	BulkUploadLimit  = 40
+	BulkUploadWindow = time.Second
 )
 
 // newHTTPClient builds the http.Client behind the Kiota adapter: the
@@ -151,9 +167,15 @@ type request struct {
 	method   abs.HttpMethod
 	template string            // URL template after the version, e.g. "/servicePrincipals/{sp}/synchronization/jobs"
 	params   map[string]string // template variables; percent-encoded on expansion
-	rawURL   string            // absolute URL (a nextLink), used instead of template
+	query    string            // raw query after the template, already encoded, e.g. "$filter=jobId%20eq%20%27x%27"
+	rawURL   string            // absolute URL (a nextLink), used instead of template and query
 	body     []byte
-	limited  bool // pace with the Client's limiter (provisionOnDemand)
+	// contentType of body; "" means application/json.
+	contentType string
+	// limiter, if set, paces the request: it is waited for before each
+	// send and paused by a 429 (the Client's provisionOnDemand or
+	// bulkUpload limiter). Nil means unpaced.
+	limiter Limiter
 
 	// admit, if set, replaces the limiter's Wait for the first send: the
 	// caller admits the request itself (ProvisionMany, which admits
@@ -231,6 +253,8 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// clientRequestID is the client-request-id the request was sent with.
+	clientRequestID string
 }
 
 const maxResponseBody = 64 << 20
@@ -269,12 +293,12 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			return nil, c.sendError(ctx, r, path, err)
 		}
 		var granted time.Time
-		if r.limited && c.limiter != nil {
+		if r.limiter != nil {
 			t0 := time.Now()
 			if admit != nil {
 				err = admit(ctx)
 			} else {
-				err = c.limiter.Wait(ctx)
+				err = r.limiter.Wait(ctx)
 			}
 			if err != nil {
 				if last != nil && ctx.Err() == nil {
@@ -313,6 +337,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			return nil, c.sendError(sendCtx, r, path, err)
 		}
 		if resp.status >= 200 && resp.status < 300 {
+			resp.clientRequestID = clientRequestID
 			return resp, nil
 		}
 		if resp.status == http.StatusUnauthorized && claims == "" {
@@ -327,11 +352,11 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		now := time.Now()
 		rerr := newResponseError(r.method.String(), path, resp.status, resp.header, resp.body, now)
 		delay, honoured := c.retry.delay(rerr, attempt)
-		throttled := resp.status == http.StatusTooManyRequests && r.limited && c.limiter != nil
+		throttled := resp.status == http.StatusTooManyRequests && r.limiter != nil
 		if throttled && honoured {
 			// Everyone sharing the limiter waits, whether or not this
 			// call is retried: Graph asked every caller to stop.
-			c.limiter.PauseUntil(now.Add(delay))
+			r.limiter.PauseUntil(now.Add(delay))
 		}
 		if resp.status == http.StatusTooManyRequests {
 			obs.throttledBy(ctx, rerr, now.Add(delay), honoured)
@@ -375,7 +400,8 @@ func (c *Client) sendError(ctx context.Context, r *request, path string, err err
 }
 
 // requestURL returns the URL of r: its nextLink, or its URL template
-// expanded with expandTemplate. It is done once per call, not per attempt.
+// expanded with expandTemplate followed by its query. It is done once per
+// call, not per attempt.
 func (c *Client) requestURL(r *request) (*url.URL, error) {
 	if r.rawURL != "" {
 		u, err := url.Parse(r.rawURL)
@@ -385,7 +411,7 @@ func (c *Client) requestURL(r *request) (*url.URL, error) {
 		return u, c.origin.check(u)
 	}
 	path := expandTemplate(r.template, r.params)
-	return &url.URL{Scheme: c.scheme, Host: c.host, Path: c.basePath + mustUnescape(path), RawPath: c.basePath + path}, nil
+	return &url.URL{Scheme: c.scheme, Host: c.host, Path: c.basePath + mustUnescape(path), RawPath: c.basePath + path, RawQuery: r.query}, nil
 }
 
 // expandTemplate expands the {name} variables of a URL template as RFC 6570
@@ -409,17 +435,24 @@ func expandTemplate(tmpl string, params map[string]string) string {
 			return b.String()
 		}
 		b.WriteString(tmpl[:i])
-		v := params[tmpl[i+1:i+j]]
-		for k := 0; k < len(v); k++ {
-			if ch := v[k]; isUnreserved(ch) {
-				b.WriteByte(ch)
-			} else {
-				b.WriteByte('%')
-				b.WriteByte(upperHex[ch>>4])
-				b.WriteByte(upperHex[ch&15])
-			}
-		}
+		writeEscaped(&b, params[tmpl[i+1:i+j]])
 		tmpl = tmpl[i+j+1:]
+	}
+}
+
+// writeEscaped writes v percent-encoding every byte outside ALPHA, DIGIT
+// and "-._~": the encoding of URL template variables, and of query
+// values, where it leaves no "&", "=", "+", "#" or "%" that could end or
+// change the value.
+func writeEscaped(b *strings.Builder, v string) {
+	for k := 0; k < len(v); k++ {
+		if ch := v[k]; isUnreserved(ch) {
+			b.WriteByte(ch)
+		} else {
+			b.WriteByte('%')
+			b.WriteByte(upperHex[ch>>4])
+			b.WriteByte(upperHex[ch&15])
+		}
 	}
 }
 
@@ -453,7 +486,11 @@ func (c *Client) prepare(ctx context.Context, r *request, u *url.URL, clientRequ
 	ri.SetUri(*u)
 	ri.Headers.Add("client-request-id", clientRequestID)
 	if r.body != nil {
-		ri.SetStreamContentAndContentType(r.body, "application/json")
+		contentType := r.contentType
+		if contentType == "" {
+			contentType = "application/json"
+		}
+		ri.SetStreamContentAndContentType(r.body, contentType)
 		ri.Headers.Add("Content-Length", strconv.Itoa(len(r.body)))
 	}
 	var authCtx map[string]any
@@ -506,7 +543,7 @@ func (c *Client) transmit(ctx context.Context, r *request, req *http.Request, gr
 		if !granted.IsZero() {
 			defer func() {
 				if tr.lateBy(granted) > lateStart {
-					if ch, ok := c.limiter.(interface{ Charge() }); ok {
+					if ch, ok := r.limiter.(interface{ Charge() }); ok {
 						ch.Charge()
 					}
 				}

@@ -1,7 +1,11 @@
 // Package graphsync is a small, typed client for the Microsoft Graph
 // synchronization API: create and run provisioning jobs on an Entra ID
 // service principal, read and change their schemas, check the target
-// application's credentials, and provision users and groups on demand.
+// application's credentials, provision users and groups on demand, send
+// users from an HR system to API-driven inbound provisioning (BulkUpload,
+// SCIM records in requests of up to 50 built by models.BulkUploadChunks),
+// and read the provisioning logs that say what became of each of them
+// (ListProvisioningLogs, or the ProvisioningLogs iterator).
 //
 // # Authentication
 //
@@ -40,6 +44,14 @@
 // portal's own use of the API; share one Limiter among Clients
 // (ClientOptions.Limiter) and, across processes, use a shared limiter such
 // as the ratelimit/redis module.
+//
+// bulkUpload is documented at 40 requests per second; every Client paces
+// BulkUpload with a second limiter of the same kind (40 starts in any
+// second by default, ClientOptions.BulkUploadLimiter), separate from the
+// provisionOnDemand one: a 429 from one API pauses only its own limiter,
+// and each can be shared across Clients and processes on its own. (Entra's
+// troubleshooting guide states a stricter 40 calls per 5 seconds; see
+// BulkUploadLimit.) ClientOptions.DisableLimiter turns both off.
 //
 // Other calls are retried per RetryPolicy: GET, PUT, PATCH and DELETE on
 // 429, 503 and 504, honouring Retry-After; POST only on 429, since a POST

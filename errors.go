@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/graphsync/graphsync/models"
 )
 
 // Sentinel errors for the common checks. A *ResponseError matches the one
@@ -276,6 +278,17 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
 
 func invalid(field, reason string) error { return &ValidationError{Field: field, Reason: reason} }
+
+// invalidModel turns the error of a models Validate method into a
+// *ValidationError whose field is the argument's name followed by the
+// *models.FieldError's path, e.g. "req.Operations[3].bulkId".
+func invalidModel(arg string, err error) error {
+	var fe *models.FieldError
+	if errors.As(err, &fe) {
+		return invalid(arg+"."+fe.Field, fe.Reason)
+	}
+	return invalid(arg, err.Error())
+}
 
 // checkID validates an ID that goes into a URL path segment. IDs are always
 // percent-encoded into the path; "." and ".." are refused because some

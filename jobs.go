@@ -223,44 +223,59 @@ func isNoValue(body []byte) bool {
 // list fetches a collection and every page after it. Every page must be
 // an object with a value array; a nextLink is followed only to the
 // Client's own scheme, host and port.
-func list[T any](ctx context.Context, c *Client, r *request) (_ []T, err error) {
+func list[T any](ctx context.Context, c *Client, r *request) ([]T, error) {
+	var all []T
+	err := eachPage(ctx, c, r, func(page []T) bool {
+		all = append(all, page...)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if all == nil {
+		all = []T{}
+	}
+	return all, nil
+}
+
+// eachPage fetches a collection page by page, calling fn with each page's
+// items until fn returns false or the last page has been seen. Every page
+// must be an object with a value array; a nextLink is followed only to
+// the Client's own scheme, host and port. The pages are one call for
+// telemetry. It returns nil when fn stopped the walk.
+func eachPage[T any](ctx context.Context, c *Client, r *request, fn func([]T) bool) (err error) {
 	ctx, r.call = c.obs.begin(ctx, r.op)
 	defer func() { r.call.end(err) }()
-	var all []T
 	for page := 1; ; page++ {
 		resp, err := c.do(ctx, r)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		var p struct {
 			Value    *[]T   `json:"value"`
 			NextLink string `json:"@odata.nextLink"`
 		}
 		if isNoValue(resp.body) {
-			return nil, fmt.Errorf("graphsync: page %d is empty or null", page)
+			return fmt.Errorf("graphsync: page %d is empty or null", page)
 		}
 		if err := json.Unmarshal(resp.body, &p); err != nil {
-			return nil, fmt.Errorf("graphsync: decoding page %d: %w", page, err)
+			return fmt.Errorf("graphsync: decoding page %d: %w", page, err)
 		}
 		if p.Value == nil {
-			return nil, fmt.Errorf("graphsync: page %d has no value array", page)
+			return fmt.Errorf("graphsync: page %d has no value array", page)
 		}
-		all = append(all, *p.Value...)
-		if p.NextLink == "" {
-			if all == nil {
-				all = []T{}
-			}
-			return all, nil
+		if !fn(*p.Value) || p.NextLink == "" {
+			return nil
 		}
 		u, err := url.Parse(p.NextLink)
 		if err != nil || !u.IsAbs() {
-			return nil, fmt.Errorf("graphsync: page %d has an unusable @odata.nextLink", page)
+			return fmt.Errorf("graphsync: page %d has an unusable @odata.nextLink", page)
 		}
 		if err := c.origin.check(u); err != nil {
-			return nil, fmt.Errorf("graphsync: not following page %d's @odata.nextLink: %w", page, err)
+			return fmt.Errorf("graphsync: not following page %d's @odata.nextLink: %w", page, err)
 		}
 		if page >= maxPages {
-			return nil, fmt.Errorf("graphsync: more than %d pages; stopping", maxPages)
+			return fmt.Errorf("graphsync: more than %d pages; stopping", maxPages)
 		}
 		r = &request{op: r.op, method: abs.GET, rawURL: p.NextLink, call: r.call}
 	}

@@ -49,9 +49,11 @@ const (
 )
 
 // Limiter paces requests. The Client calls Wait before every
-// provisionOnDemand request and PauseUntil when Graph answers 429 with a
-// Retry-After it honours (at most MaxRetryAfter away). *ratelimit.Limiter
-// implements it; a limiter shared across processes can too.
+// provisionOnDemand request (ClientOptions.Limiter) and every bulkUpload
+// request (ClientOptions.BulkUploadLimiter), and PauseUntil on that
+// limiter when Graph answers 429 with a Retry-After it honours (at most
+// MaxRetryAfter away). *ratelimit.Limiter implements it; a limiter shared
+// across processes can too.
 //
 // A Limiter that also has a Charge() method is charged once more for a
 // request that was written out well after Wait let it start (a slow first
@@ -66,8 +68,9 @@ type Limiter interface {
 
 // ClientOptions configures a Client. The zero value, and a nil
 // *ClientOptions, mean: global cloud, v1.0, http.DefaultTransport's
-// settings, the default retry policy and a limiter of 5 provisionOnDemand
-// calls in any 10 seconds.
+// settings, the default retry policy, a limiter of 5 provisionOnDemand
+// calls in any 10 seconds and another of 40 bulkUpload calls in any
+// second.
 type ClientOptions struct {
 	// Cloud selects the Graph host and token scope. Zero means CloudGlobal.
 	Cloud Cloud
@@ -94,12 +97,23 @@ type ClientOptions struct {
 	// Retry sets how throttled and unavailable answers are retried; nil
 	// means DefaultRetryPolicy.
 	Retry *RetryPolicy
-	// Limiter paces ProvisionOnDemand. Nil means a new
-	// ratelimit.New(5, 10*time.Second) for this Client. Pass the same
-	// Limiter to several Clients to share one budget.
+	// Limiter paces ProvisionOnDemand (and ProvisionMany, ProvisionEach).
+	// Nil means a new ratelimit.New(5, 10*time.Second) for this Client.
+	// Pass the same Limiter to several Clients to share one budget.
 	Limiter Limiter
-	// DisableLimiter turns pacing off (Limiter is then ignored). Graph
-	// will answer 429 when the documented limit is exceeded.
+	// BulkUploadLimiter paces BulkUpload, apart from Limiter: the two
+	// APIs have budgets of their own, and a 429 from one pauses only its
+	// limiter. Nil means a new ratelimit.New(40, time.Second) for this
+	// Client (Graph's documented 40 requests per second; see
+	// BulkUploadLimit for a stricter figure Microsoft also publishes).
+	// Pass the same Limiter to several Clients, or a limiter shared across
+	// processes such as ratelimit/redis, to share one budget; do not pass
+	// the Limiter used for provisionOnDemand.
+	BulkUploadLimiter Limiter
+	// DisableLimiter turns all pacing off: Limiter and BulkUploadLimiter
+	// are then ignored, and no call waits. Graph will answer 429 when a
+	// documented limit is exceeded (those answers are still retried as
+	// RetryPolicy says).
 	DisableLimiter bool
 	// Logger receives what the Client does that a caller does not see:
 	// retries (status, attempt, delay, Graph's request-id, error code and

@@ -50,7 +50,7 @@ func (c *Client) ProvisionOnDemand(ctx context.Context, servicePrincipalID, jobI
 		template: tmplProvision,
 		params:   jobParams(servicePrincipalID, jobID),
 		body:     body,
-		limited:  true,
+		limiter:  c.limiter,
 	})
 }
 
@@ -60,11 +60,7 @@ func (c *Client) checkProvision(ctx context.Context, servicePrincipalID, jobID s
 		return err
 	}
 	if err := req.Validate(); err != nil {
-		var fe *models.FieldError
-		if errors.As(err, &fe) {
-			return invalid("req."+fe.Field, fe.Reason)
-		}
-		return invalid("req", err.Error())
+		return invalidModel("req", err)
 	}
 	if c.cloud.NoProvisionOnDemand {
 		return fmt.Errorf("%w: provisionOnDemand is not available in the %s cloud", ErrUnsupported, c.cloud.Name)
@@ -416,7 +412,7 @@ func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, 
 		template: tmplProvision,
 		params:   jobParams(servicePrincipalID, jobID),
 		body:     body,
-		limited:  true,
+		limiter:  c.limiter,
 		admit:    track.awaitAdmission,
 		sendCtx:  sendCtx,
 		track:    track,

@@ -426,3 +426,45 @@ func TestProvisionEachStreamsAgainstGraphtest(t *testing.T) {
 		t.Fatalf("%d results, %d not a Failure answer", n, failed)
 	}
 }
+
+// BulkUpload and the provisioning logs calls are one span each, named for
+// the call; the iterator's span covers the pages it fetched and ends when
+// the caller stops.
+func TestTracingBulkUploadAndLogs(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	pages := 0
+	c := inProcessClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" {
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
+		pages++
+		if r.URL.Query().Get("$skiptoken") == "" {
+			io.WriteString(w, `{"value":[{"id":"a"}],"@odata.nextLink":"http://127.0.0.1:1/v1.0/auditLogs/provisioning?$skiptoken=2"}`)
+			return
+		}
+		io.WriteString(w, `{"value":[{"id":"b"}]}`)
+	}), &graphsync.ClientOptions{TracerProvider: tp})
+	if _, err := c.BulkUpload(ctx, spID, jobID, docsBulkUploads[2]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListProvisioningLogs(ctx, models.ProvisioningLogQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	for range c.ProvisioningLogs(ctx, models.ProvisioningLogQuery{}) {
+		break
+	}
+	spans := rec.Ended()
+	var names []string
+	var attempts []int64
+	for _, s := range spans {
+		names = append(names, s.Name())
+		v, _ := spanAttr(s, "graphsync.attempts")
+		attempts = append(attempts, v.AsInt64())
+	}
+	if fmt.Sprint(names) != "[graphsync.BulkUpload graphsync.ListProvisioningLogs graphsync.ProvisioningLogs]" ||
+		fmt.Sprint(attempts) != "[1 2 1]" || pages != 3 {
+		t.Fatalf("spans %v, attempts %v, %d pages", names, attempts, pages)
+	}
+}
