@@ -677,3 +677,17 @@ func TestGroupOfMoreThanFiveMembersIsRefused(t *testing.T) {
 		t.Fatalf("five members: %v", err)
 	}
 }
+
+func TestIntervalMustBeAnEdmDuration(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	for _, d := range []models.Duration{"P2W", "P1M", "P1Y"} {
+		err := c.UpdateJob(ctx, spID, jobID, models.SynchronizationJob{Schedule: &models.SynchronizationSchedule{Interval: d}})
+		var ve *graphsync.ValidationError
+		if !errors.As(err, &ve) || ve.Field != "job.Schedule.Interval" {
+			t.Errorf("%s: err = %v", d, err)
+		}
+	}
+	if ts.requests() != 0 {
+		t.Fatal("sent")
+	}
+}

@@ -136,13 +136,22 @@ func (d Duration) Duration() (time.Duration, error) {
 	return time.Duration(total), nil
 }
 
-// Validate reports whether d is syntactically an ISO 8601 duration.
+// Validate reports whether d is a duration Graph takes: an OData
+// Edm.Duration, [-]P[nD][T[nH][nM][n[.f]S]]. ISO 8601's years, months
+// and weeks are refused (Graph answers 400 to them); write 14 days as
+// "P14D", or use NewDuration.
 func (d Duration) Validate() error {
 	if d == "" {
 		return nil
 	}
-	_, err := parseISODuration(string(d))
-	return err
+	v, err := parseISODuration(string(d))
+	if err != nil {
+		return err
+	}
+	if v.years != 0 || v.months != 0 || v.weeks != 0 || strings.ContainsAny(strings.SplitN(string(d), "T", 2)[0], "YWM") {
+		return fmt.Errorf("models: duration %q uses years, months or weeks, which Graph's Edm.Duration does not take", string(d))
+	}
+	return nil
 }
 
 // UnmarshalJSON accepts a JSON string holding an ISO 8601 duration, or null

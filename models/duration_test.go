@@ -171,3 +171,14 @@ func TestResetScope(t *testing.T) {
 		t.Error("undocumented flag encoded")
 	}
 }
+
+func TestValidateIsEdmDuration(t *testing.T) {
+	for d, ok := range map[Duration]bool{
+		"": true, "PT40M": true, "P1D": true, "P14DT2H": true, "PT30.5S": true, MaxDuration: true, "-PT1S": true,
+		"P2W": false, "P1M": false, "P1Y": false, "P0Y": false, "P0W1D": false, "P1Y2M3DT4H": false, "PT": false, "5m": false,
+	} {
+		if err := d.Validate(); (err == nil) != ok {
+			t.Errorf("Validate(%q) = %v, want ok %v", d, err, ok)
+		}
+	}
+}
