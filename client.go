@@ -534,6 +534,10 @@ func (c *Client) transmit(ctx context.Context, r *request, req *http.Request, gr
 		defer cancel()
 	}
 	var tr *tracer
+	charger, _ := r.limiter.(interface{ Charge() })
+	if !c.tracedTransport || charger == nil {
+		granted = time.Time{} // a late write could not be seen or not be charged
+	}
 	if r.track != nil || !granted.IsZero() {
 		tr = &tracer{track: r.track}
 		ctx = httptrace.WithClientTrace(ctx, tr.clientTrace())
@@ -543,14 +547,15 @@ func (c *Client) transmit(ctx context.Context, r *request, req *http.Request, gr
 		if !granted.IsZero() {
 			defer func() {
 				if tr.lateBy(granted) > lateStart {
-					if ch, ok := r.limiter.(interface{ Charge() }); ok {
-						ch.Charge()
-					}
+					charger.Charge()
 				}
 			}()
 		}
 	}
-	hresp, err := c.httpClient.Do(req.WithContext(ctx))
+	if ctx != req.Context() {
+		req = req.WithContext(ctx)
+	}
+	hresp, err := c.httpClient.Do(req)
 	if err != nil {
 		return nil, tr.reached(c.tracedTransport), c.timeoutError(ctx, err)
 	}
