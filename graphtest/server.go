@@ -69,10 +69,13 @@ type template struct {
 }
 
 // job is a synchronization job and the rules of its schema, copied from
-// its template when it was created.
+// its template when it was created. schema is the body of the last PUT of
+// its schema (nil: none since the rules were set), from which rules were
+// derived.
 type job struct {
-	data  models.SynchronizationJob
-	rules []Rule
+	data   models.SynchronizationJob
+	rules  []Rule
+	schema []byte
 }
 
 type object struct {
