@@ -3,7 +3,8 @@
 //
 // It serves on a loopback httptest server and answers as Graph's
 // documentation shows: 201 with a Location on job creation, 204 on
-// update, start, pause, restart, delete and secrets, Graph error bodies,
+// update, start, pause, restart, delete, secrets, a schema PUT and
+// validateCredentials, Graph error bodies,
 // 404 for unknown IDs, 401 without the bearer token it issued, and the
 // headers every Graph answer carries (request-id, client-request-id,
 // Date; JSON as application/json with Graph's OData parameters, with
@@ -47,8 +48,26 @@
 // Options{InProcess: true}: it then starts no listener and its clients
 // call the handler in-process, so virtual time works.
 //
-// # Templates and rules
+// # Schemas, templates and rules
 //
+// A job's schema (GET .../jobs/{id}/schema) is generated from the job's
+// rules: each rule with its object mappings and a handful of attribute
+// mappings (Entra ID users and groups to SCIM, some of them functions of
+// attributes, such as Not([IsSoftDeleted])), and the source and target
+// directories with the objects and attributes the mappings use. Its rule
+// IDs are those provisionOnDemand accepts, so RuleFor on what GetJobSchema
+// returns gives a ruleId the fake takes. A PUT of the schema stores the
+// body as sent (decoded, if it came gzip-compressed); a GET afterwards
+// returns it, with the @odata.context the fake writes, and the job's rules
+// become those of its synchronizationRules (id, name, directory names,
+// and the source and target object names of their object mappings).
+// SetJobRules goes back to a generated schema. A template is served by ID
+// and listed with its schema, generated from its rules.
+//
+// validateCredentials cannot reach the application: it answers 204 when
+// the request is well formed (see below) and the job exists.
+//
+
 // AddServicePrincipal gives each template one rule, DefaultRuleID
 // ("USERGROUP_OUTBOUND_USERGROUP", the rule Entra ID → application
 // templates carry), which provisions objects of type "User" and "Group".
@@ -99,7 +118,8 @@
 //     UnsupportedMediaType; a body labelled gzip that does not decompress:
 //     400 BadRequest; a body over 4 MiB, compressed or not: 413
 //     RequestEntityTooLarge.
-//   - An unknown service principal or job: 404 Request_ResourceNotFound.
+//   - An unknown service principal, job or template: 404
+//     Request_ResourceNotFound.
 //     An unknown templateId on create: 400 InvalidTemplateId. Secrets
 //     without a value array: 400 BadRequest.
 //   - A method the path does not support: 405; a path the fake does not
@@ -113,4 +133,23 @@
 //   - provisionOnDemand's answers are shaped like the documentation's
 //     examples but are not copies: steps, identities and systems are
 //     derived from the rule and the registered object.
+//   - A generated schema (a job's before any PUT, a template's) is shaped
+//     like Graph's but is not a copy: its attribute mappings, directory
+//     IDs and attribute definitions are the fake's, and its version is
+//     "graphtest:" and a hash of the rules. Its @odata.context, and a
+//     template's, are written as Graph writes an entity's (the
+//     documentation's examples show none).
+//   - A schema PUT that is not a JSON object, has no synchronizationRules
+//     array, or has a rule without an id (the documentation's own example
+//     has none; the fake requires one, since provisionOnDemand names rules
+//     by ID): 400 BadRequest, and the schema and rules are unchanged. A
+//     schema is not otherwise checked, and Graph's version is not changed.
+//   - validateCredentials answers 400 BadRequest, with the fake's own
+//     wording, to a body that is not a JSON object; a parameter it does not
+//     have; credentials that are not an array of {key, value} with a
+//     non-empty key and a string value; useSavedCredentials true with no
+//     secrets saved for the service principal; no credentials without
+//     useSavedCredentials; a templateId that is not a template of the
+//     service principal. Its messages name members and positions, never
+//     values. Well-formed credentials are taken to work.
 package graphtest

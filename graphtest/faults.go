@@ -13,14 +13,25 @@ import (
 // Method and PathContains (empty matches all), from the Nth matching
 // request on (0 or 1: the first), Times times (0: once).
 type Fault struct {
-	Method       string
+	// Method is the HTTP method of the requests the fault applies to,
+	// compared without regard to case; empty matches every method.
+	Method string
+	// PathContains is a substring of the escaped path of the requests
+	// the fault applies to, e.g. "provisionOnDemand"; empty matches every
+	// path.
 	PathContains string
-	Nth          int
-	Times        int
+	// Nth is the first matching request the fault applies to: 0 or 1
+	// for the first, 2 for the second, and so on.
+	Nth int
+	// Times is how many matching requests, from the Nth on, the fault
+	// applies to; 0 means once.
+	Times int
 
 	// Status, if set, is answered instead of the real handling, with a
 	// Graph error body (or Body, if set) and Retry-After if set.
-	Status     int
+	Status int
+	// RetryAfter, if set, is sent as the Retry-After header of a Status
+	// answer, as written (e.g. "2", or an HTTP date).
 	RetryAfter string
 	// Body, if set, replaces the answer's body: with Status, the whole
 	// answer; without, the real answer's status with this body (for

@@ -84,6 +84,17 @@ func (h handler) listTemplates() {
 	page(h, odataContext(h.version, spSegment(h.spID)+"/synchronization/templates"), out)
 }
 
+func (h handler) getTemplate(id string) {
+	t := h.template(id)
+	if t == nil {
+		h.notFound("Template", id)
+		return
+	}
+	w := toWireTemplate(t)
+	w.Context = odataContext(h.version, spSegment(h.spID)+"/synchronization/templates/$entity")
+	h.json(http.StatusOK, w)
+}
+
 func (h handler) template(id string) *template {
 	for _, t := range h.sp.templates {
 		if t.ID == id {

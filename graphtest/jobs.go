@@ -154,6 +154,8 @@ func (h handler) action(id, action string) {
 		h.noContent()
 	case "provisionOnDemand":
 		h.provision(j)
+	case "validateCredentials":
+		h.validateCredentials()
 	default:
 		h.fail(badRequest("Unsupported action '%s'.", action))
 	}

@@ -80,8 +80,9 @@ func (s *Server) SetTemplateRules(servicePrincipalID, templateID string, rules .
 	return nil
 }
 
-// SetJobRules replaces the rules of a job's schema. It fails if the job
-// does not exist.
+// SetJobRules replaces the rules of a job's schema, and the schema served
+// for the job becomes the one generated from them again, whatever a PUT
+// stored before. It fails if the job does not exist.
 func (s *Server) SetJobRules(servicePrincipalID, jobID string, rules ...Rule) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -89,7 +90,7 @@ func (s *Server) SetJobRules(servicePrincipalID, jobID string, rules ...Rule) er
 	if j == nil {
 		return fmt.Errorf("graphtest: no job %q on service principal %q", jobID, servicePrincipalID)
 	}
-	j.rules = cloneRules(rules)
+	j.rules, j.schema = cloneRules(rules), nil
 	return nil
 }
 

@@ -177,6 +177,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 	switch {
 	case len(rest) == 1 && rest[0] == "templates":
 		h.only(http.MethodGet, h.listTemplates)
+	case len(rest) == 2 && rest[0] == "templates":
+		h.only(http.MethodGet, func() { h.getTemplate(rest[1]) })
 	case len(rest) == 1 && rest[0] == "secrets":
 		h.only(http.MethodPut, h.saveSecrets)
 	case len(rest) == 1 && rest[0] == "jobs" && method == http.MethodGet:
@@ -185,6 +187,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		h.only(http.MethodPost, h.createJob)
 	case len(rest) == 2 && rest[0] == "jobs":
 		h.job(rest[1])
+	case len(rest) == 3 && rest[0] == "jobs" && rest[2] == "schema":
+		h.jobSchema(rest[1])
 	case len(rest) == 3 && rest[0] == "jobs":
 		h.only(http.MethodPost, func() { h.action(rest[1], rest[2]) })
 	default:

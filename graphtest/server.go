@@ -22,11 +22,14 @@ const Token = "graphtest-token"
 
 // Options configures a Server. Nil means the defaults.
 type Options struct {
-	// ProvisionLimit and ProvisionWindow are the provisionOnDemand limit
-	// enforced with 429s; zero means Graph's 5 per 10 s. Set
-	// DisableProvisionLimit to enforce none.
-	ProvisionLimit        int
-	ProvisionWindow       time.Duration
+	// ProvisionLimit is how many provisionOnDemand calls are accepted in
+	// any ProvisionWindow before the next gets 429; zero means Graph's 5.
+	ProvisionLimit int
+	// ProvisionWindow is the window of ProvisionLimit; zero means Graph's
+	// 10 s.
+	ProvisionWindow time.Duration
+	// DisableProvisionLimit turns the provisionOnDemand limit off: no
+	// call gets 429 for it.
 	DisableProvisionLimit bool
 	// PageSize makes job and template lists paged with @odata.nextLink;
 	// zero means one page.
@@ -69,10 +72,13 @@ type template struct {
 }
 
 // job is a synchronization job and the rules of its schema, copied from
-// its template when it was created.
+// its template when it was created. schema is the body of the last PUT of
+// its schema (nil: none since the rules were set), from which rules were
+// derived.
 type job struct {
-	data  models.SynchronizationJob
-	rules []Rule
+	data   models.SynchronizationJob
+	rules  []Rule
+	schema []byte
 }
 
 type object struct {
@@ -83,12 +89,17 @@ type object struct {
 // Request is a request the server received.
 type Request struct {
 	// Seq is 1 for the first request the server received, and so on.
-	Seq    int
-	Time   time.Time
+	Seq int
+	// Time is when the server received the request.
+	Time time.Time
+	// Method is the request's HTTP method.
 	Method string
 	// Path is the escaped path as sent, e.g. "/v1.0/servicePrincipals/a%2Fb/...".
-	Path   string
-	Query  string
+	Path string
+	// Query is the raw query string, without the '?'.
+	Query string
+	// Header holds the request's headers as received, Authorization
+	// included.
 	Header http.Header
 	// Body is the request body, decoded when it was sent compressed
 	// (Content-Encoding: gzip; Header still says so). It is nil when the

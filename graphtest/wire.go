@@ -145,9 +145,10 @@ func toWireJob(j models.SynchronizationJob, context string) wireJob {
 	return w
 }
 
-// wireTemplate is a synchronizationTemplate as Graph lists it (its schema
-// is a navigation property, not written inline).
+// wireTemplate is a synchronizationTemplate as Graph writes it, with its
+// schema inline as in the documentation's get and list examples.
 type wireTemplate struct {
+	Context       string             `json:"@odata.context,omitempty"`
 	ID            string             `json:"id"`
 	ApplicationID string             `json:"applicationId"`
 	Default       bool               `json:"default"`
@@ -155,6 +156,7 @@ type wireTemplate struct {
 	Discoverable  bool               `json:"discoverable"`
 	FactoryTag    string             `json:"factoryTag"`
 	Metadata      []wireMetadataItem `json:"metadata"`
+	Schema        wireSchema         `json:"schema"`
 }
 
 // wireMetadataItem is a synchronizationMetadataEntry.
@@ -165,7 +167,8 @@ type wireMetadataItem struct {
 
 func toWireTemplate(t *template) wireTemplate {
 	w := wireTemplate{ID: t.ID, ApplicationID: t.ApplicationID, Default: t.Default,
-		Discoverable: t.Discoverable, FactoryTag: t.FactoryTag, Metadata: []wireMetadataItem{}}
+		Discoverable: t.Discoverable, FactoryTag: t.FactoryTag, Metadata: []wireMetadataItem{},
+		Schema: generateSchema(t.ID, t.rules, "")}
 	if t.Description != "" {
 		d := t.Description
 		w.Description = &d

@@ -8,9 +8,9 @@ import (
 	"github.com/graphsync/graphsync/graphtest"
 )
 
-// TestOnboarding is the README's example of a test that uses graphtest.
-// It is compiled but not run (it is not in a _test.go file): onboard reads
-// the job's schema, which graphtest does not serve yet.
+// TestOnboarding is the README's example of a test that uses graphtest:
+// onboard, run against the fake, reads the job's schema for the group
+// rule and provisions a group with a member.
 //
 // README:begin testing
 func TestOnboarding(t *testing.T) {

@@ -1,0 +1,118 @@
+package graphtest
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+const typeValidateCredentials = "validateCredentials"
+
+// validateCredentials answers 204 to a well-formed request: credentials
+// to check, or useSavedCredentials with secrets saved for the service
+// principal, and an optional templateId naming one of its templates. The
+// fake cannot reach the application, so well-formed credentials are taken
+// to work. Error messages name members and positions, never values.
+func (h handler) validateCredentials() {
+	if e := h.checkValidateCredentials(); e != nil {
+		h.fail(e)
+		return
+	}
+	h.noContent()
+}
+
+func (h handler) checkValidateCredentials() *apiError {
+	o, e := decodeObject(h.body, "The request body")
+	if e != nil {
+		// decodeObject's message may quote the body: say less.
+		return badRequest("The request body must be a JSON object.")
+	}
+	var useSaved, hasCredentials bool
+	for _, name := range o.names() {
+		v := o[name]
+		switch name {
+		case "applicationIdentifier":
+			if !isNull(v) {
+				if _, e := stringValue(v, name, "Edm.String"); e != nil {
+					return e
+				}
+			}
+		case "templateId":
+			if isNull(v) {
+				continue
+			}
+			id, e := stringValue(v, name, "Edm.String")
+			if e != nil {
+				return e
+			}
+			if h.template(id) == nil {
+				return badRequest("The templateId is not a template of this service principal.")
+			}
+		case "useSavedCredentials":
+			if isNull(v) {
+				continue
+			}
+			if err := json.Unmarshal(v, &useSaved); err != nil {
+				return badRequest("Cannot convert the literal '%s' to the expected type 'Edm.Boolean'.", string(v))
+			}
+		case "credentials":
+			if isNull(v) {
+				continue
+			}
+			n, e := checkCredentials(v)
+			if e != nil {
+				return e
+			}
+			hasCredentials = n > 0
+		default:
+			if !annotation(name) {
+				return badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation '%s'.", name, typeValidateCredentials)
+			}
+		}
+	}
+	switch {
+	case useSaved && len(h.sp.secrets) == 0:
+		return badRequest("useSavedCredentials is true, but no credentials are saved for this service principal.")
+	case !useSaved && !hasCredentials:
+		return badRequest("The request has no credentials: send a non-empty credentials array, or useSavedCredentials.")
+	}
+	return nil
+}
+
+// checkCredentials checks an array of {key, value} and returns its length.
+// Values are secrets: no message quotes them.
+func checkCredentials(v json.RawMessage) (int, *apiError) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(v, &items); err != nil {
+		return 0, badRequest("The parameter 'credentials' must be an array of key and value pairs.")
+	}
+	for i, item := range items {
+		o, e := decodeObject(item, "Each credential")
+		if e != nil {
+			return 0, badRequest("credentials[%d] must be an object with a key and a value.", i)
+		}
+		var key, value *string
+		for _, name := range o.names() {
+			switch name {
+			case "key":
+				if json.Unmarshal(o[name], &key) != nil {
+					return 0, badRequest("credentials[%d].key must be a string.", i)
+				}
+			case "value":
+				if json.Unmarshal(o[name], &value) != nil {
+					return 0, badRequest("credentials[%d].value must be a string.", i)
+				}
+			default:
+				if !annotation(name) {
+					return 0, unknownProperty(name, "microsoft.graph.synchronizationSecretKeyStringValuePair")
+				}
+			}
+		}
+		if key == nil || strings.TrimSpace(*key) == "" {
+			return 0, badRequest("credentials[%d] has no key.", i)
+		}
+		if value == nil {
+			return 0, badRequest("credentials[%d] has no value.", i)
+		}
+	}
+	return len(items), nil
+}
