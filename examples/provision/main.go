@@ -1,41 +1,70 @@
 // Command provision provisions a list of users and groups on demand
 // through one synchronization job, within Graph's limit of 5 requests per
-// 10 seconds, with a progress bar on stderr and a result table (or JSON)
-// at the end.
+// 10 seconds, and reports what Graph did with each.
 //
 // Subjects come from -subject flags (TYPE:ID, or Group:ID=MEMBER;MEMBER)
-// or a CSV file (-csv) with the columns ruleId,objectId,objectTypeName and
-// an optional fourth column of member IDs separated by ';'. An empty ruleId
-// in the CSV means -rule.
+// or a CSV file (-csv FILE, or -csv - for standard input) with the columns
+// ruleId,objectId,objectTypeName and an optional fourth column of member
+// IDs separated by ';'. An empty ruleId means -rule, or, without -rule,
+// the rule the job's schema has for the subject's type. A subject listed
+// twice is sent once; the second is reported as a duplicate. A group with
+// more than 5 members is sent in several requests (Graph's limit).
 //
-// With AZURE_TENANT_ID, AZURE_CLIENT_ID (plus a DefaultAzureCredential
-// source such as AZURE_CLIENT_SECRET) and GRAPHSYNC_SERVICE_PRINCIPAL_ID
-// set, it runs against real Graph; -job (or GRAPHSYNC_JOB_ID) and -rule
-// (or GRAPHSYNC_RULE_ID) are then required. Otherwise it runs against an
-// in-process fake Graph with a sample list, offline, and with the limit
-// shortened to 5 per second so the demo takes seconds; its jobs have one
-// rule, graphtest.DefaultRuleID, for users and groups.
+// # Real Graph or the demo
 //
-// Exit status: 0 when every subject succeeded or was skipped, 1 when any
-// failed, 2 for bad usage, 3 when interrupted (Ctrl-C): what was done is
-// reported and what was not attempted is listed; nothing is sent twice.
+// It runs against real Graph when the configuration names it: any
+// AZURE_* or GRAPHSYNC_* variable, -sp or -job. Then the service principal
+// (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID) and the job (-job or
+// GRAPHSYNC_JOB_ID) are required, the credential is azidentity's
+// DefaultAzureCredential, and anything missing ends the program with exit
+// status 2 before anything is sent. With none of them (or with -demo), it
+// runs an offline demo against an in-process fake Graph, with the limit
+// shortened to 5 per second, and says so.
+//
+// Before the first subject it checks what would make every request fail:
+// a token, the job (GetJob), and the rule. -dry-run stops there and prints
+// the plan.
+//
+// # Journal and resume
+//
+// -journal FILE appends one JSON line per input subject as it ends, synced
+// to disk: its state (answered, failed, unknown, duplicate, or
+// not-attempted, the only state that is not final), Graph's result, error
+// code and whole message, recommended action and request-id. -resume FILE
+// skips the input subjects that already have a final line there (a subject
+// listed twice needs two). Give both the same file to run, be killed at
+// any moment, and run again until done: every input line ends with exactly
+// one final line. A subject in flight when the process died has no line
+// and is sent again (Graph answers Skipped if it was already done).
+//
+// Exit status: 0 when every subject succeeded, was skipped or was a
+// duplicate (or nothing was left to do); 1 when any failed or was not
+// attempted because the run stopped; 2 for bad usage or configuration
+// (nothing sent); 3 when interrupted (Ctrl-C or SIGTERM): what was done is
+// reported and what was not attempted is listed. `go run` turns every
+// non-zero status into 1: build the program where the status matters.
 package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
+	"sort"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/log"
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/examples/internal/demo"
@@ -45,8 +74,8 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -58,93 +87,453 @@ const (
 	exitInterrupted = 3
 )
 
-// subject is one line of input.
-type subject struct {
-	label string
-	req   models.ProvisionRequest
-}
-
-// row is one line of output.
-type row struct {
-	Subject    string `json:"subject"`
-	Type       string `json:"type"`
-	State      string `json:"state"`
-	Result     string `json:"result,omitempty"`
-	Action     string `json:"action,omitempty"`
-	ErrorCode  string `json:"errorCode,omitempty"`
-	FailedStep string `json:"failedStep,omitempty"`
-	Error      string `json:"error,omitempty"`
-}
-
 type config struct {
-	sp, job, rule, csvPath string
-	subjects               []string
-	jsonOut, noProgress    bool
+	sp, job, rule, csvPath    string
+	subjects                  []string
+	jsonOut, noProgress       bool
+	demo, dryRun, verbose     bool
+	journalPath, resumePath   string
+	spFlag, jobFlag, ruleFlag bool // given on the command line
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// usageError is a problem with the command line or the configuration:
+// exit 2, nothing sent.
+// connectGraph connects to real Graph or the demo fake; tests replace it
+// to point "real" runs at a graphtest server.
+var connectGraph = demo.Connect
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "provision:", err)
+		}
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	p := &program{cfg: cfg, stdout: stdout, stderr: stderr, connect: connectGraph}
+	code, err := p.run(ctx, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "provision:", err)
+	}
+	return code
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("provision", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.sp, "sp", os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID"), "service principal ID")
-	fs.StringVar(&cfg.job, "job", os.Getenv("GRAPHSYNC_JOB_ID"), "synchronization job ID")
-	fs.StringVar(&cfg.rule, "rule", os.Getenv("GRAPHSYNC_RULE_ID"), "rule ID from the job's schema")
-	fs.StringVar(&cfg.csvPath, "csv", "", "CSV file: ruleId,objectId,objectTypeName[,members separated by ;]")
+	fs.StringVar(&cfg.sp, "sp", "", "service principal ID (default $GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
+	fs.StringVar(&cfg.job, "job", "", "synchronization job ID (default $GRAPHSYNC_JOB_ID)")
+	fs.StringVar(&cfg.rule, "rule", "", "rule ID from the job's schema (default $GRAPHSYNC_RULE_ID, else found in the schema)")
+	fs.StringVar(&cfg.csvPath, "csv", "", "CSV file (- for standard input): ruleId,objectId,objectTypeName[,members separated by ;]")
 	fs.Func("subject", "TYPE:ID or Group:ID=MEMBER;MEMBER (repeatable)", func(s string) error {
 		cfg.subjects = append(cfg.subjects, s)
 		return nil
 	})
 	fs.BoolVar(&cfg.jsonOut, "json", false, "print results as JSON on stdout")
-	fs.BoolVar(&cfg.noProgress, "no-progress", false, "no progress bar")
+	fs.BoolVar(&cfg.noProgress, "no-progress", false, "no progress bar (there is none unless stderr is a terminal)")
+	fs.BoolVar(&cfg.demo, "demo", false, "run the offline demo against an in-process fake Graph, whatever the environment says")
+	fs.BoolVar(&cfg.dryRun, "dry-run", false, "check the configuration, the job, the rule and the input, print the plan, send nothing")
+	fs.BoolVar(&cfg.verbose, "v", false, "log retries, throttling, limiter waits and every request (and azidentity's authentication) on stderr")
+	fs.StringVar(&cfg.journalPath, "journal", "", "append one JSON line per input subject as it ends to this file")
+	fs.StringVar(&cfg.resumePath, "resume", "", "skip the input subjects that have a final line in this journal")
 	if err := fs.Parse(args); err != nil {
-		return exitUsage
+		return cfg, err
 	}
+	if fs.NArg() > 0 {
+		return cfg, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "sp":
+			cfg.spFlag = true
+		case "job":
+			cfg.jobFlag = true
+		case "rule":
+			cfg.ruleFlag = true
+		}
+	})
+	if !cfg.spFlag {
+		cfg.sp = os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID")
+	}
+	if !cfg.jobFlag {
+		cfg.job = os.Getenv("GRAPHSYNC_JOB_ID")
+	}
+	if !cfg.ruleFlag {
+		cfg.rule = os.Getenv("GRAPHSYNC_RULE_ID")
+	}
+	return cfg, nil
+}
 
-	var (
-		opts     graphsync.ClientOptions
-		fakeOpts *graphtest.Options
-	)
-	real := demo.Real()
-	if !real {
+// realConfigured reports whether anything names real Graph.
+func (cfg config) realConfigured() bool {
+	return cfg.spFlag || cfg.jobFlag || demo.Configured()
+}
+
+// missing names what the real configuration lacks, or nil.
+func (cfg config) missing() []string {
+	var out []string
+	if cfg.sp == "" {
+		out = append(out, "the service principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
+	}
+	if cfg.job == "" {
+		out = append(out, "the job (-job or GRAPHSYNC_JOB_ID)")
+	}
+	// An application credential in the environment needs all of its parts.
+	if os.Getenv("AZURE_CLIENT_SECRET") != "" || os.Getenv("AZURE_CLIENT_CERTIFICATE_PATH") != "" {
+		for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID"} {
+			if os.Getenv(v) == "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+type program struct {
+	cfg            config
+	stdout, stderr io.Writer
+	// connect is demo.Connect; tests replace it.
+	connect func(*graphsync.ClientOptions, *graphtest.Options, func(*graphtest.Server), bool, string) (*demo.Env, error)
+
+	client  *graphsync.Client
+	sp, job string
+}
+
+func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
+	cfg := p.cfg
+	demoMode := cfg.demo || !cfg.realConfigured()
+	if !demoMode {
+		if m := cfg.missing(); len(m) > 0 {
+			return exitUsage, usagef("real Graph is configured but incomplete; missing: %s", strings.Join(m, ", "))
+		}
+	}
+	subjects, err := p.readInput(stdin, demoMode)
+	if err != nil {
+		return exitUsage, err
+	}
+	opts := graphsync.ClientOptions{UserAgent: "graphsync-provision"}
+	if cfg.verbose {
+		h := slog.NewTextHandler(p.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+		opts.Logger = slog.New(h)
+		log.SetEvents(log.EventRequest, log.EventResponse, log.EventRetryPolicy, "Authentication")
+		log.SetListener(func(ev log.Event, msg string) {
+			opts.Logger.Debug("azcore: "+msg, "event", string(ev))
+		})
+		defer log.SetListener(nil)
+	}
+	var fakeOpts *graphtest.Options
+	if demoMode {
 		// The offline demo shortens the window so it takes seconds; the
 		// fake Graph enforces the same shortened limit with 429s.
 		fakeOpts = &graphtest.Options{ProvisionWindow: time.Second}
 		opts.Limiter = ratelimit.New(graphsync.ProvisionOnDemandLimit, time.Second, ratelimit.WithMargin(50*time.Millisecond))
 	}
-	subjects, err := readSubjects(cfg, real)
+	env, err := p.connect(&opts, fakeOpts, seedSample, !demoMode, cfg.sp)
 	if err != nil {
-		fmt.Fprintln(stderr, "provision:", err)
-		return exitUsage
-	}
-	env, err := demo.Connect(&opts, fakeOpts, seedSample)
-	if err != nil {
-		fmt.Fprintln(stderr, "provision:", err)
-		return exitFailed
+		return exitUsage, err
 	}
 	defer env.Close()
-	c, sp := env.Client, env.ServicePrincipalID
-	if !real {
-		fmt.Fprintf(stderr, "No AZURE_* credentials: running against an in-process fake Graph (%s).\n", env.Fake.URL)
-		fmt.Fprintln(stderr, "Demo only: the fake and the limiter use 5 requests per 1 s instead of Graph's 5 per 10 s.")
-		job, err := c.CreateJob(ctx, sp, models.SynchronizationJob{TemplateID: "scim"})
+	p.client, p.sp, p.job = env.Client, env.ServicePrincipalID, cfg.job
+	if demoMode {
+		fmt.Fprintf(p.stderr, "Offline demo against an in-process fake Graph (%s); nothing leaves this machine.\n", env.Fake.URL)
+		fmt.Fprintln(p.stderr, "Demo only: the fake and the limiter use 5 requests per 1 s instead of Graph's 5 per 10 s.")
+		job, err := p.client.CreateJob(ctx, p.sp, models.SynchronizationJob{TemplateID: "scim"})
 		if err != nil {
-			fmt.Fprintln(stderr, "provision: create demo job:", err)
-			return exitFailed
+			return exitFailed, fmt.Errorf("create demo job: %w", err)
 		}
-		cfg.job = job.ID
-	} else if cfg.job == "" {
-		fmt.Fprintln(stderr, "provision: -job (or GRAPHSYNC_JOB_ID) is required against real Graph")
-		return exitUsage
+		p.job = job.ID
 	}
 
-	reqs := make([]models.ProvisionRequest, len(subjects))
-	for i, s := range subjects {
-		reqs[i] = s.req
+	plan, err := p.preflight(ctx, subjects)
+	if err != nil {
+		var ue usageError
+		if errors.As(err, &ue) || errors.Is(err, graphsync.ErrCredential) || errors.Is(err, graphsync.ErrNotFound) ||
+			errors.Is(err, graphsync.ErrUnauthorized) || errors.Is(err, graphsync.ErrForbidden) || errors.Is(err, graphsync.ErrInvalidInput) {
+			return exitUsage, fmt.Errorf("preflight: %w", err)
+		}
+		if ctx.Err() != nil {
+			return exitInterrupted, err
+		}
+		return exitFailed, fmt.Errorf("preflight: %w", err)
+	}
+	if cfg.resumePath != "" {
+		if err := plan.resume(cfg.resumePath, p.stderr); err != nil {
+			return exitUsage, err
+		}
+	}
+	if cfg.dryRun {
+		plan.print(p.stdout, cfg.jsonOut)
+		return exitOK, nil
+	}
+	if len(plan.todo) == 0 && len(plan.dupOf) == 0 {
+		fmt.Fprintln(p.stderr, "Nothing left to do.")
+		if cfg.jsonOut {
+			fmt.Fprintln(p.stdout, "[]")
+		}
+		return exitOK, nil
+	}
+	return p.provision(ctx, plan)
+}
+
+// readInput reads the subjects from -subject and -csv; only the demo has
+// a sample list to fall back on.
+func (p *program) readInput(stdin io.Reader, demoMode bool) ([]subject, error) {
+	cfg := p.cfg
+	var out []subject
+	for i, s := range cfg.subjects {
+		sub, err := parseSubjectFlag(s)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		out = append(out, subject{line: i + 1, sub: sub})
+	}
+	if cfg.csvPath != "" {
+		name, in := cfg.csvPath, stdin
+		if name == "-" {
+			name = "standard input"
+		} else {
+			f, err := os.Open(cfg.csvPath)
+			if err != nil {
+				return nil, usageError{err.Error()}
+			}
+			defer f.Close()
+			in = f
+		}
+		rows, err := readCSV(name, in)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		out = append(out, rows...)
+	}
+	if len(out) == 0 {
+		if !demoMode {
+			return nil, usagef("no subjects: give -subject or -csv")
+		}
+		for i, s := range sampleSubjects() {
+			out = append(out, subject{line: i + 1, sub: s})
+		}
+	}
+	return out, nil
+}
+
+// work is one input subject to provision: its requests (more than one
+// for a group of more than 5 members).
+type work struct {
+	subject
+	reqs []models.ProvisionRequest
+}
+
+// plan is what a run will do.
+type plan struct {
+	jobDesc string
+	todo    []work
+	dups    map[int]int // index in todo -> later duplicates of it (count)
+	dupOf   []subject   // the duplicates, in input order
+	rules   map[string]string
+	skipped int // by -resume
+}
+
+// preflight checks what every request needs (a token, the job, the rule)
+// and builds the plan.
+func (p *program) preflight(ctx context.Context, subjects []subject) (*plan, error) {
+	job, err := p.client.GetJob(ctx, p.sp, p.job)
+	if err != nil {
+		return nil, err
+	}
+	pl := &plan{rules: map[string]string{}, dups: map[int]int{}}
+	pl.jobDesc = fmt.Sprintf("job %s (template %s", job.ID, job.TemplateID)
+	if job.Status != nil && job.Status.Code != "" {
+		pl.jobDesc += ", status " + string(job.Status.Code)
+	}
+	pl.jobDesc += ") of service principal " + p.sp
+	var schema *models.SynchronizationSchema
+	ruleFor := func(typ string) (string, error) {
+		if p.cfg.rule != "" {
+			return p.cfg.rule, nil
+		}
+		if r, ok := pl.rules[strings.ToLower(typ)]; ok {
+			return r, nil
+		}
+		if schema == nil {
+			if schema, err = p.client.GetJobSchema(ctx, p.sp, p.job); err != nil {
+				return "", fmt.Errorf("reading the job's schema to find the rule (or give -rule): %w", err)
+			}
+		}
+		r, err := schema.RuleFor(typ)
+		if err != nil {
+			return "", usagef("no rule for %s subjects (give -rule or a ruleId column): %v", typ, err)
+		}
+		pl.rules[strings.ToLower(typ)] = r
+		return r, nil
+	}
+	first := map[string]int{} // key -> index in todo
+	for _, s := range subjects {
+		if s.rule == "" {
+			if s.rule, err = ruleFor(s.sub.ObjectTypeName); err != nil {
+				return nil, err
+			}
+		}
+		if i, ok := first[s.key()]; ok {
+			pl.dups[i]++
+			pl.dupOf = append(pl.dupOf, s)
+			continue
+		}
+		w := work{subject: s}
+		for _, part := range s.sub.SplitMembers() {
+			req := models.NewProvisionRequest(s.rule, part)
+			if err := req.Validate(); err != nil {
+				return nil, usagef("line %d (%s): %v", s.line, s.sub.ObjectID, err)
+			}
+			w.reqs = append(w.reqs, req)
+		}
+		first[s.key()] = len(pl.todo)
+		pl.todo = append(pl.todo, w)
+	}
+	return pl, nil
+}
+
+// resume drops from the plan the subjects the journal already ended,
+// counting occurrences: a subject listed twice needs two final lines.
+func (pl *plan) resume(path string, stderr io.Writer) error {
+	counts, torn, err := readJournal(path)
+	if err != nil {
+		return usagef("resume: %v", err)
+	}
+	if torn > 0 {
+		fmt.Fprintf(stderr, "resume: ignored %d unreadable line(s) of %s (a write cut short); those subjects are sent again\n", torn, path)
+	}
+	take := func(key string) bool {
+		if counts[key] > 0 {
+			counts[key]--
+			pl.skipped++
+			return true
+		}
+		return false
+	}
+	// Walk the input order: originals and duplicates as they were listed.
+	var todo []work
+	newIndex := map[int]int{}
+	for i, w := range pl.todo {
+		if !take(w.key()) {
+			newIndex[i] = len(todo)
+			todo = append(todo, w)
+		}
+	}
+	var dupOf []subject
+	dups := map[int]int{}
+	for _, d := range pl.dupOf {
+		if take(d.key()) {
+			continue
+		}
+		dupOf = append(dupOf, d)
+		// A duplicate whose original was already done is reported as a
+		// duplicate at once; otherwise after its original.
+		for i, w := range pl.todo {
+			if w.key() == d.key() {
+				if j, ok := newIndex[i]; ok {
+					dups[j]++
+				}
+				break
+			}
+		}
+	}
+	pl.todo, pl.dupOf, pl.dups = todo, dupOf, dups
+	fmt.Fprintf(stderr, "resume: %d subject(s) already done in %s, skipped\n", pl.skipped, path)
+	return nil
+}
+
+func (pl *plan) requests() int {
+	n := 0
+	for _, w := range pl.todo {
+		n += len(w.reqs)
+	}
+	return n
+}
+
+func (pl *plan) print(w io.Writer, jsonOut bool) {
+	n := pl.requests()
+	// 5 starts per 10.25 s (the default limiter's margin).
+	eta := time.Duration((n+graphsync.ProvisionOnDemandLimit-1)/graphsync.ProvisionOnDemandLimit) * (graphsync.ProvisionOnDemandWindow + ratelimit.DefaultMargin)
+	if jsonOut {
+		var subjects []entry
+		for _, t := range pl.todo {
+			subjects = append(subjects, t.entry(stateNotAttempted))
+		}
+		json.NewEncoder(w).Encode(map[string]any{
+			"job": pl.jobDesc, "subjects": subjects, "requests": n, "duplicates": len(pl.dupOf),
+			"skippedByResume": pl.skipped, "rules": pl.rules, "estimatedSeconds": eta.Seconds(),
+		})
+		return
+	}
+	fmt.Fprintf(w, "Dry run: nothing was sent.\nTarget: %s\n", pl.jobDesc)
+	for _, typ := range sortedKeys(pl.rules) {
+		fmt.Fprintf(w, "Rule for %s subjects (from the job's schema): %s\n", typ, pl.rules[typ])
+	}
+	fmt.Fprintf(w, "%d subject(s) in %d request(s); %d duplicate(s) not sent; %d skipped by -resume.\n",
+		len(pl.todo), n, len(pl.dupOf), pl.skipped)
+	fmt.Fprintf(w, "At Graph's limit of 5 per 10 s this takes about %s.\n", eta.Round(time.Second))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LINE\tSUBJECT\tTYPE\tRULE\tMEMBERS\tREQUESTS")
+	for _, t := range pl.todo {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\n", t.line, t.sub.ObjectID, t.sub.ObjectTypeName, t.rule, len(t.members()), len(t.reqs))
+	}
+	tw.Flush()
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// entry returns the journal entry of s with the given state.
+func (s subject) entry(state string) entry {
+	return entry{Line: s.line, Subject: s.sub.ObjectID, Type: s.sub.ObjectTypeName, RuleID: s.rule,
+		Members: s.members(), State: state, Time: time.Now().UTC()}
+}
+
+// outcome gathers the results of one subject's requests.
+type outcome struct {
+	parts []graphsync.BulkResult
+	left  int
+}
+
+func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
+	var jr *journal
+	if p.cfg.journalPath != "" {
+		var err error
+		if jr, err = openJournal(p.cfg.journalPath); err != nil {
+			return exitUsage, err
+		}
+		defer jr.Close()
+	}
+	var reqs []models.ProvisionRequest
+	var owner []int // request index -> todo index
+	outcomes := make([]outcome, len(pl.todo))
+	for i, w := range pl.todo {
+		for _, r := range w.reqs {
+			reqs = append(reqs, r)
+			owner = append(owner, i)
+		}
+		outcomes[i].left = len(w.reqs)
 	}
 	var bar *progressbar.ProgressBar
-	if !cfg.noProgress {
-		bar = progressbar.NewOptions(len(reqs),
-			progressbar.OptionSetWriter(stderr),
+	if f, ok := p.stderr.(*os.File); ok && !p.cfg.noProgress && term.IsTerminal(int(f.Fd())) {
+		bar = progressbar.NewOptions(len(pl.todo),
+			progressbar.OptionSetWriter(p.stderr),
 			progressbar.OptionSetDescription("provisioning"),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
@@ -152,92 +541,197 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }),
 		)
 	}
+	var (
+		rows     []entry
+		writeErr error
+		done     int
+	)
+	record := func(e entry) {
+		rows = append(rows, e)
+		if jr != nil && writeErr == nil {
+			writeErr = jr.Write(e)
+		}
+	}
+	// Duplicates of subjects that -resume found already done.
+	pending := map[string]int{}
+	for i, n := range pl.dups {
+		pending[pl.todo[i].key()] = n
+	}
+	for _, d := range pl.dupOf {
+		if pending[d.key()] > 0 {
+			pending[d.key()]--
+			continue
+		}
+		e := d.entry(stateDuplicate)
+		e.ErrorMessage = "listed before and done in an earlier run; not sent again"
+		record(e)
+	}
 	start := time.Now()
-	results, runErr := c.ProvisionMany(ctx, sp, cfg.job, reqs, &graphsync.BulkOptions{
-		Progress: func(p graphsync.Progress) {
-			if bar != nil {
-				bar.Set(p.Done)
+	runErr := p.client.ProvisionEach(ctx, p.sp, p.job, reqs, nil, func(r graphsync.BulkResult) {
+		i := owner[r.Index]
+		o := &outcomes[i]
+		o.parts = append(o.parts, r)
+		if o.left--; o.left > 0 {
+			return
+		}
+		e := combine(pl.todo[i], o.parts)
+		o.parts = nil
+		record(e)
+		if e.final() {
+			for _, d := range pl.dupOf {
+				if d.key() == pl.todo[i].key() && pl.dups[i] > 0 {
+					pl.dups[i]--
+					de := d.entry(stateDuplicate)
+					de.ErrorMessage = fmt.Sprintf("same subject as line %d; not sent again", pl.todo[i].line)
+					record(de)
+				}
 			}
-		},
+		}
+		done++
+		if bar != nil {
+			bar.Set(done)
+		}
 	})
 	if bar != nil {
-		bar.Exit()
-		fmt.Fprintln(stderr)
+		bar.Finish()
+		fmt.Fprintln(p.stderr)
 	}
-	var ve *graphsync.ValidationError
-	if errors.As(runErr, &ve) {
-		fmt.Fprintln(stderr, "provision:", runErr)
-		return exitUsage
+	// Duplicates whose original was not attempted are not attempted
+	// either.
+	for i, n := range pl.dups {
+		for range n {
+			for _, d := range pl.dupOf {
+				if d.key() == pl.todo[i].key() {
+					rows = append(rows, d.entry(stateNotAttempted))
+					break
+				}
+			}
+		}
 	}
-
-	rows, failed, notAttempted := summarize(subjects, results)
-	if cfg.jsonOut {
-		enc := json.NewEncoder(stdout)
+	slices.SortStableFunc(rows, func(a, b entry) int { return a.Line - b.Line })
+	if p.cfg.jsonOut {
+		enc := json.NewEncoder(p.stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(rows)
 	} else {
-		printTable(stdout, rows)
+		printTable(p.stdout, rows)
 	}
-	fmt.Fprintf(stderr, "%d subjects in %s: %d failed, %d not attempted\n",
-		len(rows), time.Since(start).Round(100*time.Millisecond), failed, len(notAttempted))
-	if runErr != nil {
-		fmt.Fprintln(stderr, "provision: interrupted:", runErr)
-		if len(notAttempted) > 0 {
-			fmt.Fprintln(stderr, "not attempted (safe to run again):", strings.Join(notAttempted, " "))
-		}
-		return exitInterrupted
-	}
-	if failed > 0 {
-		return exitFailed
-	}
-	return exitOK
-}
-
-func summarize(subjects []subject, results []graphsync.BulkResult) (rows []row, failed int, notAttempted []string) {
-	for i, r := range results {
-		s := subjects[i]
-		out := row{Subject: s.label, Type: s.req.Parameters[0].Subjects[0].ObjectTypeName, State: r.State.String()}
-		if r.Result != nil {
-			out.Result = string(r.Result.Key.Result)
-			out.Action = string(r.Result.Value.Action)
-			out.ErrorCode = r.Result.Key.Details.ErrorCode
-			if st := r.Result.FailedStep(); st != nil {
-				out.FailedStep = st.Name
-			}
-		}
-		if r.Err != nil {
-			out.Error = r.Err.Error()
-		}
+	var failed int
+	var notAttempted []string
+	for _, e := range rows {
 		switch {
-		case r.State == graphsync.BulkNotAttempted:
-			notAttempted = append(notAttempted, s.label)
-		case r.State != graphsync.BulkAnswered || r.Result.Failed():
+		case e.State == stateNotAttempted:
+			notAttempted = append(notAttempted, e.Subject)
+		case e.State == stateFailed || e.State == stateUnknown || (e.State == stateAnswered && e.Result != string(models.OutcomeSuccess) && e.Result != string(models.OutcomeSkipped)):
 			failed++
 		}
-		rows = append(rows, out)
 	}
-	return rows, failed, notAttempted
+	fmt.Fprintf(p.stderr, "%d subject(s) in %s: %d failed, %d not attempted\n",
+		len(rows), time.Since(start).Round(100*time.Millisecond), failed, len(notAttempted))
+	if writeErr != nil {
+		fmt.Fprintln(p.stderr, "provision: journal:", writeErr)
+		failed++
+	}
+	if runErr != nil && len(notAttempted) > 0 {
+		fmt.Fprintln(p.stderr, "not attempted (safe to run again):", strings.Join(notAttempted, " "))
+	}
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintln(p.stderr, "provision: interrupted")
+		return exitInterrupted, nil
+	case runErr != nil:
+		var ve *graphsync.ValidationError
+		if errors.As(runErr, &ve) {
+			return exitUsage, runErr
+		}
+		return exitFailed, fmt.Errorf("the run stopped: %w", runErr)
+	case failed > 0:
+		return exitFailed, nil
+	}
+	return exitOK, nil
 }
 
-func printTable(w io.Writer, rows []row) {
+// combine makes one entry of the results of a subject's requests.
+func combine(w work, parts []graphsync.BulkResult) entry {
+	state := stateAnswered
+	for _, r := range parts {
+		switch {
+		case r.State == graphsync.BulkNotAttempted:
+			state = stateNotAttempted
+		case r.State == graphsync.BulkUnknown && state != stateNotAttempted:
+			state = stateUnknown
+		case r.State == graphsync.BulkFailed && state == stateAnswered:
+			state = stateFailed
+		}
+	}
+	e := w.entry(state)
+	if len(parts) > 1 {
+		e.Parts = len(parts)
+	}
+	// Report the part that explains the state best: the first that did
+	// not succeed, else the first.
+	best := parts[0]
+	for _, r := range parts {
+		if r.Err != nil || (r.Result != nil && r.Result.Failed()) {
+			best = r
+			break
+		}
+		if r.Result != nil && r.Result.Skipped() && best.Result != nil && best.Result.Succeeded() {
+			best = r
+		}
+	}
+	if res := best.Result; res != nil {
+		e.Result = string(res.Key.Result)
+		e.Action = string(res.Value.Action)
+		e.ErrorCode = res.Key.Details.ErrorCode
+		e.ErrorMessage = res.Key.Details.ErrorMessage
+		e.RequestID = res.RequestID
+		if si := res.Value.StatusInfo; si != nil {
+			if e.ErrorCode == "" {
+				e.ErrorCode = si.ErrorCode
+			}
+			e.Reason = si.Reason
+			e.RecommendedAction = si.RecommendedAction
+		}
+		if st := res.FailedStep(); st != nil {
+			e.FailedStep = st.Name
+			if e.ErrorMessage == "" {
+				e.ErrorMessage = st.Description
+			}
+		}
+	}
+	if err := best.Err; err != nil {
+		var re *graphsync.ResponseError
+		if errors.As(err, &re) {
+			e.ErrorCode, e.ErrorMessage, e.RequestID = re.Code, re.Message, re.RequestID
+			if e.ErrorMessage == "" {
+				e.ErrorMessage = re.Error()
+			}
+		} else if e.ErrorMessage == "" {
+			e.ErrorMessage = err.Error()
+		}
+	}
+	return e
+}
+
+func printTable(w io.Writer, rows []entry) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tSUBJECT\tTYPE\tRESULT\tACTION\tERROR CODE\tFAILED STEP")
-	for i, r := range rows {
+	fmt.Fprintln(tw, "LINE\tSUBJECT\tTYPE\tRESULT\tACTION\tERROR CODE\tFAILED STEP\tMESSAGE\tRECOMMENDED ACTION")
+	for _, r := range rows {
 		result := r.Result
 		if result == "" {
 			result = r.State
 		}
-		code := r.ErrorCode
-		if code == "" && r.Error != "" {
-			code = "error: " + r.Error
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", i+1, r.Subject, r.Type, result, dash(r.Action), dash(code), dash(r.FailedStep))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Line, r.Subject, r.Type, result, dash(r.Action),
+			dash(r.ErrorCode), dash(r.FailedStep), dash(oneLine(r.ErrorMessage)), dash(oneLine(r.RecommendedAction)))
 	}
 	tw.Flush()
 }
+
+// oneLine keeps a table row on one line; the message stays whole.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func dash(s string) string {
 	if s == "" {
@@ -246,107 +740,8 @@ func dash(s string) string {
 	return s
 }
 
-// readSubjects builds the requests from -subject and -csv; without either
-// (and only offline) it uses the sample list.
-func readSubjects(cfg config, real bool) ([]subject, error) {
-	var out []subject
-	for _, s := range cfg.subjects {
-		sub, err := parseSubject(s)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, newSubject(cfg.rule, sub))
-	}
-	if cfg.csvPath != "" {
-		rows, err := readCSV(cfg.csvPath, cfg.rule)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rows...)
-	}
-	if len(out) == 0 {
-		if real {
-			return nil, errors.New("no subjects: give -subject or -csv")
-		}
-		for _, s := range sampleSubjects() {
-			out = append(out, newSubject(graphtest.DefaultRuleID, s)) // the fake's rule
-		}
-	}
-	for _, s := range out {
-		if s.req.Parameters[0].RuleID == "" {
-			return nil, fmt.Errorf("subject %s has no rule: give -rule (or GRAPHSYNC_RULE_ID) or a ruleId column", s.label)
-		}
-	}
-	return out, nil
-}
-
-func newSubject(rule string, s models.Subject) subject {
-	return subject{label: s.ObjectID, req: models.NewProvisionRequest(rule, s)}
-}
-
-// parseSubject reads TYPE:ID or TYPE:ID=MEMBER;MEMBER.
-func parseSubject(s string) (models.Subject, error) {
-	typ, rest, ok := strings.Cut(s, ":")
-	if !ok || typ == "" || rest == "" {
-		return models.Subject{}, fmt.Errorf("subject %q: want TYPE:ID or Group:ID=MEMBER;MEMBER", s)
-	}
-	id, members, _ := strings.Cut(rest, "=")
-	return subjectWith(id, typ, members), nil
-}
-
-func subjectWith(id, typ, members string) models.Subject {
-	sub := models.Subject{ObjectID: strings.TrimSpace(id), ObjectTypeName: strings.TrimSpace(typ)}
-	for _, m := range strings.Split(members, ";") {
-		if m = strings.TrimSpace(m); m != "" {
-			if sub.Links == nil {
-				sub.Links = &models.LinkedObjects{}
-			}
-			sub.Links.Members = append(sub.Links.Members, models.User(m))
-		}
-	}
-	return sub
-}
-
-func readCSV(path, defaultRule string) ([]subject, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	r.Comment = '#'
-	records, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	var out []subject
-	for i, rec := range records {
-		if i == 0 && len(rec) > 0 && strings.EqualFold(strings.TrimSpace(rec[0]), "ruleId") {
-			continue // header
-		}
-		if len(rec) < 3 || len(rec) > 4 {
-			return nil, fmt.Errorf("%s line %d: want ruleId,objectId,objectTypeName[,members]", path, i+1)
-		}
-		members := ""
-		if len(rec) == 4 {
-			members = rec[3]
-		}
-		rule := strings.TrimSpace(rec[0])
-		if rule == "" {
-			rule = defaultRule
-		}
-		sub := subjectWith(rec[1], rec[2], members)
-		if sub.ObjectID == "" || sub.ObjectTypeName == "" {
-			return nil, fmt.Errorf("%s line %d: objectId and objectTypeName are required", path, i+1)
-		}
-		out = append(out, newSubject(rule, sub))
-	}
-	return out, nil
-}
-
 // The offline sample: 21 users, a group with two members, and one user
-// listed twice (Graph skips it the second time): 23 subjects.
+// listed twice (reported as a duplicate): 23 subjects.
 func sampleSubjects() []models.Subject {
 	var out []models.Subject
 	for i := 1; i <= 21; i++ {

@@ -2,44 +2,90 @@
 // it from a template, list the jobs, start it, read its status, pause it
 // and delete it.
 //
-// With AZURE_TENANT_ID, AZURE_CLIENT_ID (plus AZURE_CLIENT_SECRET or
-// another DefaultAzureCredential source) and GRAPHSYNC_SERVICE_PRINCIPAL_ID
-// set, it runs against real Microsoft Graph (GRAPHSYNC_TEMPLATE_ID picks
-// the template; default: the service principal's first). Otherwise it runs
-// against an in-process fake Graph, offline.
+// It runs against real Microsoft Graph when the environment names it (any
+// AZURE_* or GRAPHSYNC_* variable, or -sp): the service principal is -sp
+// or GRAPHSYNC_SERVICE_PRINCIPAL_ID, the credential azidentity's
+// DefaultAzureCredential, the template -template or GRAPHSYNC_TEMPLATE_ID
+// (default: the service principal's first). Because it changes the
+// tenant, it asks for confirmation first (or takes -yes). Otherwise, or
+// with -demo, it runs against an in-process fake Graph, offline.
+//
+// Exit status: 0 done, 1 a call failed, 2 bad usage or declined.
 package main
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/graphsync/graphsync/examples/internal/demo"
 	"github.com/graphsync/graphsync/models"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run() error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	env, err := demo.Connect(nil, nil, nil)
+type usageError struct{ error }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sp := fs.String("sp", os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID"), "service principal ID (real Graph)")
+	template := fs.String("template", os.Getenv("GRAPHSYNC_TEMPLATE_ID"), "template ID (default: the service principal's first)")
+	yes := fs.Bool("yes", false, "do not ask before changing a real tenant")
+	forceDemo := fs.Bool("demo", false, "run against an in-process fake Graph, whatever the environment says")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	spGiven := false
+	fs.Visit(func(f *flag.Flag) { spGiven = spGiven || f.Name == "sp" })
+	err := quickstart(ctx, stdin, stdout, *sp, *template, *yes, !*forceDemo && (spGiven || demo.Configured()))
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "quickstart:", err)
+		return 2
+	case err != nil:
+		fmt.Fprintln(stderr, "quickstart:", err)
+		return 1
+	}
+	return 0
+}
+
+func quickstart(ctx context.Context, stdin io.Reader, stdout io.Writer, spID, template string, yes, real bool) error {
+	if real && spID == "" {
+		return usageError{errors.New("real Graph is configured but the service principal is missing (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID)")}
+	}
+	if real && !yes {
+		fmt.Fprintf(stdout, "This creates, starts, pauses and deletes a synchronization job on service principal %s in your tenant. Continue? [y/N] ", spID)
+		answer, _ := bufio.NewReader(stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return usageError{errors.New("not confirmed; nothing was changed (use -yes to skip the question)")}
+		}
+	}
+	env, err := demo.Connect(nil, nil, nil, real, spID)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
 	if env.Fake != nil {
-		fmt.Println("No AZURE_* credentials: using an in-process fake Graph at", env.Fake.URL)
+		fmt.Fprintln(stdout, "Offline: using an in-process fake Graph at", env.Fake.URL)
 	}
 	c, sp := env.Client, env.ServicePrincipalID
 
-	template := os.Getenv("GRAPHSYNC_TEMPLATE_ID")
 	if template == "" {
 		templates, err := c.ListTemplates(ctx, sp)
 		if err != nil {
@@ -55,21 +101,21 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("create job: %w", err)
 	}
-	fmt.Printf("created  %s (template %s): schedule %s, status %s\n", job.ID, job.TemplateID, job.Schedule.State, job.Status.Code)
+	fmt.Fprintf(stdout, "created  %s (template %s): schedule %s, status %s\n", job.ID, job.TemplateID, job.Schedule.State, job.Status.Code)
 	// Whatever happens next, do not leave the job behind.
 	defer func() {
 		if err := c.DeleteJob(context.WithoutCancel(ctx), sp, job.ID); err != nil {
-			fmt.Fprintln(os.Stderr, "delete job:", err)
+			fmt.Fprintln(stdout, "delete job:", err)
 			return
 		}
-		fmt.Println("deleted ", job.ID)
+		fmt.Fprintln(stdout, "deleted ", job.ID)
 	}()
 
 	jobs, err := c.ListJobs(ctx, sp)
 	if err != nil {
 		return fmt.Errorf("list jobs: %w", err)
 	}
-	fmt.Printf("listed   %d job(s) on %s\n", len(jobs), sp)
+	fmt.Fprintf(stdout, "listed   %d job(s) on %s\n", len(jobs), sp)
 
 	if err := c.StartJob(ctx, sp, job.ID); err != nil {
 		return fmt.Errorf("start job: %w", err)
@@ -78,9 +124,9 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("get job: %w", err)
 	}
-	fmt.Printf("started  schedule %s, status %s, interval %s\n", job.Schedule.State, job.Status.Code, describe(job.Schedule.Interval))
+	fmt.Fprintf(stdout, "started  schedule %s, status %s, interval %s\n", job.Schedule.State, job.Status.Code, describe(job.Schedule.Interval))
 	if e := job.Status.LastExecution; e != nil {
-		fmt.Printf("         last run %s, %d imported, %d exported\n", e.State, e.CountImported, e.CountExported)
+		fmt.Fprintf(stdout, "         last run %s, %d imported, %d exported\n", e.State, e.CountImported, e.CountExported)
 	}
 
 	if err := c.PauseJob(ctx, sp, job.ID); err != nil {
@@ -90,7 +136,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("get job: %w", err)
 	}
-	fmt.Printf("paused   schedule %s, status %s\n", job.Schedule.State, job.Status.Code)
+	fmt.Fprintf(stdout, "paused   schedule %s, status %s\n", job.Schedule.State, job.Status.Code)
 	return nil
 }
 

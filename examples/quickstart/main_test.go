@@ -1,12 +1,70 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// clearEnv empties every AZURE_* and GRAPHSYNC_* variable for the test.
+func clearEnv(t *testing.T) {
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
+			t.Setenv(name, "")
+		}
+	}
+}
 
 func TestQuickstartAgainstFake(t *testing.T) {
-	for _, k := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "GRAPHSYNC_SERVICE_PRINCIPAL_ID", "GRAPHSYNC_TEMPLATE_ID"} {
-		t.Setenv(k, "")
+	clearEnv(t)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), nil, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errb.String())
 	}
-	if err := run(); err != nil {
-		t.Fatal(err)
+	for _, want := range []string{"Offline", "created", "started", "paused", "deleted"} {
+		if !strings.Contains(out.String(), want) {
+			t.Fatalf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestHelpDoesNothingElse(t *testing.T) {
+	clearEnv(t)
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if out.Len() != 0 || !strings.Contains(errb.String(), "-yes") || strings.Contains(errb.String(), "created") {
+		t.Fatalf("stdout %q\nstderr %q", out.String(), errb.String())
+	}
+}
+
+func TestRealTenantNeedsConfirmation(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID", "sp-1")
+	for _, answer := range []string{"", "n\n", "no\n", "maybe\n"} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), nil, strings.NewReader(answer), &out, &errb); code != 2 {
+			t.Fatalf("answer %q: exit %d", answer, code)
+		}
+		if !strings.Contains(out.String(), "Continue? [y/N]") || !strings.Contains(errb.String(), "nothing was changed") {
+			t.Fatalf("answer %q: stdout %q stderr %q", answer, out.String(), errb.String())
+		}
+	}
+	// Configured but incomplete: stop before asking.
+	t.Setenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID", "")
+	t.Setenv("AZURE_TENANT_ID", "t")
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-yes"}, strings.NewReader(""), &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), "service principal is missing") || strings.Contains(out.String(), "Offline") {
+		t.Fatalf("exit %d stdout %q stderr %q", code, out.String(), errb.String())
+	}
+	// -demo forces the fake.
+	out.Reset()
+	if code := run(context.Background(), []string{"-demo"}, strings.NewReader(""), &out, &errb); code != 0 || !strings.Contains(out.String(), "Offline") {
+		t.Fatalf("-demo: exit %d\n%s", code, out.String())
 	}
 }

@@ -5,6 +5,7 @@ package demo
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
@@ -18,7 +19,7 @@ const SampleServicePrincipal = "c8c95753-f628-48e1-9fab-76c2d4cf624c"
 // Env holds a connected Client.
 type Env struct {
 	Client *graphsync.Client
-	// ServicePrincipalID is GRAPHSYNC_SERVICE_PRINCIPAL_ID, or the fake's.
+	// ServicePrincipalID is the one given for real Graph, or the fake's.
 	ServicePrincipalID string
 	// Fake is the in-process server, nil against real Graph.
 	Fake *graphtest.Server
@@ -31,22 +32,28 @@ func (e *Env) Close() {
 	}
 }
 
-// Real reports whether the environment names real Graph: AZURE_TENANT_ID
-// and AZURE_CLIENT_ID (with a secret, certificate or workload identity for
-// azidentity's DefaultAzureCredential) and GRAPHSYNC_SERVICE_PRINCIPAL_ID.
-func Real() bool {
-	return os.Getenv("AZURE_TENANT_ID") != "" && os.Getenv("AZURE_CLIENT_ID") != "" &&
-		os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID") != ""
+// Configured reports whether the environment names real Graph: any
+// non-empty AZURE_* or GRAPHSYNC_* variable. A program that finds one
+// runs against real Graph or stops; it never falls back to the demo.
+func Configured() bool {
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		if value != "" && (strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_")) {
+			return true
+		}
+	}
+	return false
 }
 
-// Connect returns a Client for real Graph when Real, else for a fresh
-// fake; setup, if not nil, seeds the fake and may adjust its options.
-func Connect(opts *graphsync.ClientOptions, fakeOpts *graphtest.Options, setup func(*graphtest.Server)) (*Env, error) {
+// Connect returns a Client for real Graph (azidentity's
+// DefaultAzureCredential, service principal spID) when real, else for a
+// fresh in-process fake; setup, if not nil, seeds the fake.
+func Connect(opts *graphsync.ClientOptions, fakeOpts *graphtest.Options, setup func(*graphtest.Server), real bool, spID string) (*Env, error) {
 	var o graphsync.ClientOptions
 	if opts != nil {
 		o = *opts
 	}
-	if Real() {
+	if real {
 		cred, err := azidentity.NewDefaultAzureCredential(nil)
 		if err != nil {
 			return nil, fmt.Errorf("credentials: %w", err)
@@ -55,7 +62,7 @@ func Connect(opts *graphsync.ClientOptions, fakeOpts *graphtest.Options, setup f
 		if err != nil {
 			return nil, err
 		}
-		return &Env{Client: c, ServicePrincipalID: os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID")}, nil
+		return &Env{Client: c, ServicePrincipalID: spID}, nil
 	}
 	srv := graphtest.NewServer(fakeOpts)
 	srv.AddServicePrincipal(SampleServicePrincipal, "scim", "BoxOutDelta")
