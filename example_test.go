@@ -421,6 +421,44 @@ func ExampleClient_ProvisionMany() {
 	// 3/3 done: 2 succeeded, 1 skipped, 0 failed
 }
 
+func ExampleClient_ProvisionEach() {
+	// A long run against graphtest: the results are handed over as they
+	// come (to a journal, say) and none is kept.
+	srv := graphtest.NewServer(&graphtest.Options{InProcess: true, DisableProvisionLimit: true})
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	for i := range 12 {
+		srv.AddUser(fmt.Sprintf("u-%02d", i), fmt.Sprintf("user%02d@contoso.com", i))
+	}
+	client, err := graphsync.NewClient(srv.Credential(), &graphsync.ClientOptions{
+		BaseURL: srv.URL, Transport: srv.Transport(), DisableLimiter: true, // a fake: no need to pace
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+	rule := srv.RuleID("sp-1", job.ID, models.ObjectTypeUser)
+	reqs := make([]models.ProvisionRequest, 12)
+	for i := range reqs {
+		reqs[i] = models.NewProvisionRequest(rule, models.User(fmt.Sprintf("u-%02d", i)))
+	}
+
+	counts := map[string]int{}
+	err = client.ProvisionEach(ctx, "sp-1", job.ID, reqs, nil, func(r graphsync.BulkResult) {
+		if r.State == graphsync.BulkAnswered {
+			counts[string(r.Result.Key.Result)]++ // e.g. write a journal line here
+		} else {
+			counts[r.State.String()]++
+		}
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(counts)
+	// Output: map[Success:12]
+}
+
 // exampleClient returns a Client of a fake Graph that answers the schema,
 // template, validateCredentials and provisionOnDemand calls of the
 // examples, and a function that stops it. The fake keeps one job,
