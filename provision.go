@@ -157,7 +157,9 @@ type BulkOptions struct {
 	// ProvisionOnDemandLimit. The limiter, not this, sets the pace.
 	Concurrency int
 	// Progress, if set, is called after each request ends, one call at a
-	// time, from ProvisionMany's goroutines.
+	// time, from ProvisionMany's goroutines. A slow callback slows the run;
+	// a panic in it is not recovered (it ends the program, as in any
+	// goroutine).
 	Progress func(Progress)
 	// Grace bounds how long requests already sent may run on after ctx is
 	// cancelled (default 30 s); past it they are abandoned and reported
