@@ -78,6 +78,26 @@
 // are spelled "user". A ruleId matches a rule whose ID is equal ignoring
 // case, with or without a "#suffix" such as "#V2" on either side.
 //
+// # API-driven inbound provisioning
+//
+// bulkUpload (POST .../jobs/{jobId}/bulkUpload) takes a SCIM BulkRequest
+// as Graph's documentation describes it (Content-Type
+// application/scim+json, the BulkRequest schemas URN, 1 to 50 operations,
+// each a POST to /Users with a unique bulkId and a user whose schemas
+// list the core and enterprise User schemas), answers 202 Accepted with
+// no body and a Location to the job's provisioning logs, and is limited
+// to 40 calls per second with 429 and Retry-After (Options.BulkUploadLimit,
+// DisableBulkUploadLimit; BulkUploadThrottled counts the 429s). After
+// Options.InboundDelay it applies each record to the fake's directory,
+// matching users on externalId (create, update, disable on active=false,
+// skip when nothing changed, fail without a userName for a new user) and
+// writes one provisioning log event per record, which GET
+// /{version}/auditLogs/provisioning serves with $filter and $top, paged
+// with @odata.nextLink. Records are applied when a request or an accessor
+// (InboundUser, InboundUsers, ProvisioningLogs, PendingInbound) finds them
+// due, without timers, so virtual time under testing/synctest works.
+// AddInboundUser registers a user as an earlier upload would have.
+//
 // # Code written with the official SDK
 //
 // Code written against github.com/microsoftgraph/msgraph-sdk-go can be
@@ -152,4 +172,38 @@
 //     useSavedCredentials; a templateId that is not a template of the
 //     service principal. Its messages name members and positions, never
 //     values. Well-formed credentials are taken to work.
+//   - bulkUpload to a job whose template is not API2AAD or API2AD: 400
+//     BadRequest. A Content-Type other than application/scim+json (the
+//     documented cause of most 400s), a body that is not a BulkRequest as
+//     documented, an operation's user without externalId or with a member
+//     that is neither a SCIM User attribute nor an extension (urn:...)
+//     object: 400 BadRequest, in the fake's wording. Every bulkUpload call
+//     that is not throttled counts toward the 40-per-second limit, refused
+//     ones too; a throttled one gets 429 TooManyRequests with Retry-After
+//     in whole seconds (at least 1).
+//   - What bulkUpload does with each record, and its event: the action,
+//     status and steps (EntryImport, EntrySynchronizationScoping,
+//     EntryMatching, then EntryExportAdd, EntryExportUpdate,
+//     EntryExportUpdateSoftDelete or EntrySynchronizationSkip);
+//     sourceIdentity.id is the externalId and its details carry the bulkId;
+//     one cycleId per request; durationInMilliseconds is the delay;
+//     modifiedProperties name SCIM attribute paths, not Entra properties.
+//     A new user without userName fails with AttributeValueRequired, a
+//     userName another externalId holds with
+//     AzureActiveDirectoryConflictEntries (errorCategory
+//     nonServiceFailure, with a reason and a recommended action). The job
+//     need not be started.
+//   - The provisioning logs: $filter takes only clauses joined by "and" of
+//     jobId, cycleId, changeId, id, sourceIdentity/id, targetIdentity/id
+//     (eq and an OData string literal, quotes doubled) and
+//     activityDateTime (eq, gt, lt and an unquoted DateTimeOffset);
+//     property names match without regard to case (the documented
+//     Location writes "jobid"). Anything else, and any query option but
+//     $filter, $top and $skiptoken, is 400 BadRequest "Invalid filter
+//     clause: ..." or similar. A page holds $top events (1 to 1000), 100
+//     without it; events come oldest first, and the $skiptoken of the
+//     nextLink is a position in the log, so events written between pages
+//     come on later pages. The Location of an accepted bulkUpload and the
+//     nextLink point at the fake's own URL; the Location keeps the
+//     documented form (jobid, a trailing slash).
 package graphtest

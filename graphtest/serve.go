@@ -139,6 +139,7 @@ func newID() string {
 }
 
 // route dispatches on the path: /{version}/servicePrincipals/{sp}/synchronization/...
+// or /{version}/auditLogs/...
 func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, body []byte, bodyErr *apiError) {
 	if r.Header.Get("Authorization") != "Bearer "+Token {
 		w.Header().Set("WWW-Authenticate", `Bearer realm=""`)
@@ -157,6 +158,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 			return
 		}
 		segs[i] = u
+	}
+	if len(segs) >= 2 && segs[1] == "auditLogs" && (segs[0] == graphsync.APIVersionV1 || segs[0] == graphsync.APIVersionBeta) {
+		s.auditLogs(w, r, reqID, segs[0], segs[2:])
+		return
 	}
 	if len(segs) < 4 || (segs[0] != graphsync.APIVersionV1 && segs[0] != graphsync.APIVersionBeta) ||
 		segs[1] != "servicePrincipals" || segs[3] != "synchronization" {
@@ -189,6 +194,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		h.job(rest[1])
 	case len(rest) == 3 && rest[0] == "jobs" && rest[2] == "schema":
 		h.jobSchema(rest[1])
+	case len(rest) == 3 && rest[0] == "jobs" && rest[2] == "bulkUpload":
+		h.only(http.MethodPost, func() { h.bulkUpload(rest[1]) })
 	case len(rest) == 3 && rest[0] == "jobs":
 		h.only(http.MethodPost, func() { h.action(rest[1], rest[2]) })
 	default:

@@ -39,6 +39,16 @@ type Options struct {
 	// ClientOptions use Transport. Use it under testing/synctest, where a
 	// network connection would stop virtual time.
 	InProcess bool
+	// BulkUploadLimit and BulkUploadWindow are the bulkUpload limit
+	// enforced with 429s, apart from provisionOnDemand's; zero means
+	// Graph's 40 per second. Set DisableBulkUploadLimit to enforce none.
+	BulkUploadLimit        int
+	BulkUploadWindow       time.Duration
+	DisableBulkUploadLimit bool
+	// InboundDelay is how long after accepting a bulkUpload request the
+	// fake applies its users and logs them; zero means
+	// DefaultInboundDelay.
+	InboundDelay time.Duration
 }
 
 // Server is a fake Graph. Its methods are safe for concurrent use.
@@ -57,6 +67,7 @@ type Server struct {
 	requests   []Request
 	faults     []*Fault
 	seq        int
+	inbound    inbound // bulkUpload's users, records and provisioning logs
 }
 
 type servicePrincipal struct {

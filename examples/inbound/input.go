@@ -1,0 +1,315 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/graphsync/graphsync/models"
+)
+
+// record is one HR record: a CSV line and the user it describes.
+type record struct {
+	// line is the physical line number of the record in the CSV (blank
+	// and comment lines counted).
+	line int
+	user models.SCIMUser
+}
+
+// errNoRecords is returned for an input with no record in it.
+var errNoRecords = errors.New("no records")
+
+// setter sets one attribute of a user from a cell.
+type setter func(u *models.SCIMUser, v string) error
+
+// readCSV reads HR records. The first line that is not a comment is the
+// header: one SCIM attribute per column (see the package comment for the
+// syntax); externalId is required. A byte-order mark is dropped, lines
+// starting with '#' are comments, an empty cell leaves its attribute out.
+// Errors carry the physical line number. An input without a record is an
+// error (errNoRecords), as is an externalId given twice.
+func readCSV(name string, in io.Reader) ([]record, error) {
+	br := bufio.NewReader(in)
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.FieldsPerRecord = -1
+	r.Comment = '#'
+	// A header cell such as emails[type eq "work"].value needs no CSV
+	// quoting.
+	r.LazyQuotes = true
+	var (
+		columns []setter
+		header  []string
+		out     []record
+		seen    = map[string]int{}
+	)
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := r.FieldPos(0)
+		if columns == nil {
+			if columns, err = parseHeader(rec); err != nil {
+				return nil, fmt.Errorf("%s line %d (header): %w", name, line, err)
+			}
+			header = rec
+			continue
+		}
+		if len(rec) != len(columns) {
+			return nil, fmt.Errorf("%s line %d: %d columns; the header has %d", name, line, len(rec), len(columns))
+		}
+		var u models.SCIMUser
+		for i, cell := range rec {
+			if cell = strings.TrimSpace(cell); cell == "" {
+				continue
+			}
+			if err := columns[i](&u, cell); err != nil {
+				return nil, fmt.Errorf("%s line %d column %d (%s): %w", name, line, i+1, strings.TrimSpace(header[i]), err)
+			}
+		}
+		if u.ExternalID == "" {
+			return nil, fmt.Errorf("%s line %d: externalId is empty", name, line)
+		}
+		if prev, dup := seen[u.ExternalID]; dup {
+			return nil, fmt.Errorf("%s line %d: externalId %q is also on line %d; give each person one record", name, line, u.ExternalID, prev)
+		}
+		seen[u.ExternalID] = line
+		out = append(out, record{line: line, user: u})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, errNoRecords)
+	}
+	return out, nil
+}
+
+// parseHeader returns a setter per column.
+func parseHeader(cols []string) ([]setter, error) {
+	out := make([]setter, len(cols))
+	seen := map[string]int{}
+	hasExternalID := false
+	for i, c := range cols {
+		c = strings.TrimSpace(c)
+		key := strings.ToLower(c)
+		if j, dup := seen[key]; dup {
+			return nil, fmt.Errorf("column %d (%s) repeats column %d", i+1, c, j+1)
+		}
+		seen[key] = i
+		s, err := attribute(c)
+		if err != nil {
+			return nil, fmt.Errorf("column %d: %w", i+1, err)
+		}
+		if key == "externalid" || strings.EqualFold(c, models.SCIMUserSchema+":externalId") {
+			hasExternalID = true
+		}
+		out[i] = s
+	}
+	if !hasExternalID {
+		return nil, errors.New("no externalId column: every record needs the person's ID in the HR system")
+	}
+	return out, nil
+}
+
+// multiValued matches attr[type eq "work"].sub and attr[work].sub.
+var multiValued = regexp.MustCompile(`^([A-Za-z0-9]+)\[\s*(?:type\s+eq\s+"([^"]*)"|([^\]"\s]+))\s*\]\.([A-Za-z]+)$`)
+
+// attribute returns the setter of a header column.
+func attribute(col string) (setter, error) {
+	if len(col) > 4 && strings.EqualFold(col[:4], "urn:") {
+		k := strings.LastIndexByte(col, ':')
+		ns, attr := col[:k], col[k+1:]
+		switch {
+		case attr == "" || len(ns) <= 4:
+			return nil, fmt.Errorf("%q: an extension column is URN:attribute", col)
+		case strings.EqualFold(ns, models.SCIMUserSchema):
+			return attribute(attr)
+		case strings.EqualFold(ns, models.SCIMEnterpriseUserSchema):
+			return enterprise(col, attr)
+		}
+		return func(u *models.SCIMUser, v string) error {
+			if u.Extensions == nil {
+				u.Extensions = map[string]map[string]any{}
+			}
+			if u.Extensions[ns] == nil {
+				u.Extensions[ns] = map[string]any{}
+			}
+			u.Extensions[ns][attr] = v
+			return nil
+		}, nil
+	}
+	if s := coreAttributes[strings.ToLower(col)]; s != nil {
+		return s, nil
+	}
+	if m := multiValued.FindStringSubmatch(col); m != nil {
+		typ := m[2] + m[3]
+		return multi(col, strings.ToLower(m[1]), typ, strings.ToLower(m[4]))
+	}
+	return nil, fmt.Errorf("%q is not a SCIM User attribute this program knows (see the package comment)", col)
+}
+
+func str(f func(u *models.SCIMUser) *string) setter {
+	return func(u *models.SCIMUser, v string) error { *f(u) = v; return nil }
+}
+
+func name(f func(n *models.SCIMName) *string) setter {
+	return func(u *models.SCIMUser, v string) error {
+		if u.Name == nil {
+			u.Name = &models.SCIMName{}
+		}
+		*f(u.Name) = v
+		return nil
+	}
+}
+
+func parseBool(v string) (bool, error) {
+	b, err := strconv.ParseBool(strings.ToLower(v))
+	if err != nil {
+		return false, fmt.Errorf("%q is not true or false", v)
+	}
+	return b, nil
+}
+
+var coreAttributes = map[string]setter{
+	"externalid":        str(func(u *models.SCIMUser) *string { return &u.ExternalID }),
+	"username":          str(func(u *models.SCIMUser) *string { return &u.UserName }),
+	"displayname":       str(func(u *models.SCIMUser) *string { return &u.DisplayName }),
+	"nickname":          str(func(u *models.SCIMUser) *string { return &u.NickName }),
+	"profileurl":        str(func(u *models.SCIMUser) *string { return &u.ProfileURL }),
+	"title":             str(func(u *models.SCIMUser) *string { return &u.Title }),
+	"usertype":          str(func(u *models.SCIMUser) *string { return &u.UserType }),
+	"preferredlanguage": str(func(u *models.SCIMUser) *string { return &u.PreferredLanguage }),
+	"locale":            str(func(u *models.SCIMUser) *string { return &u.Locale }),
+	"timezone":          str(func(u *models.SCIMUser) *string { return &u.Timezone }),
+	"active": func(u *models.SCIMUser, v string) error {
+		b, err := parseBool(v)
+		if err != nil {
+			return err
+		}
+		u.Active = &b
+		return nil
+	},
+	"name.formatted":       name(func(n *models.SCIMName) *string { return &n.Formatted }),
+	"name.familyname":      name(func(n *models.SCIMName) *string { return &n.FamilyName }),
+	"name.givenname":       name(func(n *models.SCIMName) *string { return &n.GivenName }),
+	"name.middlename":      name(func(n *models.SCIMName) *string { return &n.MiddleName }),
+	"name.honorificprefix": name(func(n *models.SCIMName) *string { return &n.HonorificPrefix }),
+	"name.honorificsuffix": name(func(n *models.SCIMName) *string { return &n.HonorificSuffix }),
+}
+
+func enterprise(col, attr string) (setter, error) {
+	field := func(f func(e *models.EnterpriseUser) *string) setter {
+		return func(u *models.SCIMUser, v string) error {
+			if u.Enterprise == nil {
+				u.Enterprise = &models.EnterpriseUser{}
+			}
+			*f(u.Enterprise) = v
+			return nil
+		}
+	}
+	manager := func(f func(m *models.SCIMManager) *string) setter {
+		return field(func(e *models.EnterpriseUser) *string {
+			if e.Manager == nil {
+				e.Manager = &models.SCIMManager{}
+			}
+			return f(e.Manager)
+		})
+	}
+	switch strings.ToLower(attr) {
+	case "employeenumber":
+		return field(func(e *models.EnterpriseUser) *string { return &e.EmployeeNumber }), nil
+	case "costcenter":
+		return field(func(e *models.EnterpriseUser) *string { return &e.CostCenter }), nil
+	case "organization":
+		return field(func(e *models.EnterpriseUser) *string { return &e.Organization }), nil
+	case "division":
+		return field(func(e *models.EnterpriseUser) *string { return &e.Division }), nil
+	case "department":
+		return field(func(e *models.EnterpriseUser) *string { return &e.Department }), nil
+	case "manager", "manager.value":
+		return manager(func(m *models.SCIMManager) *string { return &m.Value }), nil
+	case "manager.displayname":
+		return manager(func(m *models.SCIMManager) *string { return &m.DisplayName }), nil
+	}
+	return nil, fmt.Errorf("%q is not an attribute of the enterprise User extension", col)
+}
+
+// multi returns the setter of one sub-attribute of the value of a
+// multi-valued attribute that has the given type.
+func multi(col, attr, typ, sub string) (setter, error) {
+	values := map[string]func(u *models.SCIMUser) *[]models.SCIMValue{
+		"emails":           func(u *models.SCIMUser) *[]models.SCIMValue { return &u.Emails },
+		"phonenumbers":     func(u *models.SCIMUser) *[]models.SCIMValue { return &u.PhoneNumbers },
+		"ims":              func(u *models.SCIMUser) *[]models.SCIMValue { return &u.Ims },
+		"photos":           func(u *models.SCIMUser) *[]models.SCIMValue { return &u.Photos },
+		"entitlements":     func(u *models.SCIMUser) *[]models.SCIMValue { return &u.Entitlements },
+		"roles":            func(u *models.SCIMUser) *[]models.SCIMValue { return &u.Roles },
+		"x509certificates": func(u *models.SCIMUser) *[]models.SCIMValue { return &u.X509Certificates },
+	}
+	if list := values[attr]; list != nil {
+		get := func(u *models.SCIMUser) *models.SCIMValue {
+			l := list(u)
+			for i := range *l {
+				if (*l)[i].Type == typ {
+					return &(*l)[i]
+				}
+			}
+			*l = append(*l, models.SCIMValue{Type: typ})
+			return &(*l)[len(*l)-1]
+		}
+		switch sub {
+		case "value":
+			return func(u *models.SCIMUser, v string) error { get(u).Value = v; return nil }, nil
+		case "display":
+			return func(u *models.SCIMUser, v string) error { get(u).Display = v; return nil }, nil
+		case "primary":
+			return func(u *models.SCIMUser, v string) error {
+				b, err := parseBool(v)
+				get(u).Primary = b
+				return err
+			}, nil
+		}
+		return nil, fmt.Errorf("%q: %s values have value, display and primary", col, attr)
+	}
+	if attr != "addresses" {
+		return nil, fmt.Errorf("%q is not a multi-valued SCIM User attribute", col)
+	}
+	get := func(u *models.SCIMUser) *models.SCIMAddress {
+		for i := range u.Addresses {
+			if u.Addresses[i].Type == typ {
+				return &u.Addresses[i]
+			}
+		}
+		u.Addresses = append(u.Addresses, models.SCIMAddress{Type: typ})
+		return &u.Addresses[len(u.Addresses)-1]
+	}
+	fields := map[string]func(a *models.SCIMAddress) *string{
+		"streetaddress": func(a *models.SCIMAddress) *string { return &a.StreetAddress },
+		"locality":      func(a *models.SCIMAddress) *string { return &a.Locality },
+		"region":        func(a *models.SCIMAddress) *string { return &a.Region },
+		"postalcode":    func(a *models.SCIMAddress) *string { return &a.PostalCode },
+		"country":       func(a *models.SCIMAddress) *string { return &a.Country },
+		"formatted":     func(a *models.SCIMAddress) *string { return &a.Formatted },
+	}
+	if f := fields[sub]; f != nil {
+		return func(u *models.SCIMUser, v string) error { *f(get(u)) = v; return nil }, nil
+	}
+	if sub == "primary" {
+		return func(u *models.SCIMUser, v string) error {
+			b, err := parseBool(v)
+			get(u).Primary = b
+			return err
+		}, nil
+	}
+	return nil, fmt.Errorf("%q: addresses have streetAddress, locality, region, postalCode, country, formatted and primary", col)
+}

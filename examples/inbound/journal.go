@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// States of an entry. stateOutcome and stateRejected are final: the
+// record needs nothing more from this program. The others are sent again
+// by a run that resumes (bulkUpload is safe to repeat: the provisioning
+// service matches the user and skips what is already done).
+const (
+	// stateOutcome: the provisioning logs hold the record's event.
+	stateOutcome = "outcome"
+	// stateRejected: Graph refused the request that carried the record
+	// (a 4xx other than 429).
+	stateRejected = "rejected"
+	// stateUnknown: uploaded, but no event before -timeout.
+	stateUnknown = "unknown"
+	// stateNotUploaded: the run stopped before the record was uploaded.
+	stateNotUploaded = "not-uploaded"
+)
+
+// entry is the outcome of one HR record: a journal line, a row of the
+// table and an element of the -json output.
+type entry struct {
+	Line       int    `json:"line"`
+	ExternalID string `json:"externalId"`
+	UserName   string `json:"userName,omitempty"`
+	State      string `json:"state"`
+	// Action and Status are the provisioning log event's
+	// provisioningAction and provisioningStatusInfo.status.
+	Action string `json:"action,omitempty"`
+	Status string `json:"status,omitempty"`
+	// ErrorCode, Reason, AdditionalDetails and RecommendedAction are the
+	// event's errorInformation, or the refused request's error.
+	ErrorCode         string    `json:"errorCode,omitempty"`
+	Reason            string    `json:"reason,omitempty"`
+	AdditionalDetails string    `json:"additionalDetails,omitempty"`
+	RecommendedAction string    `json:"recommendedAction,omitempty"`
+	ChangeID          string    `json:"changeId,omitempty"`
+	CycleID           string    `json:"cycleId,omitempty"`
+	TargetID          string    `json:"targetId,omitempty"`
+	RequestID         string    `json:"requestId,omitempty"` // of the bulkUpload request
+	Time              time.Time `json:"time"`
+}
+
+func (e entry) final() bool { return e.State == stateOutcome || e.State == stateRejected }
+
+// succeeded reports whether the provisioning service did what the record
+// asked (skipped counts: nothing needed doing).
+func (e entry) succeeded() bool {
+	if e.State != stateOutcome {
+		return false
+	}
+	switch strings.ToLower(e.Status) {
+	case "success", "skipped", "warning":
+		return true
+	}
+	return false
+}
+
+// journal appends entries to a file, one JSON line each, written with one
+// write and synced before Write returns: a line is whole on disk or
+// absent (a killed process leaves at most a torn last line, which
+// readJournal ignores).
+type journal struct {
+	mu sync.Mutex
+	f  *os.File
+}
+
+func openJournal(path string) (*journal, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	// A torn last line from a killed run must not glue onto ours.
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			if _, err := f.Write([]byte("\n")); err != nil {
+				f.Close()
+				return nil, err
+			}
+		}
+	}
+	return &journal{f: f}, nil
+}
+
+func (j *journal) Write(e entry) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if _, err := j.f.Write(append(b, '\n')); err != nil {
+		return err
+	}
+	return j.f.Sync()
+}
+
+func (j *journal) Close() error { return j.f.Close() }
+
+// readJournal returns the externalIds with a final line, and how many
+// lines it could not read (torn by a killed write). A missing file has
+// none.
+func readJournal(path string) (done map[string]bool, torn int, err error) {
+	done = map[string]bool{}
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return done, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		if len(strings.TrimSpace(sc.Text())) == 0 {
+			continue
+		}
+		var e entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.State == "" || e.ExternalID == "" {
+			torn++
+			continue
+		}
+		if e.final() {
+			done[e.ExternalID] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return done, torn, nil
+}

@@ -1,0 +1,603 @@
+// Command inbound provisions users from HR records through API-driven
+// inbound provisioning: it uploads them to a synchronization job with
+// bulkUpload, in requests of 50 within Graph's limit of 40 requests per
+// second, then follows the provisioning logs until every record has an
+// outcome (or -timeout passes) and reports what the provisioning service
+// did with each: created, updated, disabled, skipped or failed, with the
+// error and the recommended action.
+//
+// # Input
+//
+// A CSV file (-csv FILE, or -csv - for standard input) whose header names
+// one SCIM attribute per column; externalId (the person's ID in the HR
+// system) is required, and an empty cell leaves its attribute out (it is
+// not cleared). Columns, matched without regard to case:
+//
+//	externalId, userName, displayName, nickName, title, userType,
+//	preferredLanguage, locale, timezone, profileUrl
+//	active                      true or false (false disables the account)
+//	name.givenName              also familyName, middleName, formatted,
+//	                            honorificPrefix, honorificSuffix
+//	emails[type eq "work"].value   a value of a multi-valued attribute by
+//	                            type: emails, phoneNumbers, ims, photos,
+//	                            roles, entitlements, x509Certificates
+//	                            (.value, .display, .primary) and addresses
+//	                            (.streetAddress, .locality, .region,
+//	                            .postalCode, .country, .formatted,
+//	                            .primary); emails[work].value is short
+//	                            for the same. The quotes need no CSV
+//	                            quoting (the CSV is read with lazy quotes).
+//	urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department
+//	                            the enterprise extension: employeeNumber,
+//	                            costCenter, organization, division,
+//	                            department, manager (the manager's
+//	                            externalId), manager.displayName
+//	urn:contoso:employee:HireDate  a custom extension: URN:attribute, sent
+//	                            as a string
+//
+// A byte-order mark is dropped, lines starting with '#' are comments, and
+// errors name the physical line. An empty input, and an externalId given
+// twice, are errors.
+//
+// # Real Graph or the demo
+//
+// It runs against real Graph when the configuration names it: any
+// AZURE_* or GRAPHSYNC_* variable, -sp or -job. Then the service
+// principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID) and the job of the
+// API-driven provisioning app (-job or GRAPHSYNC_JOB_ID) are required,
+// the credential is azidentity's DefaultAzureCredential (it needs
+// SynchronizationData-User.Upload and AuditLog.Read.All), and anything
+// missing ends the program with exit status 2 before anything is sent.
+// With none of them (or with -demo) it runs an offline demo against an
+// in-process fake Graph with testdata/hr.csv (or -csv), and says so.
+//
+// Graph shows the outcome of a record in the provisioning logs within
+// minutes (the fake within a second). The program reads the job's events
+// from shortly before the run (-skew), ignores those that were there
+// before it uploaded, and takes a record's first new event as its
+// outcome.
+//
+// # Journal and resume
+//
+// -journal FILE appends one JSON line per record as its outcome is known,
+// synced to disk; records uploaded without an outcome before -timeout
+// (unknown) and records not uploaded when the run stopped (not-uploaded)
+// get a line at the end that is not final. -resume FILE skips the records
+// with a final line there (an outcome, or a request Graph refused). Give
+// both the same file to run, stop, and run again until done; uploading a
+// record again is safe (the service matches the user on externalId).
+//
+// Exit status: 0 when every record succeeded or was skipped (or nothing
+// was left to do); 1 when any failed, was refused or has no outcome; 2 for
+// bad usage or configuration (nothing sent); 3 when interrupted (Ctrl-C or
+// SIGTERM). `go run` turns every non-zero status into 1: build the
+// program where the status matters.
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/examples/internal/demo"
+	"github.com/graphsync/graphsync/graphtest"
+	"github.com/graphsync/graphsync/models"
+)
+
+//go:embed testdata/hr.csv
+var sampleCSV []byte
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 3
+)
+
+type config struct {
+	sp, job, csvPath        string
+	jsonOut, demo           bool
+	journalPath, resumePath string
+	timeout, poll, skew     time.Duration
+	spFlag, jobFlag         bool
+	timeoutFlag, pollFlag   bool
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// env is a connected Client and the job to upload to.
+type env struct {
+	client  *graphsync.Client
+	sp, job string
+	fake    *graphtest.Server // nil against real Graph
+}
+
+// connectGraph connects to real Graph or to a fresh demo fake; tests
+// replace it to point "real" runs at a graphtest server.
+var connectGraph = connect
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "inbound:", err)
+		return exitUsage
+	}
+	p := &program{cfg: cfg, stdout: stdout, stderr: stderr}
+	code, err := p.run(ctx, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "inbound:", err)
+	}
+	return code
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("inbound", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.sp, "sp", "", "service principal ID of the API-driven provisioning app (default $GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
+	fs.StringVar(&cfg.job, "job", "", "its synchronization job ID (default $GRAPHSYNC_JOB_ID)")
+	fs.StringVar(&cfg.csvPath, "csv", "", "HR records as CSV with a header of SCIM attributes (- for standard input)")
+	fs.BoolVar(&cfg.jsonOut, "json", false, "print results as JSON on stdout")
+	fs.BoolVar(&cfg.demo, "demo", false, "run the offline demo against an in-process fake Graph, whatever the environment says")
+	fs.StringVar(&cfg.journalPath, "journal", "", "append one JSON line per record as its outcome is known to this file")
+	fs.StringVar(&cfg.resumePath, "resume", "", "skip the records that have a final line in this journal")
+	fs.DurationVar(&cfg.timeout, "timeout", 40*time.Minute, "how long to follow the provisioning logs after the upload (demo: 30s)")
+	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "how often to read the provisioning logs (demo: 250ms)")
+	fs.DurationVar(&cfg.skew, "skew", 5*time.Minute, "read events from this long before the run, for clock differences")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, usagef("unexpected argument %q", fs.Arg(0))
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "sp":
+			cfg.spFlag = true
+		case "job":
+			cfg.jobFlag = true
+		case "timeout":
+			cfg.timeoutFlag = true
+		case "poll":
+			cfg.pollFlag = true
+		}
+	})
+	if cfg.timeout <= 0 || cfg.poll <= 0 || cfg.skew < 0 {
+		return cfg, usagef("-timeout and -poll must be positive, -skew not negative")
+	}
+	if !cfg.spFlag {
+		cfg.sp = os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID")
+	}
+	if !cfg.jobFlag {
+		cfg.job = os.Getenv("GRAPHSYNC_JOB_ID")
+	}
+	return cfg, nil
+}
+
+// configured reports whether the environment names real Graph: any
+// non-empty AZURE_* or GRAPHSYNC_* variable (as demo.Configured).
+func configured() bool {
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		if value != "" && (strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_")) {
+			return true
+		}
+	}
+	return false
+}
+
+// missing names what the real configuration lacks, or nil.
+func (cfg config) missing() []string {
+	var out []string
+	if cfg.sp == "" {
+		out = append(out, "the service principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
+	}
+	if cfg.job == "" {
+		out = append(out, "the job (-job or GRAPHSYNC_JOB_ID)")
+	}
+	if os.Getenv("AZURE_CLIENT_SECRET") != "" || os.Getenv("AZURE_CLIENT_CERTIFICATE_PATH") != "" {
+		for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID"} {
+			if os.Getenv(v) == "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// connect returns a Client for real Graph when real, else for a fresh
+// fake with the demo's job and directory.
+func connect(opts *graphsync.ClientOptions, real bool, sp, job string) (*env, error) {
+	if real {
+		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("credentials: %w", err)
+		}
+		c, err := graphsync.NewClient(cred, opts)
+		if err != nil {
+			return nil, err
+		}
+		return &env{client: c, sp: sp, job: job}, nil
+	}
+	srv := graphtest.NewServer(&graphtest.Options{InboundDelay: 500 * time.Millisecond})
+	srv.AddServicePrincipal(demo.SampleServicePrincipal, "API2AAD")
+	seedDirectory(srv)
+	o := *opts
+	o.BaseURL = srv.URL
+	c, err := graphsync.NewClient(srv.Credential(), &o)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	j, err := c.CreateJob(context.Background(), demo.SampleServicePrincipal, models.SynchronizationJob{TemplateID: "API2AAD"})
+	if err != nil {
+		srv.Close()
+		return nil, fmt.Errorf("create demo job: %w", err)
+	}
+	return &env{client: c, sp: demo.SampleServicePrincipal, job: j.ID, fake: srv}, nil
+}
+
+// seedDirectory gives the demo's directory three people of the sample as
+// an earlier upload left them, so the demo shows an update (E1001's title
+// changed), a disable (E1002 left) and a skip (E1003 unchanged).
+func seedDirectory(srv *graphtest.Server) {
+	recs, err := readCSV("sample", bytes.NewReader(sampleCSV))
+	if err != nil {
+		return
+	}
+	for _, r := range recs {
+		u := r.user
+		switch u.ExternalID {
+		case "E1001":
+			u.Title = "Associate"
+		case "E1002":
+			u.Active = nil
+		case "E1003":
+		default:
+			continue
+		}
+		srv.AddInboundUser(u)
+	}
+}
+
+type program struct {
+	cfg            config
+	stdout, stderr io.Writer
+}
+
+func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
+	cfg := p.cfg
+	demoMode := cfg.demo || !(cfg.spFlag || cfg.jobFlag || configured())
+	if !demoMode {
+		if m := cfg.missing(); len(m) > 0 {
+			return exitUsage, usagef("real Graph is configured but incomplete; missing: %s", strings.Join(m, ", "))
+		}
+	}
+	records, err := p.readInput(stdin, demoMode)
+	if err != nil {
+		return exitUsage, err
+	}
+	skipped := 0
+	if cfg.resumePath != "" {
+		done, torn, err := readJournal(cfg.resumePath)
+		if err != nil {
+			return exitUsage, usagef("resume: %v", err)
+		}
+		if torn > 0 {
+			fmt.Fprintf(p.stderr, "resume: ignored %d unreadable line(s) of %s (a write cut short)\n", torn, cfg.resumePath)
+		}
+		records = slices.DeleteFunc(records, func(r record) bool {
+			if done[r.user.ExternalID] {
+				skipped++
+				return true
+			}
+			return false
+		})
+		fmt.Fprintf(p.stderr, "resume: %d record(s) already done in %s, skipped\n", skipped, cfg.resumePath)
+	}
+	if len(records) == 0 {
+		fmt.Fprintln(p.stderr, "Nothing left to do.")
+		if cfg.jsonOut {
+			fmt.Fprintln(p.stdout, "[]")
+		}
+		return exitOK, nil
+	}
+	if demoMode {
+		if !cfg.timeoutFlag {
+			cfg.timeout = 30 * time.Second
+		}
+		if !cfg.pollFlag {
+			cfg.poll = 250 * time.Millisecond
+		}
+	}
+	e, err := connectGraph(&graphsync.ClientOptions{UserAgent: "graphsync-inbound"}, !demoMode, cfg.sp, cfg.job)
+	if err != nil {
+		return exitUsage, err
+	}
+	if e.fake != nil {
+		defer e.fake.Close()
+		fmt.Fprintf(p.stderr, "Offline demo against an in-process fake Graph (%s); nothing leaves this machine.\n", e.fake.URL)
+	}
+	f := &follower{program: p, cfg: cfg, client: e.client, sp: e.sp, job: e.job}
+	return f.run(ctx, records)
+}
+
+// readInput reads the records from -csv; only the demo has a sample to
+// fall back on.
+func (p *program) readInput(stdin io.Reader, demoMode bool) ([]record, error) {
+	switch {
+	case p.cfg.csvPath == "" && !demoMode:
+		return nil, usagef("no records: give -csv FILE (or -csv - for standard input)")
+	case p.cfg.csvPath == "":
+		return readCSV("testdata/hr.csv (the demo's sample)", bytes.NewReader(sampleCSV))
+	case p.cfg.csvPath == "-":
+		return wrapUsage(readCSV("standard input", stdin))
+	}
+	f, err := os.Open(p.cfg.csvPath)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	defer f.Close()
+	return wrapUsage(readCSV(p.cfg.csvPath, f))
+}
+
+func wrapUsage(r []record, err error) ([]record, error) {
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return r, nil
+}
+
+// follower uploads the records and follows the logs.
+type follower struct {
+	*program
+	cfg     config
+	client  *graphsync.Client
+	sp, job string
+
+	jr       *journal
+	writeErr error
+	rows     map[string]*entry // by externalId
+}
+
+func (f *follower) record(e *entry) {
+	e.Time = time.Now().UTC()
+	if f.jr != nil && f.writeErr == nil && e.final() {
+		f.writeErr = f.jr.Write(*e)
+	}
+}
+
+func (f *follower) run(ctx context.Context, records []record) (int, error) {
+	start := time.Now()
+	// What every request needs: a token and the job.
+	if _, err := f.client.GetJob(ctx, f.sp, f.job); err != nil {
+		if ctx.Err() != nil {
+			return exitInterrupted, err
+		}
+		return exitUsage, fmt.Errorf("preflight: %w", err)
+	}
+	since := start.Add(-f.cfg.skew)
+	query := models.ProvisioningLogQuery{JobID: f.job, After: since}
+	// The job's events from before the upload are not outcomes of ours.
+	before := map[string]bool{}
+	for ev, err := range f.client.ProvisioningLogs(ctx, query) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return exitInterrupted, err
+			}
+			return exitUsage, fmt.Errorf("preflight: reading the provisioning logs: %w", err)
+		}
+		before[ev.ID] = true
+	}
+	if f.cfg.journalPath != "" {
+		var err error
+		if f.jr, err = openJournal(f.cfg.journalPath); err != nil {
+			return exitUsage, err
+		}
+		defer f.jr.Close()
+	}
+	f.rows = make(map[string]*entry, len(records))
+	for _, r := range records {
+		f.rows[r.user.ExternalID] = &entry{Line: r.line, ExternalID: r.user.ExternalID, UserName: r.user.UserName, State: stateNotUploaded}
+	}
+
+	// Upload, 50 records a request, paced by the client's bulkUpload
+	// limiter.
+	waiting := 0
+	users := func(yield func(models.SCIMUser) bool) {
+		for _, r := range records {
+			if !yield(r.user) {
+				return
+			}
+		}
+	}
+	var uploadErr error
+	n := 0
+	for req := range models.BulkUploadChunks(iter.Seq[models.SCIMUser](users)) {
+		n++
+		rc, err := f.client.BulkUpload(ctx, f.sp, f.job, req)
+		var re *graphsync.ResponseError
+		switch {
+		case ctx.Err() != nil:
+			uploadErr = ctx.Err()
+		case err == nil:
+			for _, op := range req.Operations {
+				e := f.rows[op.Data.ExternalID]
+				e.State, e.RequestID = stateUnknown, rc.RequestID
+				waiting++
+			}
+		case errors.As(err, &re) && re.StatusCode >= 400 && re.StatusCode < 500:
+			for _, op := range req.Operations {
+				e := f.rows[op.Data.ExternalID]
+				e.State, e.ErrorCode, e.Reason, e.RequestID = stateRejected, re.Code, re.Message, re.RequestID
+				if e.Reason == "" {
+					e.Reason = re.Error()
+				}
+				f.record(e)
+			}
+		default:
+			// Graph may have staged it: watch the logs for its records.
+			fmt.Fprintf(f.stderr, "inbound: request %d: %v (its records are watched in the logs anyway)\n", n, err)
+			for _, op := range req.Operations {
+				e := f.rows[op.Data.ExternalID]
+				e.State, e.Reason = stateUnknown, err.Error()
+				waiting++
+			}
+		}
+		if uploadErr != nil {
+			break
+		}
+	}
+	fmt.Fprintf(f.stderr, "Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).\n",
+		waiting, len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
+
+	// Follow the logs until every uploaded record has an outcome.
+	deadline := time.NewTimer(f.cfg.timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(f.cfg.poll)
+	defer tick.Stop()
+	var followErr error
+	for waiting > 0 && uploadErr == nil && followErr == nil {
+		select {
+		case <-ctx.Done():
+			uploadErr = ctx.Err()
+			continue
+		case <-deadline.C:
+			followErr = fmt.Errorf("%d record(s) have no outcome after %s", waiting, f.cfg.timeout)
+			continue
+		case <-tick.C:
+		}
+		for ev, err := range f.client.ProvisioningLogs(ctx, query) {
+			if err != nil {
+				if ctx.Err() == nil {
+					fmt.Fprintln(f.stderr, "inbound: reading the provisioning logs:", err)
+				}
+				break
+			}
+			if before[ev.ID] || ev.SourceIdentity == nil {
+				continue
+			}
+			e := f.rows[ev.SourceIdentity.ID]
+			if e == nil || e.State != stateUnknown {
+				continue
+			}
+			fill(e, ev)
+			f.record(e)
+			waiting--
+		}
+	}
+	if followErr != nil {
+		fmt.Fprintln(f.stderr, "inbound:", followErr)
+	}
+	return f.report(ctx, records, start)
+}
+
+// fill copies an event's outcome into e.
+func fill(e *entry, ev models.ProvisioningObjectSummary) {
+	e.State = stateOutcome
+	e.Action = string(ev.ProvisioningAction)
+	e.ChangeID, e.CycleID, e.Reason = ev.ChangeID, ev.CycleID, ""
+	if ev.TargetIdentity != nil {
+		e.TargetID = ev.TargetIdentity.ID
+	}
+	if si := ev.ProvisioningStatusInfo; si != nil {
+		e.Status = string(si.Status)
+		if ei := si.ErrorInformation; ei != nil {
+			e.ErrorCode, e.Reason, e.AdditionalDetails, e.RecommendedAction = ei.ErrorCode, ei.Reason, ei.AdditionalDetails, ei.RecommendedAction
+		}
+	}
+}
+
+func (f *follower) report(ctx context.Context, records []record, start time.Time) (int, error) {
+	rows := make([]entry, 0, len(records))
+	failed, unknown := 0, 0
+	for _, r := range records {
+		e := f.rows[r.user.ExternalID]
+		if !e.final() {
+			// Not final: a resumed run uploads it again.
+			if f.jr != nil && f.writeErr == nil {
+				e.Time = time.Now().UTC()
+				f.writeErr = f.jr.Write(*e)
+			}
+			unknown++
+		} else if !e.succeeded() {
+			failed++
+		}
+		rows = append(rows, *e)
+	}
+	if f.cfg.jsonOut {
+		enc := json.NewEncoder(f.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rows)
+	} else {
+		printTable(f.stdout, rows)
+	}
+	fmt.Fprintf(f.stderr, "%d record(s) in %s: %d failed or refused, %d without an outcome\n",
+		len(rows), time.Since(start).Round(100*time.Millisecond), failed, unknown)
+	if f.writeErr != nil {
+		fmt.Fprintln(f.stderr, "inbound: journal:", f.writeErr)
+		failed++
+	}
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintln(f.stderr, "inbound: interrupted; run again with -resume to finish")
+		return exitInterrupted, nil
+	case failed > 0 || unknown > 0:
+		return exitFailed, nil
+	}
+	return exitOK, nil
+}
+
+func printTable(w io.Writer, rows []entry) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LINE\tEXTERNAL ID\tUSER NAME\tACTION\tSTATUS\tERROR CODE\tREASON\tRECOMMENDED ACTION")
+	for _, r := range rows {
+		status := r.Status
+		if r.State != stateOutcome {
+			status = r.State
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Line, r.ExternalID, dash(r.UserName), dash(r.Action), status,
+			dash(r.ErrorCode), dash(oneLine(r.Reason)), dash(oneLine(r.RecommendedAction)))
+	}
+	tw.Flush()
+}
+
+// oneLine keeps a table row on one line; the text stays whole.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
