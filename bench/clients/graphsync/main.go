@@ -17,6 +17,9 @@ func main() {
 		if err != nil {
 			return nil, err
 		}
+		if harness.Bulk() {
+			return bulkUpload(c), nil
+		}
 		req := models.NewProvisionRequest(harness.RuleID, models.Group(harness.GroupID, harness.Member1, harness.Member2))
 		return func(ctx context.Context) error {
 			job, err := c.CreateJob(ctx, harness.ServicePrincipalID, models.SynchronizationJob{TemplateID: harness.TemplateID})
@@ -33,4 +36,36 @@ func main() {
 			return nil
 		}, nil
 	})
+}
+
+// bulkUpload is the bulkUpload workload: the users are built from the Go
+// types on every iteration, as a service turning HR records into requests
+// would.
+func bulkUpload(c *graphsync.Client) harness.Op {
+	return func(ctx context.Context) error {
+		users := func(yield func(models.SCIMUser) bool) {
+			for i := range harness.BulkUsers {
+				id, userName, given, family, dept := harness.BulkUser(i)
+				u := models.SCIMUser{
+					ExternalID: id, UserName: userName, DisplayName: given + " " + family,
+					Name:       &models.SCIMName{GivenName: given, FamilyName: family},
+					Active:     new(true),
+					Enterprise: &models.EnterpriseUser{EmployeeNumber: id, Department: dept},
+				}
+				if !yield(u) {
+					return
+				}
+			}
+		}
+		for req := range models.BulkUploadChunks(users) {
+			receipt, err := c.BulkUpload(ctx, harness.ServicePrincipalID, harness.JobID, req)
+			if err != nil {
+				return err
+			}
+			if receipt.Location == "" {
+				return fmt.Errorf("no Location")
+			}
+		}
+		return nil
+	}
 }

@@ -64,6 +64,9 @@ func main() {
 		body.Parameters[0].RuleID = harness.RuleID
 		body.Parameters[0].Subjects = []subject{g}
 		jobsURL := base + "/v1.0/servicePrincipals/" + url.PathEscape(harness.ServicePrincipalID) + "/synchronization/jobs"
+		if harness.Bulk() {
+			return bulkUpload(hc, jobsURL+"/"+url.PathEscape(harness.JobID)+"/bulkUpload"), nil
+		}
 		post := func(ctx context.Context, u string, in, out any) error {
 			b, err := json.Marshal(in)
 			if err != nil {
@@ -115,4 +118,72 @@ func main() {
 			return nil
 		}, nil
 	})
+}
+
+// The bulkUpload body, as plain structs.
+type (
+	scimName struct {
+		GivenName  string `json:"givenName,omitempty"`
+		FamilyName string `json:"familyName,omitempty"`
+	}
+	enterprise struct {
+		EmployeeNumber string `json:"employeeNumber,omitempty"`
+		Department     string `json:"department,omitempty"`
+	}
+	scimUser struct {
+		Schemas     []string    `json:"schemas"`
+		ExternalID  string      `json:"externalId"`
+		UserName    string      `json:"userName"`
+		Name        *scimName   `json:"name,omitempty"`
+		DisplayName string      `json:"displayName,omitempty"`
+		Active      bool        `json:"active"`
+		Enterprise  *enterprise `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
+	}
+	operation struct {
+		Method string   `json:"method"`
+		BulkID string   `json:"bulkId"`
+		Path   string   `json:"path"`
+		Data   scimUser `json:"data"`
+	}
+	bulkRequest struct {
+		Schemas      []string    `json:"schemas"`
+		Operations   []operation `json:"Operations"`
+		FailOnErrors *int        `json:"failOnErrors"`
+	}
+)
+
+// bulkUpload builds the same 50 users each iteration and posts them.
+func bulkUpload(hc *http.Client, u string) harness.Op {
+	schemas := []string{"urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"}
+	return func(ctx context.Context) error {
+		body := bulkRequest{Schemas: []string{"urn:ietf:params:scim:api:messages:2.0:BulkRequest"}}
+		for i := range harness.BulkUsers {
+			id, userName, given, family, dept := harness.BulkUser(i)
+			body.Operations = append(body.Operations, operation{Method: "POST", BulkID: id, Path: "/Users", Data: scimUser{
+				Schemas: schemas, ExternalID: id, UserName: userName, DisplayName: given + " " + family,
+				Name: &scimName{GivenName: given, FamilyName: family}, Active: true,
+				Enterprise: &enterprise{EmployeeNumber: id, Department: dept},
+			}})
+		}
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, "POST", u, bytes.NewReader(b))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+harness.Token)
+		req.Header.Set("Content-Type", "application/scim+json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != http.StatusAccepted || resp.Header.Get("Location") == "" {
+			return fmt.Errorf("status %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		return nil
+	}
 }

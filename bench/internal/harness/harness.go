@@ -27,11 +27,31 @@ const (
 	Token              = "bench-token"
 )
 
+// The bulkUpload workload: one request of BulkUsers SCIM users (core and
+// enterprise attributes) per iteration, to JobID (an API2AAD job).
+const (
+	BulkUsers = 50
+	JobID     = "API2AAD.b16687d38faf42adb29892cdcaf01c6e.1a03de52-b9c3-4e2c-a1e3-9145aaa8e530"
+)
+
+// BulkUser returns the attributes of user i of the workload: externalId,
+// userName, givenName, familyName, department.
+func BulkUser(i int) (externalID, userName, given, family, department string) {
+	id := fmt.Sprintf("%06d", 700000+i)
+	return id, "user" + id + "@contoso.com", "Given" + id, "Family" + id, "Tour Operations"
+}
+
+var workload = flag.String("workload", "provision", `"provision" (create job + provisionOnDemand) or "bulkupload" (one bulkUpload of 50 users)`)
+
+// Bulk reports whether the workload is bulkUpload; valid in setup.
+func Bulk() bool { return *workload == "bulkupload" }
+
 // Report is what a client process prints.
 type Report struct {
 	Client     string  `json:"client"`
 	Iterations int     `json:"iterations"`
 	Requests   int     `json:"requests"`
+	Records    int     `json:"records"`   // users sent (bulkUpload workload)
 	CPUNanos   int64   `json:"cpuNanos"`  // user+sys of this process during the measured loop
 	WallNanos  int64   `json:"wallNanos"` // wall time of the measured loop
 	Mallocs    uint64  `json:"mallocs"`
@@ -77,6 +97,9 @@ func Main(name string, setup func(baseURL string) (Op, error)) {
 	runtime.ReadMemStats(&m1)
 	r := Report{Client: name, Iterations: *n, Requests: 2 * *n, CPUNanos: cpu.Nanoseconds(), WallNanos: wall.Nanoseconds(),
 		Mallocs: m1.Mallocs - m0.Mallocs, Bytes: m1.TotalAlloc - m0.TotalAlloc}
+	if Bulk() {
+		r.Requests, r.Records = *n, *n*BulkUsers
+	}
 	r.CPUPerReq = float64(r.CPUNanos) / float64(r.Requests) / 1e3
 	json.NewEncoder(os.Stdout).Encode(r)
 }
