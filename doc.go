@@ -80,9 +80,27 @@
 // that is not 2xx gives a *ResponseError with the status, Graph's error
 // code and message, the request-id and client-request-id for support, and
 // Retry-After; its Error is one line of bounded length, cleaned of
-// control and line-breaking characters whatever the server sent. It matches ErrNotFound, ErrUnauthorized, ErrForbidden,
-// ErrConflict or ErrThrottled with errors.Is. Any 2xx is success (Graph
-// answers 201 to job creation; its documentation shows 200).
+// control and line-breaking characters whatever the server sent. It
+// matches ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict or
+// ErrThrottled with errors.Is. Any 2xx is success (Graph answers 201 to
+// job creation; its documentation shows 200).
+//
+// # Bulk runs
+//
+// ProvisionMany and ProvisionEach send many provisionOnDemand requests to
+// one job: in input order, paced, each reported as answered, failed, not
+// attempted (safe to send again) or unknown (it may have reached Graph).
+// A failure every later request would meet too (no token, 401, 403, 404,
+// a 429 the retry policy cannot absorb) ends the run at once.
+// ProvisionEach streams the results to a callback and keeps none.
+//
+// # Logs, traces and metrics
+//
+// ClientOptions.Logger (log/slog) receives retries, 429 pauses, long
+// limiter waits and, at debug level, every request; never tokens, secrets
+// or bodies. ClientOptions.TracerProvider and MeterProvider (OpenTelemetry)
+// get one span per public call and request, throttling and limiter-wait
+// metrics. All three are off when nil, at no cost.
 //
 // # Testing your code
 //
