@@ -1,0 +1,219 @@
+package graphsync_test
+
+// Tests that pin promises the mutation run of issue #17 found unpinned:
+// each fails if the behaviour it names is changed.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
+)
+
+// MaxWait caps the total of the waits, not each one.
+func TestMaxWaitIsATotal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Four 503s asking for 40 s each; MaxWait 100 s allows two waits
+		// (80 s), not a third (120 s).
+		f := &flaky{statuses: []int{503, 503, 503, 503}, retry: []string{"40", "40", "40", "40"}}
+		c := inProcessClient(t, f, &graphsync.ClientOptions{Retry: &graphsync.RetryPolicy{MaxAttempts: 10, MaxWait: 100 * time.Second}})
+		t0 := time.Now()
+		_, err := c.GetJob(ctx, spID, jobID)
+		var re *graphsync.ResponseError
+		if !errors.As(err, &re) || re.StatusCode != 503 || len(f.times) != 3 || time.Since(t0) != 80*time.Second {
+			t.Fatalf("err = %v after %d attempts and %v; want the 503 after 3 attempts and 80s", err, len(f.times), time.Since(t0))
+		}
+	})
+}
+
+// Backoff doubles from BaseDelay and stops at 30 s; the default policy's
+// numbers are the documented ones.
+func TestBackoffIsTimed(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &flaky{statuses: []int{503, 503, 503, 503, 503, 503, 503}}
+		c := inProcessClient(t, f, &graphsync.ClientOptions{Retry: &graphsync.RetryPolicy{MaxAttempts: 8, MaxWait: time.Hour, BaseDelay: 5 * time.Second}})
+		if _, err := c.GetJob(ctx, spID, jobID); err != nil {
+			t.Fatal(err)
+		}
+		want := []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 30 * time.Second, 30 * time.Second, 30 * time.Second, 30 * time.Second}
+		for i, w := range want {
+			if got := f.times[i+1].Sub(f.times[i]); got != w {
+				t.Errorf("wait %d = %v, want %v", i+1, got, w)
+			}
+		}
+	})
+	if p := graphsync.DefaultRetryPolicy; p.MaxAttempts != 4 || p.MaxWait != 2*time.Minute || p.BaseDelay != time.Second || p.RetryPOSTOnUnavailable {
+		t.Fatalf("DefaultRetryPolicy = %+v", p)
+	}
+	synctest.Test(t, func(t *testing.T) {
+		// Zero fields mean the defaults: 4 attempts, 1 s doubling.
+		f := &flaky{statuses: []int{503, 503, 503, 503, 503}}
+		c := inProcessClient(t, f, &graphsync.ClientOptions{Retry: &graphsync.RetryPolicy{}})
+		t0 := time.Now()
+		if _, err := c.GetJob(ctx, spID, jobID); err == nil || len(f.times) != 4 || time.Since(t0) != 7*time.Second {
+			t.Fatalf("err = %v after %d attempts and %v; want 4 attempts in 1+2+4 s", err, len(f.times), time.Since(t0))
+		}
+	})
+}
+
+// A caller's http.Client is used (its transport), and its redirect policy
+// runs after the origin check; without one, at most 5 redirects.
+func TestHTTPClientOptionAndRedirectCap(t *testing.T) {
+	var used atomic.Int32
+	var policyCalls atomic.Int32
+	redirects := 0
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		redirects++
+		http.Redirect(w, r, "/v1.0/again", http.StatusFound)
+	})
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		used.Add(1)
+		return graphtest.InProcessTransport(h).RoundTrip(r)
+	})
+	c, err := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: "http://127.0.0.1:1",
+		HTTPClient: &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error {
+			policyCalls.Add(1)
+			return http.ErrUseLastResponse
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetJob(ctx, spID, jobID); err == nil {
+		t.Fatal("a 302 answer decoded as a job")
+	}
+	if used.Load() != 1 || policyCalls.Load() != 1 {
+		t.Fatalf("transport used %d times, caller's redirect policy %d times", used.Load(), policyCalls.Load())
+	}
+	// The default policy, counted as net/http counts its 10: after the
+	// fifth redirect answer, an error instead of a sixth request.
+	redirects = 0
+	c = inProcessClient(t, h, nil)
+	_, err = c.GetJob(ctx, spID, jobID)
+	if err == nil || !strings.Contains(err.Error(), "5 redirects") || redirects != 5 {
+		t.Fatalf("err = %v after %d answers; want a stop after 5 redirect answers", err, redirects)
+	}
+}
+
+// Odd answers: a JSON error body without "error", a WWW-Authenticate
+// shorter than "Bearer ", a Bearer challenge without claims.
+func TestOddErrorAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name, body, wwwAuth string
+		status              int
+	}{
+		{"empty object", `{}`, "", 400},
+		{"error null", `{"error":null}`, "", 404},
+		{"short WWW-Authenticate", `{"error":{"code":"InvalidAuthenticationToken"}}`, "Bear", 401},
+		{"Bearer without claims", `{"error":{"code":"InvalidAuthenticationToken"}}`, `Bearer realm=""`, 401},
+		{"claims empty", `{"error":{"code":"InvalidAuthenticationToken"}}`, `Bearer claims=""`, 401},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			c := inProcessClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls++
+				if tc.wwwAuth != "" {
+					w.Header().Set("WWW-Authenticate", tc.wwwAuth)
+				}
+				w.WriteHeader(tc.status)
+				io.WriteString(w, tc.body)
+			}), nil)
+			_, err := c.GetJob(ctx, spID, jobID)
+			var re *graphsync.ResponseError
+			if !errors.As(err, &re) || re.StatusCode != tc.status || calls != 1 {
+				t.Fatalf("err = %v after %d calls", err, calls)
+			}
+			if s := re.Error(); !strings.Contains(s, http.StatusText(tc.status)) {
+				t.Fatalf("Error() = %q", s)
+			}
+		})
+	}
+}
+
+// A CAE claims challenge is answered once and does not use up an attempt.
+func TestClaimsChallengeDoesNotUseAnAttempt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		calls := 0
+		c := inProcessClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls++
+			switch calls {
+			case 1:
+				w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnt9fQ=="`)
+				w.WriteHeader(http.StatusUnauthorized)
+			case 2:
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusServiceUnavailable)
+			default:
+				io.WriteString(w, `{"id":"j"}`)
+			}
+		}), &graphsync.ClientOptions{Retry: &graphsync.RetryPolicy{MaxAttempts: 2}})
+		// 401+claims, then 503, then 200: two attempts besides the resend.
+		if job, err := c.GetJob(ctx, spID, jobID); err != nil || job.ID != "j" || calls != 3 {
+			t.Fatalf("job %v, err %v, %d calls; want success after 3", job, err, calls)
+		}
+	})
+}
+
+// A retry wait cut short by cancellation sends nothing more.
+func TestCancelledRetryWaitSendsNothingMore(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &flaky{statuses: []int{503, 503, 503}, retry: []string{"10", "10", "10"}}
+		c := inProcessClient(t, f, nil)
+		cctx, cancel := context.WithCancel(ctx)
+		time.AfterFunc(15*time.Second, cancel) // during the second wait
+		_, err := c.GetJob(cctx, spID, jobID)
+		synctest.Wait()
+		time.Sleep(time.Minute)
+		if !errors.Is(err, context.Canceled) || len(f.times) != 2 {
+			t.Fatalf("err = %v, %d requests; want Canceled after 2", err, len(f.times))
+		}
+	})
+}
+
+// Grace bounds how long sent requests may run on after cancellation, both
+// ways: a request answered within it is answered, one answered after it is
+// abandoned (unknown), and the default is 30 s.
+func TestBulkGrace(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		grace   time.Duration
+		latency time.Duration
+		want    graphsync.BulkState
+		took    time.Duration
+	}{
+		{"answered within the grace", 5 * time.Second, 3 * time.Second, graphsync.BulkAnswered, 3 * time.Second},
+		{"abandoned after the grace", 2 * time.Second, 10 * time.Second, graphsync.BulkUnknown, 3 * time.Second},
+		{"default grace of 30 s", 0, 20 * time.Second, graphsync.BulkAnswered, 20 * time.Second},
+		{"default grace of 30 s, passed", 0, 40 * time.Second, graphsync.BulkUnknown, 31 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					select {
+					case <-time.After(tc.latency):
+						io.WriteString(w, `{"key":"{\"result\":\"Success\",\"details\":{}}","value":"{}"}`)
+					case <-r.Context().Done():
+					}
+				})
+				c := inProcessClient(t, slow, &graphsync.ClientOptions{DisableLimiter: true})
+				cctx, cancel := context.WithCancel(ctx)
+				time.AfterFunc(time.Second, cancel)
+				t0 := time.Now()
+				results, err := c.ProvisionMany(cctx, spID, jobID, userRequests(1), &graphsync.BulkOptions{Grace: tc.grace})
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("err = %v", err)
+				}
+				if results[0].State != tc.want || time.Since(t0) != tc.took {
+					t.Fatalf("state %v after %v, want %v after %v (%v)", results[0].State, time.Since(t0), tc.want, tc.took, results[0].Err)
+				}
+			})
+		})
+	}
+}
