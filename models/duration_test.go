@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -180,5 +181,42 @@ func TestValidateIsEdmDuration(t *testing.T) {
 		if err := d.Validate(); (err == nil) != ok {
 			t.Errorf("Validate(%q) = %v, want ok %v", d, err, ok)
 		}
+	}
+}
+
+// Pinned by the mutation run (#17 item 9): overflow, a unit without its
+// number, and years and months (valid text, no fixed length).
+func TestDurationEdges(t *testing.T) {
+	for d, want := range map[Duration]string{
+		"P300000D":            "overflow", // 300,000 days > 292 years
+		"P106751D":            "",         // just fits
+		"P106752D":            "overflow",
+		"-P106751DT23H47M16S": "",
+		"PT9223372037S":       "overflow",
+		"PT5":                 "syntax",
+		"P5":                  "syntax",
+		"P1Y":                 "no fixed length",
+		"P2M":                 "no fixed length",
+		"P0Y0M1D":             "",
+		"P1W":                 "",
+	} {
+		_, err := d.Duration()
+		switch want {
+		case "":
+			if err != nil {
+				t.Errorf("%s: %v", d, err)
+			}
+		case "overflow":
+			if !errors.Is(err, ErrDurationOverflow) {
+				t.Errorf("%s: err = %v, want ErrDurationOverflow", d, err)
+			}
+		default:
+			if err == nil || errors.Is(err, ErrDurationOverflow) || (want == "no fixed length" && !strings.Contains(err.Error(), want)) {
+				t.Errorf("%s: err = %v, want a %s error", d, err, want)
+			}
+		}
+	}
+	if got, _ := Duration("P1W").Duration(); got != 7*24*time.Hour {
+		t.Errorf("P1W = %v", got)
 	}
 }

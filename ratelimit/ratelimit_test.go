@@ -465,3 +465,65 @@ func TestDelayCountsPauseAndQueue(t *testing.T) {
 		}
 	})
 }
+
+// Pinned by the mutation run (#17 item 8): the early deadline check with a
+// queue, a head holding a reservation and a pause; the slot reserved; and
+// PauseUntil waking the head.
+func TestEarliestStartWithQueueAndPause(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		bg := context.Background()
+		l := New(2, 10*time.Second, WithMargin(0))
+		t0 := time.Now()
+		// Slot 1 used at t0, slot 2 at t0+5: the next start is t0+10
+		// (slot 1 refills first), not t0+15.
+		if err := l.Wait(bg); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Second)
+		if err := l.Wait(bg); err != nil {
+			t.Fatal(err)
+		}
+		started := make(chan time.Duration, 3)
+		go func() { // the head: reserves slot 1 for t0+10
+			if err := l.Wait(bg); err == nil {
+				started <- time.Since(t0)
+			}
+		}()
+		synctest.Wait()
+		// Behind the head, the next start is slot 2's, t0+15: a deadline
+		// at t0+14 fails at once, one at t0+16 is met.
+		short, cancel := context.WithDeadline(bg, t0.Add(14*time.Second))
+		defer cancel()
+		if err := l.Wait(short); !errors.Is(err, context.DeadlineExceeded) || time.Since(t0) != 5*time.Second {
+			t.Fatalf("deadline t0+14: %v at %v; want DeadlineExceeded at once", err, time.Since(t0))
+		}
+		long, cancel2 := context.WithDeadline(bg, t0.Add(16*time.Second))
+		defer cancel2()
+		go func() {
+			if err := l.Wait(long); err == nil {
+				started <- time.Since(t0)
+			}
+		}()
+		if a, b := <-started, <-started; a != 10*time.Second || b != 15*time.Second {
+			t.Fatalf("started at %v and %v, want 10s and 15s", a, b)
+		}
+
+		// A pause holds the head even if it holds a reservation, and
+		// counts in the deadline check.
+		go func() { // head again: would start at t0+20
+			if err := l.Wait(bg); err == nil {
+				started <- time.Since(t0)
+			}
+		}()
+		synctest.Wait()
+		l.PauseUntil(t0.Add(40 * time.Second))
+		early, cancel3 := context.WithDeadline(bg, t0.Add(39*time.Second))
+		defer cancel3()
+		if err := l.Wait(early); !errors.Is(err, context.DeadlineExceeded) || time.Since(t0) != 15*time.Second {
+			t.Fatalf("deadline before the pause ends: %v at %v; want DeadlineExceeded at once (15s)", err, time.Since(t0))
+		}
+		if got := <-started; got != 40*time.Second {
+			t.Fatalf("head started at %v, want at the end of the pause, 40s", got)
+		}
+	})
+}
