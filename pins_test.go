@@ -217,3 +217,24 @@ func TestBulkGrace(t *testing.T) {
 		})
 	}
 }
+
+// A failure other than validation before anything is sent (the China
+// cloud's ErrUnsupported) comes back as it is, with nothing sent (#17
+// item 10).
+func TestProvisionManyUnsupportedCloud(t *testing.T) {
+	calls := 0
+	c := inProcessClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls++ }),
+		&graphsync.ClientOptions{Cloud: graphsync.CloudChina})
+	for _, n := range []int{0, 3} {
+		res, err := c.ProvisionMany(ctx, spID, jobID, userRequests(n), nil)
+		if !errors.Is(err, graphsync.ErrUnsupported) || errors.Is(err, graphsync.ErrInvalidInput) || res != nil {
+			t.Fatalf("%d requests: %v, %v", n, res, err)
+		}
+		if err := c.ProvisionEach(ctx, spID, jobID, userRequests(n), nil, func(graphsync.BulkResult) { t.Fatal("reported") }); !errors.Is(err, graphsync.ErrUnsupported) {
+			t.Fatalf("ProvisionEach: %v", err)
+		}
+	}
+	if calls != 0 {
+		t.Fatalf("%d requests sent", calls)
+	}
+}

@@ -213,8 +213,8 @@ func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID st
 		}
 		results[r.Index] = r
 	})
-	if results == nil && (err == nil || !errors.Is(err, ErrInvalidInput)) {
-		results = []BulkResult{}
+	if results == nil && err == nil {
+		results = []BulkResult{} // no requests: an empty run
 	}
 	return results, err
 }

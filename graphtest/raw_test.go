@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/graphsync/graphsync/graphtest"
+	"github.com/graphsync/graphsync/models"
 )
 
 // The tests drive the fake two ways: with graphsync.Client, and with plain
@@ -120,4 +122,37 @@ func (g gzipTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req.ContentLength = int64(buf.Len())
 	req.Header.Set("Content-Encoding", "gzip")
 	return g.base.RoundTrip(req)
+}
+
+// The route check and the paging parameters refuse bad input (#17 item 11).
+func TestRoutesAndPagingRefuseBadInput(t *testing.T) {
+	srv, c := newServer(t, &graphtest.Options{PageSize: 1})
+	for i := 0; i < 2; i++ {
+		if _, err := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/v2.0/servicePrincipals/sp/synchronization/jobs", 400},
+		{"GET", "/v1.0/applications/sp/synchronization/jobs", 400},
+		{"GET", "/v1.0/servicePrincipals/sp/provisioning/jobs", 400},
+		{"GET", "/v1.0/servicePrincipals/nope/synchronization/jobs", 404},
+		{"GET", "/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=-1", 400},
+		{"GET", "/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=x", 400},
+		{"GET", "/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=99", 400},
+		{"GET", "/v1.0/servicePrincipals/sp/synchronization/templates?$skiptoken=5", 400},
+		{"GET", "/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=1", 200},
+		{"GET", "/v1.0/servicePrincipals/sp/synchronization/wat", 400},
+	} {
+		resp, body := rawRequest(t, srv, tc.method, tc.path, nil)
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s %s: %d %s, want %d", tc.method, tc.path, resp.StatusCode, body, tc.status)
+		}
+		if tc.status >= 400 && !strings.Contains(string(body), `"error"`) {
+			t.Errorf("%s %s: not a Graph error body: %s", tc.method, tc.path, body)
+		}
+	}
 }
