@@ -191,6 +191,9 @@ type request struct {
 	// call, if set, is the telemetry of a call made of several requests
 	// (the pages of a list); otherwise do observes r as a call of its own.
 	call *call
+	// secrets are values the request carries that must not come back in
+	// an error, a log or a span, should the server echo them.
+	secrets []string
 }
 
 // sendTrack is what ProvisionMany learns about one request's sends, and
@@ -351,6 +354,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		}
 		now := time.Now()
 		rerr := newResponseError(r.method.String(), path, resp.status, resp.header, resp.body, now)
+		rerr.redact(r.secrets)
 		delay, honoured := c.retry.delay(rerr, attempt)
 		throttled := resp.status == http.StatusTooManyRequests && r.limiter != nil
 		if throttled && honoured {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	abs "github.com/microsoft/kiota-abstractions-go"
+
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -41,5 +43,18 @@ func (c *Client) ValidateCredentials(ctx context.Context, servicePrincipalID, jo
 	if err != nil {
 		return fmt.Errorf("graphsync: encoding validateCredentials request: %w", err)
 	}
-	return c.jobAction(ctx, "ValidateCredentials", servicePrincipalID, jobID, "validateCredentials", body)
+	p := jobParams(servicePrincipalID, jobID)
+	p["action"] = "validateCredentials"
+	_, err = c.do(ctx, &request{op: "ValidateCredentials", method: abs.POST, template: tmplJobAction, params: p, body: body,
+		secrets: secretValues(req.Credentials)})
+	return err
+}
+
+// secretValues returns the values of credentials, for request.secrets.
+func secretValues(creds []models.SecretKeyValue) []string {
+	out := make([]string, 0, len(creds))
+	for _, c := range creds {
+		out = append(out, c.Value)
+	}
+	return out
 }

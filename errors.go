@@ -1,10 +1,12 @@
 package graphsync
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -177,6 +179,35 @@ func truncate(s string, n int) string {
 		cut--
 	}
 	return strings.TrimRight(s[:max(cut, 0)], " ") + mark
+}
+
+// redact replaces every secret the request carried, as the server might
+// echo it (as sent, JSON-escaped or URL-encoded), in the fields built from
+// the body and in Body. Secrets shorter than 4 bytes are left alone: they
+// would redact ordinary words.
+func (e *ResponseError) redact(secrets []string) {
+	const mark = "[redacted]"
+	for _, secret := range secrets {
+		if len(secret) < 4 {
+			continue
+		}
+		forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
+		if b, err := json.Marshal(secret); err == nil {
+			forms = append(forms, string(b[1:len(b)-1]))
+		}
+		for _, f := range forms {
+			e.Code = strings.ReplaceAll(e.Code, f, mark)
+			e.Message = strings.ReplaceAll(e.Message, f, mark)
+			e.Target = strings.ReplaceAll(e.Target, f, mark)
+			for i := range e.Details {
+				d := &e.Details[i]
+				d.Code = strings.ReplaceAll(d.Code, f, mark)
+				d.Message = strings.ReplaceAll(d.Message, f, mark)
+				d.Target = strings.ReplaceAll(d.Target, f, mark)
+			}
+			e.Body = bytes.ReplaceAll(e.Body, []byte(f), []byte(mark))
+		}
+	}
 }
 
 // Is matches the sentinel for the status code.

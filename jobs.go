@@ -167,7 +167,8 @@ func (c *Client) SaveSecrets(ctx context.Context, servicePrincipalID string, sec
 	if err != nil {
 		return fmt.Errorf("graphsync: encoding secrets: %w", err)
 	}
-	_, err = c.do(ctx, &request{op: "SaveSecrets", method: abs.PUT, template: tmplSecrets, params: spParams(servicePrincipalID), body: body})
+	_, err = c.do(ctx, &request{op: "SaveSecrets", method: abs.PUT, template: tmplSecrets, params: spParams(servicePrincipalID), body: body,
+		secrets: secretValues(secrets)})
 	return err
 }
 
