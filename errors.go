@@ -240,10 +240,12 @@ func newResponseError(method, path string, status int, header http.Header, body 
 		ClientRequestID: header.Get("client-request-id"),
 		RetryAfter:      parseRetryAfter(header.Get("Retry-After"), now),
 	}
-	if len(body) > maxErrorBody {
-		body = body[:maxErrorBody]
-	}
+	// Graph's code and message are read from the whole body; only the raw
+	// copy kept in Body is cut.
 	e.Body = body
+	if len(e.Body) > maxErrorBody {
+		e.Body = e.Body[:maxErrorBody]
+	}
 	var env struct {
 		Error *struct {
 			Code       string          `json:"code"`

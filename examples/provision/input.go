@@ -8,15 +8,20 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/graphsync/graphsync/models"
 )
 
 // subject is one input subject: a -subject flag or a CSV line.
 type subject struct {
-	// line is the input position: the CSV's physical line number, or
-	// the -subject flag's position (1-based) when there is no CSV.
+	// source is where the subject was read: "-subject" or the CSV's name.
+	source string
+	// line is the position in source: the CSV's physical line number, or
+	// the -subject flag's position (1-based).
 	line int
+	// seq is the position in the whole input (flags first, then the CSV).
+	seq int
 	// rule is the ruleId; empty means the run's rule (-rule, or the one
 	// the job's schema gives for the subject's type).
 	rule string
@@ -54,6 +59,9 @@ func (s subject) members() []string {
 
 // parseSubjectFlag reads TYPE:ID or TYPE:ID=MEMBER;MEMBER.
 func parseSubjectFlag(s string) (models.Subject, error) {
+	if !utf8.ValidString(s) {
+		return models.Subject{}, fmt.Errorf("subject %q is not valid UTF-8", s)
+	}
 	typ, rest, ok := strings.Cut(s, ":")
 	if !ok || strings.TrimSpace(typ) == "" || strings.TrimSpace(rest) == "" {
 		return models.Subject{}, fmt.Errorf("subject %q: want TYPE:ID or Group:ID=MEMBER;MEMBER", s)
@@ -106,6 +114,11 @@ func readCSV(name string, in io.Reader) ([]subject, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := r.FieldPos(0)
+		for _, f := range rec {
+			if !utf8.ValidString(f) {
+				return nil, fmt.Errorf("%s line %d: not valid UTF-8 (save the file as UTF-8)", name, line)
+			}
+		}
 		if first && strings.EqualFold(strings.TrimSpace(rec[0]), "ruleId") {
 			continue
 		}
@@ -120,7 +133,7 @@ func readCSV(name string, in io.Reader) ([]subject, error) {
 		if sub.ObjectID == "" || sub.ObjectTypeName == "" {
 			return nil, fmt.Errorf("%s line %d: objectId and objectTypeName are required", name, line)
 		}
-		out = append(out, subject{line: line, rule: strings.TrimSpace(rec[0]), sub: sub})
+		out = append(out, subject{source: name, line: line, rule: strings.TrimSpace(rec[0]), sub: sub})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, errNoSubjects)

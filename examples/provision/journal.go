@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -23,12 +24,17 @@ const (
 // entry is the outcome of one input subject: a journal line, a row of
 // the table and an element of the -json output.
 type entry struct {
-	Line    int      `json:"line"` // CSV line, or -subject position
-	Subject string   `json:"subject"`
-	Type    string   `json:"type"`
-	RuleID  string   `json:"ruleId"`
-	Members []string `json:"members,omitempty"`
-	State   string   `json:"state"`
+	// ServicePrincipalID and JobID name the job the subject was sent to.
+	ServicePrincipalID string   `json:"servicePrincipalId,omitempty"`
+	JobID              string   `json:"jobId,omitempty"`
+	Source             string   `json:"source"` // "-subject" or the CSV's name
+	Line               int      `json:"line"`   // CSV line, or -subject position
+	seq                int      // position in the whole input, for sorting
+	Subject            string   `json:"subject"`
+	Type               string   `json:"type"`
+	RuleID             string   `json:"ruleId"`
+	Members            []string `json:"members,omitempty"`
+	State              string   `json:"state"`
 	// Result, Action, ErrorCode, ErrorMessage, Reason and
 	// RecommendedAction are Graph's, from the provisionOnDemand answer
 	// (or the HTTP error); ErrorMessage is never shortened.
@@ -108,37 +114,40 @@ func (j *journal) Write(e entry) error {
 
 func (j *journal) Close() error { return j.f.Close() }
 
-// readJournal counts the final entries of a journal by subject key, and
-// the lines it could not read (torn by a killed write). A missing file
-// counts nothing.
-func readJournal(path string) (counts map[string]int, torn int, err error) {
+// readJournal counts the final entries of a journal by subject key, the
+// lines it could not read (torn by a killed write), and the jobs its
+// entries name ("servicePrincipalId/jobId"). A missing file counts
+// nothing. Lines of any length are read (an entry carries Graph's whole
+// message).
+func readJournal(path string) (counts map[string]int, torn int, jobs map[string]bool, err error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
-		return map[string]int{}, 0, nil
+		return map[string]int{}, 0, map[string]bool{}, nil
 	}
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer f.Close()
-	counts = map[string]int{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		line := sc.Bytes()
-		if len(strings.TrimSpace(string(line))) == 0 {
-			continue
+	counts, jobs = map[string]int{}, map[string]bool{}
+	r := bufio.NewReader(f)
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(strings.TrimSpace(string(line))) > 0 {
+			var e entry
+			if json.Unmarshal(line, &e) != nil || e.State == "" {
+				torn++
+			} else {
+				jobs[e.ServicePrincipalID+"/"+e.JobID] = true
+				if e.final() {
+					counts[e.key()]++
+				}
+			}
 		}
-		var e entry
-		if err := json.Unmarshal(line, &e); err != nil || e.State == "" {
-			torn++
-			continue
+		if err == io.EOF {
+			return counts, torn, jobs, nil
 		}
-		if e.final() {
-			counts[e.key()]++
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", path, err)
-	}
-	return counts, torn, nil
 }

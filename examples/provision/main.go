@@ -13,7 +13,7 @@
 // # Real Graph or the demo
 //
 // It runs against real Graph when the configuration names it: any
-// AZURE_* or GRAPHSYNC_* variable, -sp or -job. Then the service principal
+// AZURE_* or GRAPHSYNC_* variable (even an empty one), -sp or -job. Then the service principal
 // (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID) and the job (-job or
 // GRAPHSYNC_JOB_ID) are required, the credential is azidentity's
 // DefaultAzureCredential, and anything missing ends the program with exit
@@ -22,8 +22,9 @@
 // shortened to 5 per second, and says so.
 //
 // Before the first subject it checks what would make every request fail:
-// a token, the job (GetJob), and the rule. -dry-run stops there and prints
-// the plan.
+// a token, the job (GetJob), and the rule. A configuration failure there
+// exits 2, a server failure 1; nothing is sent either way. -dry-run stops
+// there and prints the plan.
 //
 // # Journal and resume
 //
@@ -32,7 +33,9 @@
 // not-attempted, the only state that is not final), Graph's result, error
 // code and whole message, recommended action and request-id. -resume FILE
 // skips the input subjects that already have a final line there (a subject
-// listed twice needs two). Give both the same file to run, be killed at
+// listed twice needs two), and refuses a journal of another job. A subject
+// refused because of the caller (401, 403, 404, no token) stays
+// not-attempted, so that a resumed run sends it once that is fixed. Give both the same file to run, be killed at
 // any moment, and run again until done: every input line ends with exactly
 // one final line. A subject in flight when the process died has no line
 // and is sent again (Graph answers Skipped if it was already done).
@@ -249,25 +252,30 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 		fmt.Fprintln(p.stderr, "Demo only: the fake and the limiter use 5 requests per 1 s instead of Graph's 5 per 10 s.")
 		job, err := p.client.CreateJob(ctx, p.sp, models.SynchronizationJob{TemplateID: "scim"})
 		if err != nil {
+			if ctx.Err() != nil {
+				p.listNotAttempted(subjects)
+				return exitInterrupted, ctx.Err()
+			}
 			return exitFailed, fmt.Errorf("create demo job: %w", err)
 		}
 		p.job = job.ID
 	}
 
 	plan, err := p.preflight(ctx, subjects)
+	if err != nil && ctx.Err() != nil {
+		p.listNotAttempted(subjects)
+		return exitInterrupted, fmt.Errorf("interrupted during the preflight: %w", ctx.Err())
+	}
 	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) || errors.Is(err, graphsync.ErrCredential) || errors.Is(err, graphsync.ErrNotFound) ||
 			errors.Is(err, graphsync.ErrUnauthorized) || errors.Is(err, graphsync.ErrForbidden) || errors.Is(err, graphsync.ErrInvalidInput) {
 			return exitUsage, fmt.Errorf("preflight: %w", err)
 		}
-		if ctx.Err() != nil {
-			return exitInterrupted, err
-		}
 		return exitFailed, fmt.Errorf("preflight: %w", err)
 	}
 	if cfg.resumePath != "" {
-		if err := plan.resume(cfg.resumePath, p.stderr); err != nil {
+		if err := plan.resume(cfg.resumePath, p.stderr, p.sp, p.job, demoMode); err != nil {
 			return exitUsage, err
 		}
 	}
@@ -295,7 +303,7 @@ func (p *program) readInput(stdin io.Reader, demoMode bool) ([]subject, error) {
 		if err != nil {
 			return nil, usageError{err.Error()}
 		}
-		out = append(out, subject{line: i + 1, sub: sub})
+		out = append(out, subject{source: "-subject", line: i + 1, sub: sub})
 	}
 	if cfg.csvPath != "" {
 		name, in := cfg.csvPath, stdin
@@ -320,8 +328,11 @@ func (p *program) readInput(stdin io.Reader, demoMode bool) ([]subject, error) {
 			return nil, usagef("no subjects: give -subject or -csv")
 		}
 		for i, s := range sampleSubjects() {
-			out = append(out, subject{line: i + 1, sub: s})
+			out = append(out, subject{source: "sample", line: i + 1, sub: s})
 		}
+	}
+	for i := range out {
+		out[i].seq = i
 	}
 	return out, nil
 }
@@ -404,10 +415,21 @@ func (p *program) preflight(ctx context.Context, subjects []subject) (*plan, err
 
 // resume drops from the plan the subjects the journal already ended,
 // counting occurrences: a subject listed twice needs two final lines.
-func (pl *plan) resume(path string, stderr io.Writer) error {
-	counts, torn, err := readJournal(path)
+//
+// A journal of another job is refused: its subjects were not provisioned
+// through this one. The demo creates a new job in every run, so there the
+// check is not made.
+func (pl *plan) resume(path string, stderr io.Writer, sp, job string, demoMode bool) error {
+	counts, torn, jobs, err := readJournal(path)
 	if err != nil {
 		return usagef("resume: %v", err)
+	}
+	if !demoMode {
+		for j := range jobs {
+			if j != sp+"/"+job {
+				return usagef("resume: %s records job %s, not %s/%s; give a journal of this job", path, j, sp, job)
+			}
+		}
 	}
 	if torn > 0 {
 		fmt.Fprintf(stderr, "resume: ignored %d unreadable line(s) of %s (a write cut short); those subjects are sent again\n", torn, path)
@@ -501,7 +523,7 @@ func sortedKeys(m map[string]string) []string {
 
 // entry returns the journal entry of s with the given state.
 func (s subject) entry(state string) entry {
-	return entry{Line: s.line, Subject: s.sub.ObjectID, Type: s.sub.ObjectTypeName, RuleID: s.rule,
+	return entry{Source: s.source, Line: s.line, seq: s.seq, Subject: s.sub.ObjectID, Type: s.sub.ObjectTypeName, RuleID: s.rule,
 		Members: s.members(), State: state, Time: time.Now().UTC()}
 }
 
@@ -549,6 +571,7 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 		done     int
 	)
 	record := func(e entry) {
+		e.ServicePrincipalID, e.JobID = p.sp, p.job
 		rows = append(rows, e)
 		if jr != nil && writeErr == nil {
 			writeErr = jr.Write(e)
@@ -584,7 +607,7 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 				if d.key() == pl.todo[i].key() && pl.dups[i] > 0 {
 					pl.dups[i]--
 					de := d.entry(stateDuplicate)
-					de.ErrorMessage = fmt.Sprintf("same subject as line %d; not sent again", pl.todo[i].line)
+					de.ErrorMessage = fmt.Sprintf("same subject as %s line %d; not sent again", pl.todo[i].source, pl.todo[i].line)
 					record(de)
 				}
 			}
@@ -610,7 +633,7 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 			}
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b entry) int { return a.Line - b.Line })
+	slices.SortStableFunc(rows, func(a, b entry) int { return a.seq - b.seq })
 	if p.cfg.jsonOut {
 		enc := json.NewEncoder(p.stdout)
 		enc.SetIndent("", "  ")
@@ -651,6 +674,15 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 		return exitFailed, nil
 	}
 	return exitOK, nil
+}
+
+// listNotAttempted says on stderr which subjects were not attempted.
+func (p *program) listNotAttempted(subjects []subject) {
+	ids := make([]string, len(subjects))
+	for i, s := range subjects {
+		ids[i] = s.sub.ObjectID
+	}
+	fmt.Fprintln(p.stderr, "not attempted (safe to run again):", strings.Join(ids, " "))
 }
 
 // combine makes one entry of the results of a subject's requests.
@@ -701,6 +733,13 @@ func combine(w work, parts []graphsync.BulkResult) entry {
 				e.ErrorMessage = st.Description
 			}
 		}
+	}
+	if err := best.Err; err != nil && state != stateNotAttempted &&
+		(errors.Is(err, graphsync.ErrUnauthorized) || errors.Is(err, graphsync.ErrForbidden) ||
+			errors.Is(err, graphsync.ErrNotFound) || errors.Is(err, graphsync.ErrCredential)) {
+		// Graph refused the caller, not the subject (and the run stopped
+		// there): once that is fixed, -resume must send it again.
+		e.State = stateNotAttempted
 	}
 	if err := best.Err; err != nil {
 		var re *graphsync.ResponseError

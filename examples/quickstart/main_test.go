@@ -13,7 +13,8 @@ func clearEnv(t *testing.T) {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
-			t.Setenv(name, "")
+			t.Setenv(name, "") // restored after the test
+			os.Unsetenv(name)  // an empty variable still means real Graph
 		}
 	}
 }

@@ -33,12 +33,14 @@ func (e *Env) Close() {
 }
 
 // Configured reports whether the environment names real Graph: any
-// non-empty AZURE_* or GRAPHSYNC_* variable. A program that finds one
-// runs against real Graph or stops; it never falls back to the demo.
+// AZURE_* or GRAPHSYNC_* variable, even an empty one (export
+// GRAPHSYNC_JOB_ID=$JOB with $JOB unset still means real Graph). A
+// program that finds one runs against real Graph or stops; it never
+// falls back to the demo.
 func Configured() bool {
 	for _, kv := range os.Environ() {
-		name, value, _ := strings.Cut(kv, "=")
-		if value != "" && (strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_")) {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
 			return true
 		}
 	}
