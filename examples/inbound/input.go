@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/graphsync/graphsync/models"
 )
@@ -32,8 +33,9 @@ type setter func(u *models.SCIMUser, v string) error
 // header: one SCIM attribute per column (see the package comment for the
 // syntax); externalId is required. A byte-order mark is dropped, lines
 // starting with '#' are comments, an empty cell leaves its attribute out.
-// Errors carry the physical line number. An input without a record is an
-// error (errNoRecords), as is an externalId given twice.
+// A cell that is not valid UTF-8 is an error. Errors carry the physical
+// line number. An input without a record is an error (errNoRecords), as
+// is an externalId given twice.
 func readCSV(name string, in io.Reader) ([]record, error) {
 	br := bufio.NewReader(in)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
@@ -60,6 +62,13 @@ func readCSV(name string, in io.Reader) ([]record, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := r.FieldPos(0)
+		for i, cell := range rec {
+			if !utf8.ValidString(cell) {
+				l, _ := r.FieldPos(i)
+				bad := invalidUTF8(cell)
+				return nil, fmt.Errorf("%s line %d column %d: not valid UTF-8 (give the file in UTF-8)", name, l+strings.Count(cell[:bad], "\n"), i+1)
+			}
+		}
 		if columns == nil {
 			if columns, err = parseHeader(rec); err != nil {
 				return nil, fmt.Errorf("%s line %d (header): %w", name, line, err)
@@ -92,6 +101,19 @@ func readCSV(name string, in io.Reader) ([]record, error) {
 		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, errNoRecords)
 	}
 	return out, nil
+}
+
+// invalidUTF8 returns the index of the first byte of s that is not valid
+// UTF-8, or len(s).
+func invalidUTF8(s string) int {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(s)
 }
 
 // parseHeader returns a setter per column.

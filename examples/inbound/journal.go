@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -17,12 +19,18 @@ import (
 const (
 	// stateOutcome: the provisioning logs hold the record's event.
 	stateOutcome = "outcome"
-	// stateRejected: Graph refused the request that carried the record
-	// (a 4xx other than 429).
+	// stateRejected: Graph refused what the request that carried the
+	// record holds: 400, 413, 415 or 422. Sending it again is refused
+	// again.
 	stateRejected = "rejected"
-	// stateUnknown: uploaded, but no event before -timeout.
+	// stateUnknown: uploaded (or maybe uploaded: a transport error), but
+	// no event before -timeout.
 	stateUnknown = "unknown"
-	// stateNotUploaded: the run stopped before the record was uploaded.
+	// stateNotUploaded: the run stopped before the record was uploaded,
+	// or Graph refused its request for a reason that is not the records'
+	// (401, 403, 404, 408, 409, 429 or another 4xx: a permission, the
+	// job, the pace); ErrorCode and Reason say which. The run stops
+	// uploading at the first such answer.
 	stateNotUploaded = "not-uploaded"
 )
 
@@ -65,16 +73,24 @@ func (e entry) succeeded() bool {
 	return false
 }
 
-// journal appends entries to a file, one JSON line each, written with one
-// write and synced before Write returns: a line is whole on disk or
-// absent (a killed process leaves at most a torn last line, which
-// readJournal ignores).
-type journal struct {
-	mu sync.Mutex
-	f  *os.File
+// journalLine is a line of the journal: an entry and the job it is of.
+type journalLine struct {
+	ServicePrincipalID string `json:"servicePrincipalId"`
+	JobID              string `json:"jobId"`
+	entry
 }
 
-func openJournal(path string) (*journal, error) {
+// journal appends entries to a file, one JSON line each with the service
+// principal and the job, written with one write and synced before Write
+// returns: a line is whole on disk or absent (a killed process leaves at
+// most a torn last line, which readJournal ignores).
+type journal struct {
+	mu      sync.Mutex
+	f       *os.File
+	sp, job string
+}
+
+func openJournal(path, sp, job string) (*journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
@@ -89,11 +105,11 @@ func openJournal(path string) (*journal, error) {
 			}
 		}
 	}
-	return &journal{f: f}, nil
+	return &journal{f: f, sp: sp, job: job}, nil
 }
 
 func (j *journal) Write(e entry) error {
-	b, err := json.Marshal(e)
+	b, err := json.Marshal(journalLine{ServicePrincipalID: j.sp, JobID: j.job, entry: e})
 	if err != nil {
 		return err
 	}
@@ -109,8 +125,10 @@ func (j *journal) Close() error { return j.f.Close() }
 
 // readJournal returns the externalIds with a final line, and how many
 // lines it could not read (torn by a killed write). A missing file has
-// none.
-func readJournal(path string) (done map[string]bool, torn int, err error) {
+// none. When job is not empty, a line of another service principal or job
+// (or of none) is an error: the journal is of another job, whose outcomes
+// say nothing of this one. Lines have no length limit.
+func readJournal(path, sp, job string) (done map[string]bool, torn int, err error) {
 	done = map[string]bool{}
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
@@ -120,23 +138,32 @@ func readJournal(path string) (done map[string]bool, torn int, err error) {
 		return nil, 0, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for sc.Scan() {
-		if len(strings.TrimSpace(sc.Text())) == 0 {
-			continue
+	br := bufio.NewReader(f)
+	for n := 1; ; n++ {
+		b, err := br.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return nil, 0, fmt.Errorf("%s: %w", path, err)
 		}
-		var e entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.State == "" || e.ExternalID == "" {
-			torn++
-			continue
+		if len(bytes.TrimSpace(b)) > 0 {
+			var l journalLine
+			if json.Unmarshal(b, &l) != nil || l.State == "" || l.ExternalID == "" {
+				torn++
+			} else if job != "" && (l.JobID != job || l.ServicePrincipalID != sp) {
+				return nil, 0, fmt.Errorf("%s line %d is of job %s (service principal %s), not of this run's job %s (service principal %s); "+
+					"resume with the journal of this job", path, n, orNone(l.JobID), orNone(l.ServicePrincipalID), job, sp)
+			} else if l.final() {
+				done[l.ExternalID] = true
+			}
 		}
-		if e.final() {
-			done[e.ExternalID] = true
+		if err == io.EOF {
+			return done, torn, nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", path, err)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none recorded)"
 	}
-	return done, torn, nil
+	return s
 }

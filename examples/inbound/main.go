@@ -36,18 +36,19 @@
 //	                            as a string
 //
 // A byte-order mark is dropped, lines starting with '#' are comments, and
-// errors name the physical line. An empty input, and an externalId given
-// twice, are errors.
+// errors name the physical line. An empty input, an externalId given
+// twice and a cell that is not valid UTF-8 are errors.
 //
 // # Real Graph or the demo
 //
 // It runs against real Graph when the configuration names it: any
-// AZURE_* or GRAPHSYNC_* variable, -sp or -job. Then the service
-// principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID) and the job of the
-// API-driven provisioning app (-job or GRAPHSYNC_JOB_ID) are required,
-// the credential is azidentity's DefaultAzureCredential (it needs
-// SynchronizationData-User.Upload and AuditLog.Read.All), and anything
-// missing ends the program with exit status 2 before anything is sent.
+// AZURE_* or GRAPHSYNC_* variable that is set (even empty), -sp or -job.
+// Then the service principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID) and
+// the job of the API-driven provisioning app (-job or GRAPHSYNC_JOB_ID)
+// are required, the credential is azidentity's DefaultAzureCredential (it
+// needs SynchronizationData-User.Upload and AuditLog.Read.All), and
+// anything missing ends the program with exit status 2 before anything is
+// sent.
 // With none of them (or with -demo) it runs an offline demo against an
 // in-process fake Graph with testdata/hr.csv (or -csv), and says so.
 //
@@ -60,12 +61,21 @@
 // # Journal and resume
 //
 // -journal FILE appends one JSON line per record as its outcome is known,
-// synced to disk; records uploaded without an outcome before -timeout
-// (unknown) and records not uploaded when the run stopped (not-uploaded)
-// get a line at the end that is not final. -resume FILE skips the records
-// with a final line there (an outcome, or a request Graph refused). Give
-// both the same file to run, stop, and run again until done; uploading a
-// record again is safe (the service matches the user on externalId).
+// synced to disk, with the service principal and the job; records
+// uploaded without an outcome before -timeout (unknown) and records not
+// uploaded when the run stopped (not-uploaded) get a line at the end that
+// is not final. -resume FILE skips the records with a final line there:
+// an outcome, or rejected, a request whose content Graph refused (400,
+// 413, 415, 422). Any other refusal of a bulkUpload (401, 403, 404, 408,
+// 409, 429 still throttled after the client's retries, another 4xx) or a
+// transport error is not the records' fault: the program stops uploading
+// at the first one (every later request would meet it), says so, leaves
+// the records not final and exits 1; fix the cause and resume. Against
+// real Graph, -resume with a journal of another service principal or job
+// ends the program with exit status 2, naming both jobs; the demo's job is
+// new in every run, so the demo does not check. Give both the same file to
+// run, stop, and run again until done; uploading a record again is safe
+// (the service matches the user on externalId).
 //
 // Exit status: 0 when every record succeeded or was skipped (or nothing
 // was left to do); 1 when any failed, was refused or has no outcome; 2 for
@@ -205,11 +215,13 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 }
 
 // configured reports whether the environment names real Graph: any
-// non-empty AZURE_* or GRAPHSYNC_* variable (as demo.Configured).
+// AZURE_* or GRAPHSYNC_* variable that is set, even empty (an exported
+// variable the shell left empty is a configuration gone wrong, not a
+// request for the demo).
 func configured() bool {
 	for _, kv := range os.Environ() {
-		name, value, _ := strings.Cut(kv, "=")
-		if value != "" && (strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_")) {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
 			return true
 		}
 	}
@@ -309,7 +321,12 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	}
 	skipped := 0
 	if cfg.resumePath != "" {
-		done, torn, err := readJournal(cfg.resumePath)
+		// The demo's job is new in every run: its journal is not checked.
+		sp, job := cfg.sp, cfg.job
+		if demoMode {
+			sp, job = "", ""
+		}
+		done, torn, err := readJournal(cfg.resumePath, sp, job)
 		if err != nil {
 			return exitUsage, usagef("resume: %v", err)
 		}
@@ -390,6 +407,17 @@ type follower struct {
 	rows     map[string]*entry // by externalId
 }
 
+// refusesContent reports whether a bulkUpload answered with status was
+// refused for what it carries (bad request, too large, unsupported media
+// type, unprocessable): sending the same records again is refused again.
+func refusesContent(status int) bool {
+	switch status {
+	case 400, 413, 415, 422:
+		return true
+	}
+	return false
+}
+
 func (f *follower) record(e *entry) {
 	e.Time = time.Now().UTC()
 	if f.jr != nil && f.writeErr == nil && e.final() {
@@ -421,7 +449,7 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 	}
 	if f.cfg.journalPath != "" {
 		var err error
-		if f.jr, err = openJournal(f.cfg.journalPath); err != nil {
+		if f.jr, err = openJournal(f.cfg.journalPath, f.sp, f.job); err != nil {
 			return exitUsage, err
 		}
 		defer f.jr.Close()
@@ -441,7 +469,7 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 			}
 		}
 	}
-	var uploadErr error
+	var uploadErr, stopErr error
 	n := 0
 	for req := range models.BulkUploadChunks(iter.Seq[models.SCIMUser](users)) {
 		n++
@@ -456,7 +484,8 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 				e.State, e.RequestID = stateUnknown, rc.RequestID
 				waiting++
 			}
-		case errors.As(err, &re) && re.StatusCode >= 400 && re.StatusCode < 500:
+		case errors.As(err, &re) && refusesContent(re.StatusCode):
+			// Graph refused what the request carries: final.
 			for _, op := range req.Operations {
 				e := f.rows[op.Data.ExternalID]
 				e.State, e.ErrorCode, e.Reason, e.RequestID = stateRejected, re.Code, re.Message, re.RequestID
@@ -465,6 +494,35 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 				}
 				f.record(e)
 			}
+		case errors.As(err, &re) && re.StatusCode >= 400 && re.StatusCode < 500:
+			// Refused for the job, the permission or the pace (401, 403,
+			// 404, 408, 409, 429…): every later request would meet it
+			// too. Its records stay not-uploaded (not final), as do the
+			// rest; a resumed run sends them once it is fixed.
+			for _, op := range req.Operations {
+				e := f.rows[op.Data.ExternalID]
+				e.ErrorCode, e.Reason, e.RequestID = re.Code, re.Message, re.RequestID
+				if e.Reason == "" {
+					e.Reason = re.Error()
+				}
+			}
+			stopErr = fmt.Errorf("request %d: %w", n, err)
+		case errors.Is(err, graphsync.ErrCredential):
+			// No token, nothing sent: its records stay not-uploaded.
+			for _, op := range req.Operations {
+				f.rows[op.Data.ExternalID].Reason = err.Error()
+			}
+			stopErr = fmt.Errorf("request %d: %w", n, err)
+		case re == nil && !errors.Is(err, graphsync.ErrInvalidInput):
+			// A transport error: Graph may have staged the request, so
+			// its records are watched in the logs; the next requests
+			// would most likely fail the same way.
+			for _, op := range req.Operations {
+				e := f.rows[op.Data.ExternalID]
+				e.State, e.Reason = stateUnknown, err.Error()
+				waiting++
+			}
+			stopErr = fmt.Errorf("request %d: %w", n, err)
 		default:
 			// Graph may have staged it: watch the logs for its records.
 			fmt.Fprintf(f.stderr, "inbound: request %d: %v (its records are watched in the logs anyway)\n", n, err)
@@ -473,6 +531,10 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 				e.State, e.Reason = stateUnknown, err.Error()
 				waiting++
 			}
+		}
+		if stopErr != nil {
+			fmt.Fprintf(f.stderr, "inbound: %v\ninbound: stopped uploading; the records not uploaded are not final: fix the cause and run again with -resume\n", stopErr)
+			break
 		}
 		if uploadErr != nil {
 			break

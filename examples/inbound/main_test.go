@@ -30,13 +30,16 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// clearEnv empties every AZURE_* and GRAPHSYNC_* variable for the test.
+// clearEnv unsets every AZURE_* and GRAPHSYNC_* variable for the test (a
+// set but empty one names real Graph); t.Setenv first, so that the
+// variable is restored afterwards.
 func clearEnv(t *testing.T) {
 	t.Helper()
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
 			t.Setenv(name, "")
+			os.Unsetenv(name)
 		}
 	}
 }
@@ -452,5 +455,139 @@ func TestExitCodesAsAProcess(t *testing.T) {
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); exitCode(err) != exitInterrupted && exitCode(err) != exitOK {
 		t.Fatalf("SIGINT: exit %d\n%s", exitCode(err), stderr.String())
+	}
+}
+
+// A bulkUpload refused for a reason that is not its records' (the
+// permission, the job, the pace) stops the upload at the first such
+// answer: its records and the rest stay not final, the run says why and
+// exits 1, and a resumed run uploads them.
+func TestRefusalNotOfTheRecordsStopsTheUpload(t *testing.T) {
+	for _, status := range []int{401, 403, 404, 408, 409} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			srv, job := fakeReal(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+			csv := writeFile(t, "hr.csv", hrCSV(120))
+			srv.InjectFault(graphtest.Fault{PathContains: "/bulkUpload", Nth: 2, Times: 1000, Status: status, RetryAfter: "0"})
+			j := filepath.Join(t.TempDir(), "j.jsonl")
+			args := []string{"-job", job, "-csv", csv, "-poll", "20ms", "-timeout", "10s", "-journal", j, "-resume", j}
+			code, rows, stderr := runJSON(t, context.Background(), "", args...)
+			if code != exitFailed || len(rows) != 120 || !strings.Contains(stderr, "stopped uploading") || !strings.Contains(stderr, fmt.Sprint(status)) {
+				t.Fatalf("exit %d, %d rows\n%s", code, len(rows), stderr)
+			}
+			for i, r := range rows {
+				switch {
+				case i < 50 && r.State != stateOutcome,
+					i >= 50 && r.State != stateNotUploaded,
+					i >= 50 && i < 100 && r.Reason == "",
+					i >= 100 && r.Reason != "":
+					t.Fatalf("row %d: %+v", i, r)
+				}
+			}
+			if status != 408 { // the client retries a 408
+				if n := bulkCalls(srv); n != 2 {
+					t.Fatalf("%d bulkUpload calls: the upload went on after the refusal", n)
+				}
+			}
+			done, _, err := readJournal(j, "sp-real", job)
+			if err != nil || len(done) != 50 {
+				t.Fatalf("%d final records in the journal, %v", len(done), err)
+			}
+		})
+	}
+	// Refusals of the content are final.
+	for _, status := range []int{413, 415, 422} {
+		srv, job := fakeReal(t, nil)
+		srv.InjectFault(graphtest.Fault{PathContains: "/bulkUpload", Status: status})
+		code, rows, stderr := runJSON(t, context.Background(), "", "-job", job, "-csv", writeFile(t, "hr.csv", hrCSV(2)), "-poll", "20ms")
+		if code != exitFailed || rows[0].State != stateRejected || rows[1].State != stateRejected {
+			t.Fatalf("%d: exit %d rows %+v\n%s", status, code, rows, stderr)
+		}
+	}
+}
+
+// A transport error stops the upload too: the request's records are
+// watched in the logs (Graph may have staged it), the rest not uploaded.
+func TestTransportErrorStopsTheUpload(t *testing.T) {
+	srv, job := fakeReal(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	srv.InjectFault(graphtest.Fault{PathContains: "/bulkUpload", Nth: 2, Times: 1000, Drop: true})
+	code, rows, stderr := runJSON(t, context.Background(), "", "-job", job, "-csv", writeFile(t, "hr.csv", hrCSV(120)), "-poll", "20ms", "-timeout", "500ms")
+	if code != exitFailed || len(rows) != 120 || !strings.Contains(stderr, "stopped uploading") {
+		t.Fatalf("exit %d, %d rows\n%s", code, len(rows), stderr)
+	}
+	if rows[0].State != stateOutcome || rows[50].State != stateUnknown || rows[100].State != stateNotUploaded {
+		t.Fatalf("rows %+v %+v %+v", rows[0], rows[50], rows[100])
+	}
+}
+
+// Journal lines name the service principal and the job; against real
+// Graph, -resume with another job's journal is refused before anything is
+// sent, naming both jobs.
+func TestResumeRefusesAnotherJobsJournal(t *testing.T) {
+	srv, job := fakeReal(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	csv := writeFile(t, "hr.csv", hrCSV(2))
+	j := filepath.Join(t.TempDir(), "j.jsonl")
+	if r := runArgs(t, context.Background(), "", "-job", job, "-csv", csv, "-poll", "20ms", "-journal", j); r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(j)
+	if !strings.Contains(string(b), `"servicePrincipalId":"sp-real"`) || !strings.Contains(string(b), `"jobId":"`+job+`"`) {
+		t.Fatalf("journal:\n%s", b)
+	}
+	c, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := c.CreateJob(context.Background(), "sp-real", models.SynchronizationJob{TemplateID: "API2AAD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := bulkCalls(srv)
+	r := runArgs(t, context.Background(), "", "-job", other.ID, "-csv", csv, "-resume", j)
+	if r.code != exitUsage || !strings.Contains(r.stderr, job) || !strings.Contains(r.stderr, other.ID) || bulkCalls(srv) != calls {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	// The same job resumes.
+	r = runArgs(t, context.Background(), "", "-job", job, "-csv", csv, "-resume", j)
+	if r.code != exitOK || !strings.Contains(r.stderr, "Nothing left to do") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// A journal line as long as a run can write (a reason of up to 64 MiB)
+// still resumes.
+func TestJournalLongLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and reads a 65 MiB line")
+	}
+	j := filepath.Join(t.TempDir(), "j.jsonl")
+	jr, err := openJournal(j, "sp", "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jr.Write(entry{Line: 2, ExternalID: "L1", State: stateRejected, Reason: strings.Repeat("x", 65<<20)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := jr.Write(entry{Line: 3, ExternalID: "L2", State: stateOutcome}); err != nil {
+		t.Fatal(err)
+	}
+	jr.Close()
+	done, torn, err := readJournal(j, "sp", "job")
+	if err != nil || torn != 0 || !done["L1"] || !done["L2"] {
+		t.Fatalf("done %v torn %d: %v", done, torn, err)
+	}
+}
+
+// A cell that is not valid UTF-8 is refused, naming its physical line.
+func TestCSVNotUTF8(t *testing.T) {
+	for content, want := range map[string]string{
+		"externalId,userName\nA1,a\xe9@contoso.com\n":                "line 2 column 2: not valid UTF-8",
+		"externalId,displayName\n# c\nA1,\"one\nM\xfcller\"\n":       "line 4 column 2: not valid UTF-8",
+		"externalId,displayName\xff\nA1,x\n":                         "line 1 column 2: not valid UTF-8",
+		"externalId,displayName\nA1,\"ok\nok\"\nA2,\"x\n\ny\xc3\"\n": "line 6 column 2: not valid UTF-8",
+	} {
+		r := runArgs(t, context.Background(), "", "-demo", "-csv", writeFile(t, "latin1.csv", content))
+		if r.code != exitUsage || !strings.Contains(r.stderr, want) || r.stdout != "" {
+			t.Errorf("%q: exit %d: %s", content, r.code, r.stderr)
+		}
 	}
 }
