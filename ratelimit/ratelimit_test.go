@@ -527,3 +527,50 @@ func TestEarliestStartWithQueueAndPause(t *testing.T) {
 		}
 	})
 }
+
+// The early deadline check deep in the queue: with 2 slots used at t0,
+// a head holding one and three more waiters, the sixth caller's earliest
+// start is t0+30, and a deadline on either side of it is judged right
+// (#17: the queue-position arithmetic of earliestStart).
+func TestEarliestStartDeepInTheQueue(t *testing.T) {
+	for _, tc := range []struct {
+		deadline time.Duration
+		ok       bool
+	}{{29 * time.Second, false}, {31 * time.Second, true}} {
+		synctest.Test(t, func(t *testing.T) {
+			bg := context.Background()
+			l := New(2, 10*time.Second, WithMargin(0))
+			t0 := time.Now()
+			for range 2 {
+				if err := l.Wait(bg); err != nil {
+					t.Fatal(err)
+				}
+			}
+			starts := make(chan time.Duration, 5)
+			for range 4 { // A (head) and B start at t0+10, C and D at t0+20
+				go func() {
+					if err := l.Wait(bg); err == nil {
+						starts <- time.Since(t0)
+					}
+				}()
+				synctest.Wait()
+			}
+			dctx, cancel := context.WithDeadline(bg, t0.Add(tc.deadline))
+			defer cancel()
+			err := l.Wait(dctx)
+			at := time.Since(t0)
+			for range 4 {
+				<-starts
+			}
+			if !tc.ok {
+				if !errors.Is(err, context.DeadlineExceeded) || at != 0 {
+					t.Fatalf("deadline t0+%v: %v at %v; want DeadlineExceeded at once", tc.deadline, err, at)
+				}
+				return
+			}
+			if err != nil || at != 30*time.Second {
+				t.Fatalf("deadline t0+%v: %v at %v; want a start at 30s", tc.deadline, err, at)
+			}
+		})
+	}
+}
