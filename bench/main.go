@@ -91,49 +91,18 @@ func main() {
 	}
 	// Interleaved rounds, so that a noisy moment on the machine does not
 	// land on one client only; each client's median round is reported.
-	runs := make([][]runResult, len(clients))
-	for round := 1; round <= *rounds; round++ {
-		for i, c := range clients {
-			fmt.Fprintf(os.Stderr, "round %d/%d: %s, %d iterations…\n", round, *rounds, c.name, *n)
-			cmd := exec.Command(filepath.Join(tmp, filepath.Base(c.pkg)), "-url", srv.URL, "-n", fmt.Sprint(*n))
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, os.Stderr
-			check(cmd.Run())
-			var rr runResult
-			check(json.Unmarshal(out.Bytes(), &rr.report))
-			rr.maxRSS = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
-			runs[i] = append(runs[i], rr)
-		}
-	}
-	for i, c := range clients {
-		slices.SortFunc(runs[i], func(a, b runResult) int { return cmp.Compare(a.report.CPUPerReq, b.report.CPUPerReq) })
-		med := runs[i][len(runs[i])/2]
-		c.report, c.maxRSS = med.report, med.maxRSS
-		c.min, c.max = runs[i][0].report.CPUPerReq, runs[i][len(runs[i])-1].report.CPUPerReq
-	}
+	measure(clients, *rounds, func(c *client) string { return fmt.Sprintf("%d iterations", *n) },
+		func(c *client) *exec.Cmd {
+			return exec.Command(filepath.Join(tmp, filepath.Base(c.pkg)), "-url", srv.URL, "-n", fmt.Sprint(*n))
+		})
 	// bulkUpload: the official SDK cannot send it (its metadata lacks the
 	// POST), so the floor and graphsync only.
 	bulk := []*client{{name: clients[0].name, pkg: clients[0].pkg}, {name: clients[1].name, pkg: clients[1].pkg}}
-	bulkRuns := make([][]runResult, len(bulk))
-	for round := 1; round <= *rounds; round++ {
-		for i, c := range bulk {
-			fmt.Fprintf(os.Stderr, "round %d/%d: %s, bulkUpload, %d requests of %d users…\n", round, *rounds, c.name, *bulkN, harness.BulkUsers)
-			cmd := exec.Command(filepath.Join(tmp, filepath.Base(c.pkg)), "-url", srv.URL, "-n", fmt.Sprint(*bulkN), "-warmup", "20", "-workload", "bulkupload")
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, os.Stderr
-			check(cmd.Run())
-			var rr runResult
-			check(json.Unmarshal(out.Bytes(), &rr.report))
-			rr.maxRSS = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
-			bulkRuns[i] = append(bulkRuns[i], rr)
-		}
-	}
-	for i, c := range bulk {
-		slices.SortFunc(bulkRuns[i], func(a, b runResult) int { return cmp.Compare(a.report.CPUPerReq, b.report.CPUPerReq) })
-		med := bulkRuns[i][len(bulkRuns[i])/2]
-		c.report, c.maxRSS = med.report, med.maxRSS
-		c.min, c.max = bulkRuns[i][0].report.CPUPerReq, bulkRuns[i][len(bulkRuns[i])-1].report.CPUPerReq
-	}
+	measure(bulk, *rounds, func(c *client) string {
+		return fmt.Sprintf("bulkUpload, %d requests of %d users", *bulkN, harness.BulkUsers)
+	}, func(c *client) *exec.Cmd {
+		return exec.Command(filepath.Join(tmp, filepath.Base(c.pkg)), "-url", srv.URL, "-n", fmt.Sprint(*bulkN), "-warmup", "20", "-workload", "bulkupload")
+	})
 	if !*skipBuild {
 		for _, c := range clients {
 			fmt.Fprintf(os.Stderr, "cold build of %s…\n", c.name)
@@ -165,6 +134,31 @@ func printBulkTable(w io.Writer, clients []*client, n, rounds int) {
 		r := c.report
 		fmt.Fprintf(w, "| %s | %.2f µs | %.2f× | %.0f | %.1f | %.0f |\n", c.name, perRecord(r), perRecord(r)/perRecord(floor),
 			float64(r.Records)/(float64(r.WallNanos)/1e9), float64(r.Mallocs)/float64(r.Records), float64(r.Bytes)/float64(r.Records))
+	}
+}
+
+// measure runs each client's command rounds times, interleaved, and keeps
+// each client's median run (by CPU per request) and the range.
+func measure(clients []*client, rounds int, what func(*client) string, command func(*client) *exec.Cmd) {
+	runs := make([][]runResult, len(clients))
+	for round := 1; round <= rounds; round++ {
+		for i, c := range clients {
+			fmt.Fprintf(os.Stderr, "round %d/%d: %s, %s…\n", round, rounds, c.name, what(c))
+			cmd := command(c)
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, os.Stderr
+			check(cmd.Run())
+			var rr runResult
+			check(json.Unmarshal(out.Bytes(), &rr.report))
+			rr.maxRSS = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+			runs[i] = append(runs[i], rr)
+		}
+	}
+	for i, c := range clients {
+		slices.SortFunc(runs[i], func(a, b runResult) int { return cmp.Compare(a.report.CPUPerReq, b.report.CPUPerReq) })
+		med := runs[i][len(runs[i])/2]
+		c.report, c.maxRSS = med.report, med.maxRSS
+		c.min, c.max = runs[i][0].report.CPUPerReq, runs[i][len(runs[i])-1].report.CPUPerReq
 	}
 }
 

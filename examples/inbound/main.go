@@ -214,39 +214,6 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return cfg, nil
 }
 
-// configured reports whether the environment names real Graph: any
-// AZURE_* or GRAPHSYNC_* variable that is set, even empty (an exported
-// variable the shell left empty is a configuration gone wrong, not a
-// request for the demo).
-func configured() bool {
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
-			return true
-		}
-	}
-	return false
-}
-
-// missing names what the real configuration lacks, or nil.
-func (cfg config) missing() []string {
-	var out []string
-	if cfg.sp == "" {
-		out = append(out, "the service principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
-	}
-	if cfg.job == "" {
-		out = append(out, "the job (-job or GRAPHSYNC_JOB_ID)")
-	}
-	if os.Getenv("AZURE_CLIENT_SECRET") != "" || os.Getenv("AZURE_CLIENT_CERTIFICATE_PATH") != "" {
-		for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID"} {
-			if os.Getenv(v) == "" {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
-}
-
 // connect returns a Client for real Graph when real, else for a fresh
 // fake with the demo's job and directory.
 func connect(opts *graphsync.ClientOptions, real bool, sp, job string) (*env, error) {
@@ -309,9 +276,9 @@ type program struct {
 
 func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	cfg := p.cfg
-	demoMode := cfg.demo || !(cfg.spFlag || cfg.jobFlag || configured())
+	demoMode := cfg.demo || !(cfg.spFlag || cfg.jobFlag || demo.Configured())
 	if !demoMode {
-		if m := cfg.missing(); len(m) > 0 {
+		if m := demo.Missing(cfg.sp, cfg.job); len(m) > 0 {
 			return exitUsage, usagef("real Graph is configured but incomplete; missing: %s", strings.Join(m, ", "))
 		}
 	}

@@ -182,26 +182,6 @@ func (cfg config) realConfigured() bool {
 	return cfg.spFlag || cfg.jobFlag || demo.Configured()
 }
 
-// missing names what the real configuration lacks, or nil.
-func (cfg config) missing() []string {
-	var out []string
-	if cfg.sp == "" {
-		out = append(out, "the service principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
-	}
-	if cfg.job == "" {
-		out = append(out, "the job (-job or GRAPHSYNC_JOB_ID)")
-	}
-	// An application credential in the environment needs all of its parts.
-	if os.Getenv("AZURE_CLIENT_SECRET") != "" || os.Getenv("AZURE_CLIENT_CERTIFICATE_PATH") != "" {
-		for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID"} {
-			if os.Getenv(v) == "" {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
-}
-
 type program struct {
 	cfg            config
 	stdout, stderr io.Writer
@@ -216,7 +196,7 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	cfg := p.cfg
 	demoMode := cfg.demo || !cfg.realConfigured()
 	if !demoMode {
-		if m := cfg.missing(); len(m) > 0 {
+		if m := demo.Missing(cfg.sp, cfg.job); len(m) > 0 {
 			return exitUsage, usagef("real Graph is configured but incomplete; missing: %s", strings.Join(m, ", "))
 		}
 	}

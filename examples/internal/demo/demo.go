@@ -47,6 +47,28 @@ func Configured() bool {
 	return false
 }
 
+// Missing names what a real configuration lacks, or nil: the service
+// principal and the job (as the programs' flags and variables name them),
+// and the parts of an application credential in the environment.
+func Missing(servicePrincipalID, jobID string) []string {
+	var out []string
+	if servicePrincipalID == "" {
+		out = append(out, "the service principal (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
+	}
+	if jobID == "" {
+		out = append(out, "the job (-job or GRAPHSYNC_JOB_ID)")
+	}
+	// An application credential in the environment needs all of its parts.
+	if os.Getenv("AZURE_CLIENT_SECRET") != "" || os.Getenv("AZURE_CLIENT_CERTIFICATE_PATH") != "" {
+		for _, v := range []string{"AZURE_TENANT_ID", "AZURE_CLIENT_ID"} {
+			if os.Getenv(v) == "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // Connect returns a Client for real Graph (azidentity's
 // DefaultAzureCredential, service principal spID) when real, else for a
 // fresh in-process fake; setup, if not nil, seeds the fake.
