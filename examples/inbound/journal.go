@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/graphsync/graphsync/examples/internal/jsonl"
 )
 
 // States of an entry. stateOutcome and stateRejected are final: the
@@ -81,47 +78,26 @@ type journalLine struct {
 }
 
 // journal appends entries to a file, one JSON line each with the service
-// principal and the job, written with one write and synced before Write
-// returns: a line is whole on disk or absent (a killed process leaves at
-// most a torn last line, which readJournal ignores).
+// principal and the job (package jsonl: written whole and synced; a killed
+// process leaves at most a torn last line, which readJournal ignores).
 type journal struct {
-	mu      sync.Mutex
-	f       *os.File
+	w       *jsonl.Writer
 	sp, job string
 }
 
 func openJournal(path, sp, job string) (*journal, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	w, err := jsonl.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	// A torn last line from a killed run must not glue onto ours.
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		last := make([]byte, 1)
-		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
-			if _, err := f.Write([]byte("\n")); err != nil {
-				f.Close()
-				return nil, err
-			}
-		}
-	}
-	return &journal{f: f, sp: sp, job: job}, nil
+	return &journal{w: w, sp: sp, job: job}, nil
 }
 
 func (j *journal) Write(e entry) error {
-	b, err := json.Marshal(journalLine{ServicePrincipalID: j.sp, JobID: j.job, entry: e})
-	if err != nil {
-		return err
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if _, err := j.f.Write(append(b, '\n')); err != nil {
-		return err
-	}
-	return j.f.Sync()
+	return j.w.Write(journalLine{ServicePrincipalID: j.sp, JobID: j.job, entry: e})
 }
 
-func (j *journal) Close() error { return j.f.Close() }
+func (j *journal) Close() error { return j.w.Close() }
 
 // readJournal returns the externalIds with a final line, and how many
 // lines it could not read (torn by a killed write). A missing file has
@@ -130,35 +106,23 @@ func (j *journal) Close() error { return j.f.Close() }
 // say nothing of this one. Lines have no length limit.
 func readJournal(path, sp, job string) (done map[string]bool, torn int, err error) {
 	done = map[string]bool{}
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return done, 0, nil
-	}
+	err = jsonl.Read(path, func(n int, b []byte) error {
+		var l journalLine
+		switch {
+		case json.Unmarshal(b, &l) != nil || l.State == "" || l.ExternalID == "":
+			torn++
+		case job != "" && (l.JobID != job || l.ServicePrincipalID != sp):
+			return fmt.Errorf("%s line %d is of job %s (service principal %s), not of this run's job %s (service principal %s); "+
+				"resume with the journal of this job", path, n, orNone(l.JobID), orNone(l.ServicePrincipalID), job, sp)
+		case l.final():
+			done[l.ExternalID] = true
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	defer f.Close()
-	br := bufio.NewReader(f)
-	for n := 1; ; n++ {
-		b, err := br.ReadBytes('\n')
-		if err != nil && err != io.EOF {
-			return nil, 0, fmt.Errorf("%s: %w", path, err)
-		}
-		if len(bytes.TrimSpace(b)) > 0 {
-			var l journalLine
-			if json.Unmarshal(b, &l) != nil || l.State == "" || l.ExternalID == "" {
-				torn++
-			} else if job != "" && (l.JobID != job || l.ServicePrincipalID != sp) {
-				return nil, 0, fmt.Errorf("%s line %d is of job %s (service principal %s), not of this run's job %s (service principal %s); "+
-					"resume with the journal of this job", path, n, orNone(l.JobID), orNone(l.ServicePrincipalID), job, sp)
-			} else if l.final() {
-				done[l.ExternalID] = true
-			}
-		}
-		if err == io.EOF {
-			return done, torn, nil
-		}
-	}
+	return done, torn, nil
 }
 
 func orNone(s string) string {

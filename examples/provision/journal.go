@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
-	"fmt"
-	"io"
-	"os"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/graphsync/graphsync/examples/internal/jsonl"
 )
 
 // States of an entry. Every state but stateNotAttempted is final: the
@@ -67,52 +64,12 @@ func (e entry) key() string {
 	return b.String()
 }
 
-// journal appends entries to a file, one JSON line each, written with one
-// write and synced before Write returns: a line is either whole on disk
-// or absent (a process killed mid-write leaves at most a torn last line,
-// which readJournal ignores).
-type journal struct {
-	mu sync.Mutex
-	f  *os.File
-}
+// journal appends entries to a file (package jsonl: one line each,
+// written whole and synced; a killed run leaves at most a torn last line,
+// which readJournal counts as torn).
+type journal = jsonl.Writer
 
-func openJournal(path string) (*journal, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	j := &journal{f: f}
-	// A torn last line from a killed run must not glue onto ours.
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
-		last := make([]byte, 1)
-		if r, err := os.Open(path); err == nil {
-			if _, err := r.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
-				_, err = f.Write([]byte("\n"))
-			}
-			r.Close()
-			if err != nil {
-				f.Close()
-				return nil, err
-			}
-		}
-	}
-	return j, nil
-}
-
-func (j *journal) Write(e entry) error {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if _, err := j.f.Write(append(b, '\n')); err != nil {
-		return err
-	}
-	return j.f.Sync()
-}
-
-func (j *journal) Close() error { return j.f.Close() }
+func openJournal(path string) (*journal, error) { return jsonl.Open(path) }
 
 // readJournal counts the final entries of a journal by subject key, the
 // lines it could not read (torn by a killed write), and the jobs its
@@ -120,34 +77,21 @@ func (j *journal) Close() error { return j.f.Close() }
 // nothing. Lines of any length are read (an entry carries Graph's whole
 // message).
 func readJournal(path string) (counts map[string]int, torn int, jobs map[string]bool, err error) {
-	f, err := os.Open(path)
-	if os.IsNotExist(err) {
-		return map[string]int{}, 0, map[string]bool{}, nil
-	}
+	counts, jobs = map[string]int{}, map[string]bool{}
+	err = jsonl.Read(path, func(_ int, line []byte) error {
+		var e entry
+		if json.Unmarshal(line, &e) != nil || e.State == "" {
+			torn++
+			return nil
+		}
+		jobs[e.ServicePrincipalID+"/"+e.JobID] = true
+		if e.final() {
+			counts[e.key()]++
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	defer f.Close()
-	counts, jobs = map[string]int{}, map[string]bool{}
-	r := bufio.NewReader(f)
-	for {
-		line, err := r.ReadBytes('\n')
-		if len(strings.TrimSpace(string(line))) > 0 {
-			var e entry
-			if json.Unmarshal(line, &e) != nil || e.State == "" {
-				torn++
-			} else {
-				jobs[e.ServicePrincipalID+"/"+e.JobID] = true
-				if e.final() {
-					counts[e.key()]++
-				}
-			}
-		}
-		if err == io.EOF {
-			return counts, torn, jobs, nil
-		}
-		if err != nil {
-			return nil, 0, nil, fmt.Errorf("%s: %w", path, err)
-		}
-	}
+	return counts, torn, jobs, nil
 }
