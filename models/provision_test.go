@@ -2,8 +2,10 @@ package models
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +92,47 @@ func TestSplitMembers(t *testing.T) {
 	}
 	if p := Group("g", ids[:6]...).SplitMembers(); len(p) != 2 || len(p[1].Links.Members) != 1 {
 		t.Fatalf("6 members: %+v", p)
+	}
+}
+
+// Pinned by the mutation run: every member and owner is checked, not only
+// the first; nesting is limited at exactly maxLinkDepth; a group of a
+// multiple of MaxGroupMembers splits into no empty part.
+func TestValidateChecksEveryLinkAndDepth(t *testing.T) {
+	for name, s := range map[string]Subject{
+		"second member": {ObjectID: "g", ObjectTypeName: "Group", Links: &LinkedObjects{Members: []Subject{User("a"), {ObjectID: "b"}}}},
+		"second owner":  {ObjectID: "g", ObjectTypeName: "Group", Links: &LinkedObjects{Owners: []Subject{User("a"), {ObjectTypeName: "User"}}}},
+		"manager":       {ObjectID: "u", ObjectTypeName: "User", Links: &LinkedObjects{Manager: &Subject{ObjectID: "m"}}},
+	} {
+		if err := NewProvisionRequest("r", s).Validate(); err == nil {
+			t.Errorf("%s: an invalid link passed", name)
+		}
+	}
+	nest := func(levels int, via func(inner Subject) *LinkedObjects) Subject {
+		s := User("leaf")
+		for range levels {
+			s = Subject{ObjectID: "x", ObjectTypeName: "Group", Links: via(s)}
+		}
+		return s
+	}
+	for _, via := range []func(Subject) *LinkedObjects{
+		func(s Subject) *LinkedObjects { return &LinkedObjects{Members: []Subject{s}} },
+		func(s Subject) *LinkedObjects { return &LinkedObjects{Owners: []Subject{s}} },
+		func(s Subject) *LinkedObjects { return &LinkedObjects{Manager: &s} },
+	} {
+		if err := NewProvisionRequest("r", nest(maxLinkDepth, via)).Validate(); err != nil {
+			t.Errorf("%d levels: %v", maxLinkDepth, err)
+		}
+		var fe *FieldError
+		if err := NewProvisionRequest("r", nest(maxLinkDepth+1, via)).Validate(); !errors.As(err, &fe) || !strings.Contains(fe.Reason, "nested deeper") {
+			t.Errorf("%d levels: %v", maxLinkDepth+1, err)
+		}
+	}
+	ids := make([]string, 10)
+	for i := range ids {
+		ids[i] = fmt.Sprint(i)
+	}
+	if parts := Group("g", ids...).SplitMembers(); len(parts) != 2 || len(parts[1].Links.Members) != 5 {
+		t.Fatalf("10 members: %d parts", len(parts))
 	}
 }
