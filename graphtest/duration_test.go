@@ -38,3 +38,32 @@ func TestEdmDuration(t *testing.T) {
 		}
 	}
 }
+
+// Pinned by the mutation run: fractions with zeros, a number without its
+// unit at the end, the largest component, and sums past TimeSpan.
+func TestEdmDurationEdges(t *testing.T) {
+	for in, want := range map[string]string{
+		"PT1.05S":         "PT1.05S",
+		"PT0.0000001S":    "PT0.0000001S",
+		"PT10.0S":         "PT10S",
+		"P10675199D":      "P10675199D",
+		"PT2147483647S":   "P24855DT3H14M7S",
+		"P1DT1H1M1.5S":    "P1DT1H1M1.5S",
+		"P0DT0H0M0.1S":    "PT0.1S",
+		"PT1H60M":         "PT2H",
+		"P10675199DT2H":   "P10675199DT2H",
+		"PT256204778H48M": "P10675199DT2H48M",
+	} {
+		if got, err := edmDuration(in); err != nil || got != want {
+			t.Errorf("edmDuration(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{
+		"PT5", "P5", "P1DT5", "PT1.S", "P10675200D", "P10675199DT3H", "PT2147483648S", "P99999999999999999999D",
+		"P10675199DT2H48M5.4775808S", "PT1H1H",
+	} {
+		if got, err := edmDuration(in); err == nil {
+			t.Errorf("edmDuration(%q) = %q, want an error", in, got)
+		}
+	}
+}
