@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/graphsync/graphsync/examples/internal/csvin"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -37,16 +34,9 @@ type setter func(u *models.SCIMUser, v string) error
 // line number. An input without a record is an error (errNoRecords), as
 // is an externalId given twice.
 func readCSV(name string, in io.Reader) ([]record, error) {
-	br := bufio.NewReader(in)
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	r := csv.NewReader(br)
-	r.FieldsPerRecord = -1
-	r.Comment = '#'
 	// A header cell such as emails[type eq "work"].value needs no CSV
 	// quoting.
-	r.LazyQuotes = true
+	r := csvin.New(name, in, true)
 	var (
 		columns []setter
 		header  []string
@@ -54,20 +44,12 @@ func readCSV(name string, in io.Reader) ([]record, error) {
 		seen    = map[string]int{}
 	)
 	for {
-		rec, err := r.Read()
+		rec, line, err := r.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		line, _ := r.FieldPos(0)
-		for i, cell := range rec {
-			if !utf8.ValidString(cell) {
-				l, _ := r.FieldPos(i)
-				bad := invalidUTF8(cell)
-				return nil, fmt.Errorf("%s line %d column %d: not valid UTF-8 (give the file in UTF-8)", name, l+strings.Count(cell[:bad], "\n"), i+1)
-			}
+			return nil, err
 		}
 		if columns == nil {
 			if columns, err = parseHeader(rec); err != nil {
@@ -101,19 +83,6 @@ func readCSV(name string, in io.Reader) ([]record, error) {
 		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, errNoRecords)
 	}
 	return out, nil
-}
-
-// invalidUTF8 returns the index of the first byte of s that is not valid
-// UTF-8, or len(s).
-func invalidUTF8(s string) int {
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
-		}
-		i += n
-	}
-	return len(s)
 }
 
 // parseHeader returns a setter per column.

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/graphsync/graphsync/examples/internal/csvin"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -97,27 +95,15 @@ var errNoSubjects = errors.New("no subjects")
 // the physical line number (blank lines counted). An input without a
 // subject is an error (errNoSubjects).
 func readCSV(name string, in io.Reader) ([]subject, error) {
-	br := bufio.NewReader(in)
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	r := csv.NewReader(br)
-	r.FieldsPerRecord = -1
-	r.Comment = '#'
+	r := csvin.New(name, in, false)
 	var out []subject
 	for first := true; ; first = false {
-		rec, err := r.Read()
+		rec, line, err := r.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		line, _ := r.FieldPos(0)
-		for _, f := range rec {
-			if !utf8.ValidString(f) {
-				return nil, fmt.Errorf("%s line %d: not valid UTF-8 (save the file as UTF-8)", name, line)
-			}
+			return nil, err
 		}
 		if first && strings.EqualFold(strings.TrimSpace(rec[0]), "ruleId") {
 			continue
