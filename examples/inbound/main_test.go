@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/examples/internal/testenv"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
@@ -30,19 +31,8 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// clearEnv unsets every AZURE_* and GRAPHSYNC_* variable for the test (a
-// set but empty one names real Graph); t.Setenv first, so that the
-// variable is restored afterwards.
-func clearEnv(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
-		}
-	}
-}
+// clearEnv unsets every AZURE_* and GRAPHSYNC_* variable for the test.
+func clearEnv(t *testing.T) { testenv.Clear(t) }
 
 type result struct {
 	code           int

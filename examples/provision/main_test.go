@@ -19,6 +19,7 @@ import (
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/examples/internal/demo"
+	"github.com/graphsync/graphsync/examples/internal/testenv"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
@@ -33,17 +34,8 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// clearEnv empties every AZURE_* and GRAPHSYNC_* variable for the test.
-func clearEnv(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
-			t.Setenv(name, "") // restored after the test
-			os.Unsetenv(name)  // an empty variable still means real Graph
-		}
-	}
-}
+// clearEnv unsets every AZURE_* and GRAPHSYNC_* variable for the test.
+func clearEnv(t *testing.T) { testenv.Clear(t) }
 
 type result struct {
 	code           int

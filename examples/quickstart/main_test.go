@@ -3,21 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/graphsync/graphsync/examples/internal/testenv"
 )
 
-// clearEnv empties every AZURE_* and GRAPHSYNC_* variable for the test.
-func clearEnv(t *testing.T) {
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "AZURE_") || strings.HasPrefix(name, "GRAPHSYNC_") {
-			t.Setenv(name, "") // restored after the test
-			os.Unsetenv(name)  // an empty variable still means real Graph
-		}
-	}
-}
+// clearEnv unsets every AZURE_* and GRAPHSYNC_* variable for the test.
+func clearEnv(t *testing.T) { testenv.Clear(t) }
 
 func TestQuickstartAgainstFake(t *testing.T) {
 	clearEnv(t)
