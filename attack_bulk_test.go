@@ -255,6 +255,7 @@ var _ = errors.Is
 var _ = httptest.NewServer
 
 func TestAttackBulkChaosTCP(t *testing.T) {
+	realTime(t)
 	for seed := uint64(100); seed < 108; seed++ {
 		conc := []int{1, 3, 5, 50}[seed%4]
 		far := 0.0

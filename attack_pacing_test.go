@@ -84,6 +84,7 @@ func rel(ts []time.Time) []time.Duration {
 // region) instead of a slow token: real time, a 1 s window with a 25 ms
 // margin, a first dial of 300 ms.
 func TestAttackSlowFirstDialBreaksPacing(t *testing.T) {
+	realTime(t)
 	srv := graphtest.NewServer(&graphtest.Options{ProvisionWindow: time.Second})
 	defer srv.Close()
 	srv.AddServicePrincipal(spID)

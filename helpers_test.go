@@ -152,3 +152,13 @@ var readFileF = os.ReadFile
 // TestMain fails the run if any test leaves a goroutine behind (a retry
 // timer, a bulk worker, a connection reader).
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// realTime marks a test that runs on the wall clock for seconds (real TCP
+// chaos, real dial delays). scripts/mutation sets GRAPHSYNC_MUTATION so
+// that each mutant's run stays short; every other run includes the test.
+func realTime(t *testing.T) {
+	t.Helper()
+	if os.Getenv("GRAPHSYNC_MUTATION") != "" {
+		t.Skip("real-time test: left out of mutation runs (scripts/mutation)")
+	}
+}
