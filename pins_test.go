@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -237,4 +238,53 @@ func TestProvisionManyUnsupportedCloud(t *testing.T) {
 	if calls != 0 {
 		t.Fatalf("%d requests sent", calls)
 	}
+}
+
+// sleepLimiter lets every request start after the same wait.
+type sleepLimiter time.Duration
+
+func (d sleepLimiter) Wait(context.Context) error { time.Sleep(time.Duration(d)); return nil }
+func (sleepLimiter) PauseUntil(time.Time)         {}
+
+// A token fetched before a limiter wait of more than a minute is fetched
+// again before the request is sent; after a wait of a minute or less it
+// is not.
+func TestTokenFetchedAgainAfterALongLimiterWait(t *testing.T) {
+	for _, tc := range []struct {
+		wait    time.Duration
+		fetches int
+	}{{0, 1}, {time.Second, 1}, {time.Minute, 1}, {time.Minute + time.Millisecond, 2}} {
+		synctest.Test(t, func(t *testing.T) {
+			cred := &fakeCredential{}
+			c, err := graphsync.NewClient(cred, &graphsync.ClientOptions{BaseURL: "http://127.0.0.1:1",
+				Transport: graphtest.InProcessTransport(&bulkServer{}), Limiter: sleepLimiter(tc.wait)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.ProvisionOnDemand(ctx, spID, jobID, userRequests(1)[0]); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(cred.scopes); n != tc.fetches {
+				t.Fatalf("after a limiter wait of %v: %d token fetches, want %d", tc.wait, n, tc.fetches)
+			}
+		})
+	}
+}
+
+// The debug log's "took" is the time from sending to the answer.
+func TestLoggedAttemptTimeIsTheRoundTrip(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		capt := newCapture()
+		slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(3 * time.Second)
+			io.WriteString(w, `{"id":"ok"}`)
+		})
+		c := inProcessClient(t, slow, &graphsync.ClientOptions{Logger: slog.New(capt.h)})
+		if _, err := c.GetJob(ctx, spID, jobID); err != nil {
+			t.Fatal(err)
+		}
+		if out := capt.String(); !strings.Contains(out, `"took":3000000000,`) {
+			t.Fatalf("want took = 3 s in the log:\n%s", out)
+		}
+	})
 }

@@ -107,6 +107,7 @@ func TestSCIMUserExtensions(t *testing.T) {
 		`{"externalId":"1","password":"x"}`,
 		`{"externalId":"1","urn:x":"not an object"}`,
 		`{"externalId":"1","urn:x":null}`,
+		`{"externalId":"1","urn:":{"a":1}}`, // a URN prefix with nothing after it
 	} {
 		if err := json.Unmarshal([]byte(bad), &u); err == nil {
 			t.Errorf("%s: decoded without error", bad)
@@ -269,6 +270,17 @@ func TestBulkUploadChunksBulkIDs(t *testing.T) {
 	}
 	want := []string{"record-3", "A", "record-3-2", "record-4", "B", "record-6"}
 	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("bulkIds %q, want %q", got, want)
+	}
+	// The suffix counts up from 2 past every taken one.
+	ids = map[int]string{1: "record-3", 2: "record-3-2"}
+	got = nil
+	for req := range models.BulkUploadChunks(users(3, func(i int) string { return ids[i] }, &pulled)) {
+		for _, op := range req.Operations {
+			got = append(got, op.BulkID)
+		}
+	}
+	if want := []string{"record-3", "record-3-2", "record-3-3"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("bulkIds %q, want %q", got, want)
 	}
 	// An externalId that repeats in another request is used again: bulkIds
