@@ -288,3 +288,48 @@ func TestLoggedAttemptTimeIsTheRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// A wait that uses up exactly what is left of MaxWait is still taken.
+func TestMaxWaitMayBeUsedUpExactly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := &flaky{statuses: []int{503, 503, 503}, retry: []string{"40", "40", "20"}}
+		c := inProcessClient(t, f, &graphsync.ClientOptions{Retry: &graphsync.RetryPolicy{MaxAttempts: 10, MaxWait: 100 * time.Second}})
+		t0 := time.Now()
+		if _, err := c.GetJob(ctx, spID, jobID); err != nil || len(f.times) != 4 || time.Since(t0) != 100*time.Second {
+			t.Fatalf("err = %v after %d attempts and %v; want success after 4 attempts and 100s", err, len(f.times), time.Since(t0))
+		}
+	})
+}
+
+// Only 2xx is success: a 300 (or any other 3xx Go does not follow) is a
+// *ResponseError.
+func TestMultipleChoicesIsAnError(t *testing.T) {
+	for _, status := range []int{300, 304} {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			io.WriteString(w, `{"id":"not a job"}`)
+		})
+		c := inProcessClient(t, h, nil)
+		_, err := c.GetJob(ctx, spID, jobID)
+		var re *graphsync.ResponseError
+		if !errors.As(err, &re) || re.StatusCode != status {
+			t.Fatalf("status %d: err = %v, want a *ResponseError with it", status, err)
+		}
+	}
+}
+
+// A call cancelled while its request is in flight returns the context's
+// error itself, not wrapped, as the calls document.
+func TestCancelledInFlightReturnsTheContextError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(ctx)
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			cancel()
+			<-r.Context().Done()
+		})
+		c := inProcessClient(t, h, nil)
+		if _, err := c.GetJob(ctx, spID, jobID); err != context.Canceled {
+			t.Fatalf("err = %#v, want context.Canceled itself", err)
+		}
+	})
+}

@@ -266,6 +266,16 @@ func TestLoggerSaysWhatHappensAndNoSecrets(t *testing.T) {
 				t.Fatalf("log holds %q:\n%s", secret, out)
 			}
 		}
+		// Only the 429 (the first answer) is logged as throttling.
+		var throttled []string
+		for line := range strings.Lines(out) {
+			if strings.Contains(line, "throttled") {
+				throttled = append(throttled, line)
+			}
+		}
+		if len(throttled) != 1 || !strings.Contains(throttled[0], `"request_id":"req-1"`) {
+			t.Fatalf("throttling logged as %q; want once, for req-1", throttled)
+		}
 	})
 }
 

@@ -24,7 +24,8 @@ func kiotaExpand(t testing.TB, tmpl string, params map[string]string) string {
 var nastyIDs = []string{"../x", "a/b?c#d", "%2e%2e", "..", ".", "", "a b+c", "ü&=;", "CN=AdeleV,CN=Users,DC=corp", "x%", "{sp}", "~._-", "\x00\x7f\xff", "日本"}
 
 func TestExpandTemplateMatchesKiota(t *testing.T) {
-	for _, tmpl := range []string{tmplJobs, tmplJob, tmplJobAction, tmplProvision, tmplSecrets, tmplTemplates, tmplTemplate, tmplJobSchema} {
+	for _, tmpl := range []string{tmplJobs, tmplJob, tmplJobAction, tmplProvision, tmplSecrets, tmplTemplates, tmplTemplate, tmplJobSchema,
+		"/{sp}{job}", "/no/variables"} { // and variables side by side
 		for _, sp := range nastyIDs {
 			for _, job := range nastyIDs {
 				if !utf8.ValidString(sp) || !utf8.ValidString(job) {
