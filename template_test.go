@@ -21,7 +21,7 @@ func kiotaExpand(t testing.TB, tmpl string, params map[string]string) string {
 	return u.String()[len("https://h"):]
 }
 
-var nastyIDs = []string{"../x", "a/b?c#d", "%2e%2e", "..", ".", "", "a b+c", "ü&=;", "CN=AdeleV,CN=Users,DC=corp", "x%", "{sp}", "~._-", "\x00\x7f\xff", "日本"}
+var nastyIDs = []string{"../x", "a/b?c#d", "%2e%2e", "..", ".", "", "a b+c", "ü&=;", "CN=AdeleV,CN=Users,DC=corp", "x%", "{sp}", "~._-", "\x00\x7f\xff", "日本", "azAZ09", "`@[/:"}
 
 func TestExpandTemplateMatchesKiota(t *testing.T) {
 	for _, tmpl := range []string{tmplJobs, tmplJob, tmplJobAction, tmplProvision, tmplSecrets, tmplTemplates, tmplTemplate, tmplJobSchema,
