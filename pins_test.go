@@ -4,10 +4,13 @@ package graphsync_test
 // each fails if the behaviour it names is changed.
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -332,4 +335,93 @@ func TestCancelledInFlightReturnsTheContextError(t *testing.T) {
 			t.Fatalf("err = %#v, want context.Canceled itself", err)
 		}
 	})
+}
+
+// chargedLimiter lets every request start at once and counts Charge.
+type chargedLimiter struct{ charges atomic.Int32 }
+
+func (*chargedLimiter) Wait(context.Context) error { return nil }
+func (*chargedLimiter) PauseUntil(time.Time)       {}
+func (l *chargedLimiter) Charge()                  { l.charges.Add(1) }
+
+// pipeTransport is an *http.Transport whose connections are in-memory
+// pipes, made after dialDelay, to a server that answers every request
+// with body.
+func pipeTransport(dialDelay time.Duration, body string) *http.Transport {
+	return &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		time.Sleep(dialDelay)
+		client, server := net.Pipe()
+		go func() {
+			defer server.Close()
+			br := bufio.NewReader(server)
+			for {
+				req, err := http.ReadRequest(br)
+				if err != nil {
+					return
+				}
+				io.Copy(io.Discard, req.Body)
+				fmt.Fprintf(server, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+			}
+		}()
+		return client, nil
+	}}
+}
+
+// A paced request written more than 50 ms after the limiter let it start
+// (a slow first connection) charges the limiter once more; one written
+// within 50 ms does not.
+func TestLateWriteChargesTheLimiter(t *testing.T) {
+	const result = `{"key":"{\"result\":\"Success\",\"details\":{}}","value":"{}"}`
+	for _, tc := range []struct {
+		dial    time.Duration
+		charges int32
+	}{{0, 0}, {50 * time.Millisecond, 0}, {51 * time.Millisecond, 1}, {2 * time.Second, 1}} {
+		synctest.Test(t, func(t *testing.T) {
+			l := &chargedLimiter{}
+			tr := pipeTransport(tc.dial, result)
+			defer tr.CloseIdleConnections()
+			c, err := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: "http://127.0.0.1:1", Transport: tr, Limiter: l})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.ProvisionOnDemand(ctx, spID, jobID, userRequests(1)[0]); err != nil {
+				t.Fatal(err)
+			}
+			if n := l.charges.Load(); n != tc.charges {
+				t.Fatalf("dial of %v: %d charges, want %d", tc.dial, n, tc.charges)
+			}
+		})
+	}
+}
+
+// The whole answer is read up to 64 MiB; one byte more is refused.
+func TestResponseBodyLimit(t *testing.T) {
+	t.Parallel() // 2 s of allocating: alongside the other parallel tests
+	const limit = 64 << 20
+	for _, tc := range []struct {
+		size     int64
+		tooLarge bool
+	}{{limit, false}, {limit + 1, true}} {
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 400, Header: http.Header{}, Body: io.NopCloser(io.LimitReader(repeatReader('x'), tc.size)), Request: r}, nil
+		})
+		c, err := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: "http://127.0.0.1:1", Transport: rt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetJob(ctx, spID, jobID)
+		var re *graphsync.ResponseError
+		if got := !errors.As(err, &re); got != tc.tooLarge || (got && !strings.Contains(err.Error(), "larger than")) {
+			t.Fatalf("body of %d bytes: err = %.200v", tc.size, err)
+		}
+	}
+}
+
+type repeatReader byte
+
+func (b repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(b)
+	}
+	return len(p), nil
 }
