@@ -425,3 +425,22 @@ func (b repeatReader) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Error() names the Retry-After only when there is one, and a message that
+// needs cleaning and is over its bound is cut with "…".
+func TestResponseErrorLineRetryAfterAndCut(t *testing.T) {
+	e := graphsync.ResponseError{Method: "POST", Path: "/x", StatusCode: 429, Code: "TooManyRequests", Message: "slow down"}
+	if s := e.Error(); strings.Contains(s, "retry after") || !strings.Contains(s, ": slow down") {
+		t.Fatalf("without Retry-After: %q", s)
+	}
+	e.RetryAfter = 2 * time.Second
+	if s := e.Error(); !strings.HasSuffix(s, " (retry after 2s)") {
+		t.Fatalf("with Retry-After: %q", s)
+	}
+	e.RetryAfter = 0
+	e.Message = "first line\nsecond line " + strings.Repeat("x", 3000)
+	s := e.Error()
+	if !strings.Contains(s, ": first line second line xxx") || !strings.HasSuffix(s, "x…") || len(s) > graphsync.MaxErrorLength {
+		t.Fatalf("long message: %q", s)
+	}
+}
