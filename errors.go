@@ -191,10 +191,7 @@ func (e *ResponseError) redact(secrets []string) {
 		if len(secret) < 4 {
 			continue
 		}
-		forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret)}
-		if b, err := json.Marshal(secret); err == nil {
-			forms = append(forms, string(b[1:len(b)-1]))
-		}
+		forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret), jsonEscaped(secret, true), jsonEscaped(secret, false)}
 		for _, f := range forms {
 			e.Code = strings.ReplaceAll(e.Code, f, mark)
 			e.Message = strings.ReplaceAll(e.Message, f, mark)
@@ -208,6 +205,17 @@ func (e *ResponseError) redact(secrets []string) {
 			e.Body = bytes.ReplaceAll(e.Body, []byte(f), []byte(mark))
 		}
 	}
+}
+
+// jsonEscaped returns s as it is written inside a JSON string, with "<",
+// ">" and "&" escaped as Go writes them (html) or as they are.
+func jsonEscaped(s string, html bool) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(html)
+	_ = enc.Encode(s) // a string always encodes
+	q := b.String()
+	return q[1 : len(q)-2] // without the quotes and the newline
 }
 
 // Is matches the sentinel for the status code.

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +151,22 @@ func TestSanitize(t *testing.T) {
 		if got := sanitize(in, 10); got != want {
 			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// redact replaces a secret of 4 bytes or more in every form a server may
+// echo it (as sent, query- and path-escaped, JSON-escaped) in every field
+// built from the body and in Body; shorter ones are left alone.
+func TestRedactForms(t *testing.T) {
+	const secret = `p<a"s s/wd` // escapes differently in JSON, a query and a path
+	body := `{"error":{"message":"p\u003ca\"s s/wd","target":"p<a\"s s/wd"}} p%3Ca%22s+s%2Fwd p%3Ca%22s%20s%2Fwd`
+	e := &ResponseError{Code: "abcd", Message: secret + " abc", Target: url.QueryEscape(secret),
+		Details: []ErrorDetail{{Code: url.PathEscape(secret), Message: secret, Target: secret}}, Body: []byte(body)}
+	e.redact([]string{secret, "abcd", "abc"})
+	want := &ResponseError{Code: "[redacted]", Message: "[redacted] abc", Target: "[redacted]",
+		Details: []ErrorDetail{{Code: "[redacted]", Message: "[redacted]", Target: "[redacted]"}},
+		Body:    []byte(`{"error":{"message":"[redacted]","target":"[redacted]"}} [redacted] [redacted]`)}
+	if !reflect.DeepEqual(e, want) {
+		t.Fatalf("redacted:\n%+v\nwant\n%+v", e, want)
 	}
 }
