@@ -29,11 +29,11 @@ type report struct {
 
 type tally struct{ killed, lived, timedOut, notViable, notCovered int }
 
-func (t tally) efficacy() float64 {
+func (t tally) efficacy() string {
 	if t.killed+t.lived == 0 {
-		return 100
+		return "-" // nothing ran
 	}
-	return 100 * float64(t.killed) / float64(t.killed+t.lived)
+	return fmt.Sprintf("%.2f%%", 100*float64(t.killed)/float64(t.killed+t.lived))
 }
 
 func main() {
@@ -95,7 +95,7 @@ func main() {
 		if n != "total" {
 			t = *pkgs[n]
 		}
-		fmt.Printf("%-18s %7d %6d %5d %9d %11d %7.2f%%\n", n, t.killed, t.lived, t.timedOut, t.notViable, t.notCovered, t.efficacy())
+		fmt.Printf("%-18s %7d %6d %5d %9d %11d %8s\n", n, t.killed, t.lived, t.timedOut, t.notViable, t.notCovered, t.efficacy())
 	}
 	slices.Sort(lived)
 	fmt.Printf("\n%d lived:\n", len(lived))
