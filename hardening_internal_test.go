@@ -170,3 +170,15 @@ func TestRedactForms(t *testing.T) {
 		t.Fatalf("redacted:\n%+v\nwant\n%+v", e, want)
 	}
 }
+
+// A cleaned text of exactly the bound is kept whole; one byte more is cut
+// with "…".
+func TestSanitizeAtTheBound(t *testing.T) {
+	exact := "a\n" + strings.Repeat("x", 14) // "a " and 14 x: 16 bytes once cleaned
+	if got, want := sanitize(exact, 16), "a "+strings.Repeat("x", 14); got != want {
+		t.Fatalf("sanitize(%q, 16) = %q, want %q", exact, got, want)
+	}
+	if got := sanitize(exact+"y", 16); len(got) > 16 || !strings.HasSuffix(got, "…") {
+		t.Fatalf("sanitize one byte over = %q", got)
+	}
+}

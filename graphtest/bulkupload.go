@@ -174,7 +174,7 @@ func (s *Server) BulkUploadThrottled() int {
 // inbound provisioning (API2AAD to Entra ID, API2AD to Active Directory),
 // the only jobs that take bulkUpload.
 func isAPIDriven(templateID string) bool {
-	return len(templateID) >= 4 && strings.EqualFold(templateID[:4], "API2")
+	return strings.HasPrefix(strings.ToUpper(templateID), "API2")
 }
 
 // bulkUpload enforces the limit, validates the SCIM BulkRequest, queues

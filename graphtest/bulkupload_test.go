@@ -471,3 +471,76 @@ func TestProvisioningLogsQueries(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Users added with AddInboundUser are all kept, active unless Active says
+// false.
+func TestAddInboundUser(t *testing.T) {
+	srv := graphtest.NewServer(&graphtest.Options{InProcess: true})
+	defer srv.Close()
+	no := false
+	srv.AddInboundUser(models.SCIMUser{ExternalID: "E1", UserName: "one@contoso.com"})
+	srv.AddInboundUser(models.SCIMUser{ExternalID: "E2", UserName: "two@contoso.com", Active: &no})
+	for id, active := range map[string]bool{"E1": true, "E2": false} {
+		if u, ok := srv.InboundUser(id); !ok || u.Active != active || u.ExternalID != id {
+			t.Fatalf("%s: %+v %v; want active %v", id, u, ok, active)
+		}
+	}
+}
+
+// A bulkUpload over the limit is told to retry when the oldest call in
+// the window leaves it, and calls older than the window do not count.
+func TestBulkUploadRetryAfterFromTheOldestCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, _, job := inboundServer(t, &graphtest.Options{BulkUploadLimit: 2, BulkUploadWindow: 10 * time.Second})
+		hc := &http.Client{Transport: srv.Transport()}
+		path := srv.URL + spPath + "/jobs/" + job + "/bulkUpload"
+		var one models.BulkUpload
+		for r := range models.BulkUploadChunks(users(1)) {
+			one = r
+		}
+		body, _ := json.Marshal(one)
+		post := func() (int, string) {
+			resp, _ := rawVia(t, hc, "POST", path, body, "Content-Type", "application/scim+json")
+			return resp.StatusCode, resp.Header.Get("Retry-After")
+		}
+		post() // t = 0
+		time.Sleep(3 * time.Second)
+		post()                  // t = 3
+		time.Sleep(time.Second) // t = 4: the call at 0 leaves the window at 10
+		if st, ra := post(); st != 429 || ra != "6" {
+			t.Fatalf("third call in the window: %d, Retry-After %q; want 429 and 6", st, ra)
+		}
+		time.Sleep(6 * time.Second)
+		if st, _ := post(); st != 202 {
+			t.Fatalf("after the oldest call left the window: %d", st)
+		}
+	})
+}
+
+// Each record's log carries its bulkId in the import step's details.
+func TestBulkUploadLogStepDetails(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, c, job := inboundServer(t, nil)
+		for r := range models.BulkUploadChunks(users(2)) {
+			if _, err := c.BulkUpload(ctx, "sp", job, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(graphtest.DefaultInboundDelay)
+		logs := srv.ProvisioningLogs()
+		if len(logs) != 2 {
+			t.Fatalf("%d events for 2 records", len(logs))
+		}
+		for _, ev := range logs {
+			steps := ev.ProvisioningSteps
+			if len(steps) == 0 || steps[0].Name != "EntryImport" || steps[0].Details["bulkId"] == "" {
+				t.Fatalf("first step %+v; want EntryImport with the bulkId", steps)
+			}
+			for _, st := range steps[1:] {
+				if st.Details == nil {
+					t.Fatalf("step %s has null details", st.Name)
+				}
+			}
+		}
+	})
+}
