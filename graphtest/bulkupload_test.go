@@ -544,3 +544,41 @@ func TestBulkUploadLogStepDetails(t *testing.T) {
 		}
 	})
 }
+
+// A user's attributes are flattened with SCIM's attribute paths, and an
+// update changes what it sends and keeps what it leaves out.
+func TestInboundUserAttributesAndUpdates(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, c, job := inboundServer(t, nil)
+		srv.AddInboundUser(models.SCIMUser{ExternalID: "E1", UserName: "ada@contoso.com", DisplayName: "Ada",
+			Name: &models.SCIMName{GivenName: "Ada"}, Emails: []models.SCIMValue{{Type: "work", Value: "ada@contoso.com"}},
+			Enterprise: &models.EnterpriseUser{Department: "Sales"}, Extensions: map[string]map[string]any{"urn:contoso:hr": {"code": "X1"}}})
+		u, _ := srv.InboundUser("E1")
+		for k, want := range map[string]string{
+			"name.givenName":                                "Ada",
+			`emails[type eq "work"].value`:                  "ada@contoso.com",
+			models.SCIMEnterpriseUserSchema + ":department": "Sales",
+			"urn:contoso:hr:code":                           "X1",
+		} {
+			if got := u.Attributes[k]; got != want {
+				t.Errorf("Attributes[%q] = %q, want %q (all: %q)", k, got, want, u.Attributes)
+			}
+		}
+		upload := func(su models.SCIMUser) {
+			for r := range models.BulkUploadChunks(func(yield func(models.SCIMUser) bool) { yield(su) }) {
+				if _, err := c.BulkUpload(ctx, "sp", job, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(graphtest.DefaultInboundDelay)
+		}
+		upload(models.SCIMUser{ExternalID: "E1", Title: "Guide"})
+		if u, _ := srv.InboundUser("E1"); u.DisplayName != "Ada" || u.UserName != "ada@contoso.com" || u.Attributes["title"] != "Guide" {
+			t.Fatalf("after an update without names: %+v", u)
+		}
+		upload(models.SCIMUser{ExternalID: "E1", DisplayName: "Ada L."})
+		if u, _ := srv.InboundUser("E1"); u.DisplayName != "Ada L." || u.Attributes["title"] != "Guide" {
+			t.Fatalf("after a new displayName: %+v", u)
+		}
+	})
+}

@@ -99,6 +99,9 @@ func TestValidateCredentialsRaw(t *testing.T) {
 		`{"useSavedCredentials":true}`,
 		`{"useSavedCredentials":"yes"}`,
 		`{"useSavedCredentials":false}`,
+		`{"applicationIdentifier":"app"}`,
+		`{"applicationIdentifier":"app","credentials":[]}`,
+		`{"credentials":[{"key":"UserName","value":"s3cret"}],"applicationIdentifier":5}`,
 	} {
 		resp, b := rawRequest(t, srv, "POST", path, []byte(body))
 		e := wantError(t, resp, b, http.StatusBadRequest, "BadRequest")

@@ -29,7 +29,7 @@ func TestEdmDuration(t *testing.T) {
 	for _, in := range []string{
 		"", "P", "PT", "P1DT", "1D", "+P1D", "p1d", "P1d",
 		"P2W", "P1M", "P1Y", "P1Y2M3D", "P1W2D", // weeks, months, years: not Edm.Duration
-		"PT1H1H", "PT1M1H", "P1DT1D", "PT1.5M", "PT.5S", "PT1.S", "P1.5D", "PT1,5S",
+		"PT1H1H", "PT1M1H", "P1DT1D", "PT1.5M", "PT.5S", "PT1.S", "PT1.5", "P1DT2.25", "P1.5D", "PT1,5S",
 		"P10675199DT2H48M5.4775808S", "P10675200D", "PT2147483648S", // past TimeSpan or int32
 		"P99999999999999999999D", " PT1M", "PT1M ",
 	} {
