@@ -61,6 +61,7 @@ func TestEdmDurationEdges(t *testing.T) {
 	for _, in := range []string{
 		"PT5", "P5", "P1DT5", "PT1.S", "P10675200D", "P10675199DT3H", "PT2147483648S", "P99999999999999999999D",
 		"P10675199DT2H48M5.4775808S", "PT1H1H",
+		"P21350399D", "P21350398DT23H", // past 2^64 ticks: would wrap to under a day without the overflow checks
 	} {
 		if got, err := edmDuration(in); err == nil {
 			t.Errorf("edmDuration(%q) = %q, want an error", in, got)
