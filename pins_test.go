@@ -444,3 +444,30 @@ func TestResponseErrorLineRetryAfterAndCut(t *testing.T) {
 		t.Fatalf("long message: %q", s)
 	}
 }
+
+// A collection that never ends is walked for at most 10,000 pages, and
+// an error names the page it is about.
+func TestPagingStopsAfterMaxPages(t *testing.T) {
+	var n atomic.Int32
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		io.WriteString(w, `{"value":[],"@odata.nextLink":"http://127.0.0.1:1/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=x"}`)
+	})
+	c := inProcessClient(t, h, nil)
+	_, err := c.ListJobs(ctx, spID)
+	if err == nil || !strings.Contains(err.Error(), "more than 10000 pages") || n.Load() != 10000 {
+		t.Fatalf("after %d pages: %v", n.Load(), err)
+	}
+	n.Store(0)
+	h2 := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) < 3 {
+			io.WriteString(w, `{"value":[],"@odata.nextLink":"http://127.0.0.1:1/v1.0/next"}`)
+			return
+		}
+		io.WriteString(w, `{"values":[]}`)
+	})
+	c = inProcessClient(t, h2, nil)
+	if _, err := c.ListJobs(ctx, spID); err == nil || !strings.Contains(err.Error(), "page 3 has no value array") {
+		t.Fatalf("third page without value: %v", err)
+	}
+}
