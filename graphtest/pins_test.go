@@ -1,0 +1,133 @@
+package graphtest_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/graphsync/graphsync/graphtest"
+	"github.com/graphsync/graphsync/models"
+)
+
+// A Body fault without a Status keeps the real answer's status: a created
+// job is still 201, an unknown one still 404, and Requests records it.
+func TestFaultBodyKeepsTheRealStatus(t *testing.T) {
+	srv, _ := newServer(t, nil)
+	const malformed = `{"id": `
+	srv.InjectFault(graphtest.Fault{Method: "POST", PathContains: "/jobs", Body: malformed})
+	srv.InjectFault(graphtest.Fault{Method: "GET", PathContains: "/jobs/nope", Body: malformed})
+	for _, tc := range []struct {
+		method, path string
+		body         []byte
+		status       int
+	}{
+		{"POST", spPath + "/jobs", []byte(`{"templateId":"scim"}`), http.StatusCreated},
+		{"GET", spPath + "/jobs/nope", nil, http.StatusNotFound},
+	} {
+		resp, body := rawRequest(t, srv, tc.method, tc.path, tc.body)
+		if resp.StatusCode != tc.status || string(body) != malformed {
+			t.Errorf("%s %s: %d %s; want %d %s", tc.method, tc.path, resp.StatusCode, body, tc.status, malformed)
+		}
+		reqs := srv.Requests()
+		if got := reqs[len(reqs)-1].Status; got != tc.status {
+			t.Errorf("%s %s: recorded status %d; want %d", tc.method, tc.path, got, tc.status)
+		}
+	}
+}
+
+// jobsPage is one page of a job list.
+type jobsPage struct {
+	Value    []json.RawMessage `json:"value"`
+	NextLink string            `json:"@odata.nextLink"`
+}
+
+func getJobsPage(t *testing.T, srv *graphtest.Server, pathAndQuery string) jobsPage {
+	t.Helper()
+	resp, body := rawRequest(t, srv, "GET", pathAndQuery, nil)
+	var p jobsPage
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &p) != nil {
+		t.Fatalf("GET %s: %d %s", pathAndQuery, resp.StatusCode, body)
+	}
+	return p
+}
+
+// A list is paged only while items remain: a page that ends the list has
+// no nextLink, even when it is full.
+func TestPagingLastFullPageHasNoNextLink(t *testing.T) {
+	srv, c := newServer(t, &graphtest.Options{PageSize: 2})
+	for range 4 {
+		if _, err := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := getJobsPage(t, srv, spPath+"/jobs")
+	want := srv.URL + spPath + "/jobs?$skiptoken=2"
+	if len(p.Value) != 2 || p.NextLink != want {
+		t.Fatalf("first page: %d jobs, nextLink %q; want 2 and %q", len(p.Value), p.NextLink, want)
+	}
+	p = getJobsPage(t, srv, spPath+"/jobs?$skiptoken=2")
+	if len(p.Value) != 2 || p.NextLink != "" {
+		t.Fatalf("last page: %d jobs, nextLink %q; want 2 and none", len(p.Value), p.NextLink)
+	}
+}
+
+// The $skiptoken of a list is a position in it: 0 is its start, and the
+// position at its end (where a nextLink points when the jobs after it were
+// deleted) is an empty last page, not an error.
+func TestPagingSkiptokenFromStartToEnd(t *testing.T) {
+	srv, c := newServer(t, &graphtest.Options{PageSize: 1})
+	var ids []string
+	for range 2 {
+		j, err := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, j.ID)
+	}
+	first := getJobsPage(t, srv, spPath+"/jobs")
+	if p := getJobsPage(t, srv, spPath+"/jobs?$skiptoken=0"); len(p.Value) != 1 ||
+		string(p.Value[0]) != string(first.Value[0]) || p.NextLink != first.NextLink {
+		t.Fatalf("$skiptoken=0: %+v; want the first page %+v", p, first)
+	}
+	if first.NextLink == "" {
+		t.Fatal("first of two pages has no nextLink")
+	}
+	if err := c.DeleteJob(ctx, "sp", ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := rawRequest(t, srv, "GET", first.NextLink[len(srv.URL):], nil)
+	var p jobsPage
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &p) != nil || len(p.Value) != 0 || p.NextLink != "" {
+		t.Fatalf("nextLink after the rest was deleted: %d %s; want 200 and an empty last page", resp.StatusCode, body)
+	}
+}
+
+// Saving secrets sets each key sent: a key saved before gets the new value
+// and other keys keep theirs; a service principal holds one value per key.
+func TestSecretsAreSetByKey(t *testing.T) {
+	srv, c := newServer(t, nil)
+	save := func(kv ...models.SecretKeyValue) {
+		t.Helper()
+		if err := c.SaveSecrets(ctx, "sp", kv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(models.SecretKeyValue{Key: "BaseAddress", Value: "https://a"}, models.SecretKeyValue{Key: "SecretToken", Value: "t1"})
+	save(models.SecretKeyValue{Key: "SecretToken", Value: "t2"})
+	save(models.SecretKeyValue{Key: "SyncNotificationSettings", Value: "{}"})
+	want := []models.SecretKeyValue{{Key: "BaseAddress", Value: "https://a"}, {Key: "SecretToken", Value: "t2"},
+		{Key: "SyncNotificationSettings", Value: "{}"}}
+	// SecretKeyValue redacts its value when printed; show the test's own.
+	show := func(kvs []models.SecretKeyValue) string {
+		var b strings.Builder
+		for _, kv := range kvs {
+			fmt.Fprintf(&b, "%s=%s ", kv.Key, kv.Value)
+		}
+		return b.String()
+	}
+	if got := srv.Secrets("sp"); show(got) != show(want) {
+		t.Fatalf("secrets = %s; want %s", show(got), show(want))
+	}
+}
