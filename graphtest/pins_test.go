@@ -131,3 +131,51 @@ func TestSecretsAreSetByKey(t *testing.T) {
 		t.Fatalf("secrets = %s; want %s", show(got), show(want))
 	}
 }
+
+// restart takes no body, or {"criteria":{"resetScope":...}} with the
+// documented scopes; no criteria, a null or an empty resetScope is the
+// default restart. Anything else is refused and leaves the job as it was.
+func TestRestartBodies(t *testing.T) {
+	srv, _ := newServer(t, nil)
+	id := createRaw(t, srv)
+	path := spPath + "/jobs/" + id + "/restart"
+	for _, body := range []string{
+		"",
+		"{}",
+		`{"criteria":null}`,
+		`{"criteria":{}}`,
+		`{"criteria":{"resetScope":null}}`,
+		`{"criteria":{"resetScope":""}}`,
+		`{"criteria":{"resetScope":"Watermark, Escrows"}}`,
+		`{"criteria":{"@odata.type":"#microsoft.graph.synchronizationJobRestartCriteria","resetScope":"Full"}}`,
+	} {
+		var b []byte
+		if body != "" {
+			b = []byte(body)
+		}
+		if resp, rb := rawRequest(t, srv, "POST", path, b); resp.StatusCode != http.StatusNoContent {
+			t.Errorf("restart with %q: %d %s; want 204", body, resp.StatusCode, rb)
+		}
+	}
+	for _, body := range []string{
+		`[1]`,
+		`"Full"`,
+		`{"criteria":"Full"}`,
+		`{"criteria":[]}`,
+		`{"criteria":{"resetScope":5}}`,
+		`{"criteria":{"resetScope":"Everything"}}`,
+		`{"criteria":{"resetScope":"Watermark, Nope"}}`,
+		`{"criteria":{"resetScope":"Full","colour":"red"}}`,
+		`{"resetScope":"Full"}`,
+	} {
+		if resp, rb := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/pause", nil); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("pause: %d %s", resp.StatusCode, rb)
+		}
+		if resp, rb := rawRequest(t, srv, "POST", path, []byte(body)); resp.StatusCode != http.StatusBadRequest || graphErrorCode(rb) != "BadRequest" {
+			t.Errorf("restart with %s: %d %s; want 400 BadRequest", body, resp.StatusCode, rb)
+		}
+		if j, _ := srv.Job("sp", id); j.Schedule.State != models.SchedulePaused {
+			t.Errorf("refused restart with %s changed the job: %s", body, j.Schedule.State)
+		}
+	}
+}
