@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
@@ -177,5 +181,98 @@ func TestRestartBodies(t *testing.T) {
 		if j, _ := srv.Job("sp", id); j.Schedule.State != models.SchedulePaused {
 			t.Errorf("refused restart with %s changed the job: %s", body, j.Schedule.State)
 		}
+	}
+}
+
+// logsPage is one page of the provisioning logs.
+type logsPage struct {
+	Value    []models.ProvisioningObjectSummary `json:"value"`
+	NextLink string                             `json:"@odata.nextLink"`
+}
+
+// sourceIDs lists the sourceIdentity/id of a page's events, in order.
+func (p logsPage) sourceIDs() string {
+	var ids []string
+	for _, ev := range p.Value {
+		ids = append(ids, ev.SourceIdentity.ID)
+	}
+	return strings.Join(ids, ",")
+}
+
+// The provisioning logs' paging: a page holds $top events (1 to 1000), a
+// nextLink only while matching events remain, and $skiptoken is a position
+// in the log from 0 (its start) to its end, where events written later
+// come.
+func TestProvisioningLogsPaging(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, c, job := inboundServer(t, nil)
+		hc := &http.Client{Transport: srv.Transport()}
+		upload := func(from, to int) {
+			t.Helper()
+			var us []models.SCIMUser
+			for i := from; i <= to; i++ {
+				us = append(us, hrUser(i))
+			}
+			for req := range models.BulkUploadChunks(slices.Values(us)) {
+				if _, err := c.BulkUpload(ctx, "sp", job, req); err != nil {
+					t.Fatal(err)
+				}
+			}
+			time.Sleep(graphtest.DefaultInboundDelay)
+		}
+		get := func(u string) logsPage {
+			t.Helper()
+			if !strings.HasPrefix(u, "http") {
+				u = srv.URL + "/v1.0/auditLogs/provisioning?" + u
+			}
+			resp, b := rawVia(t, hc, "GET", u, nil)
+			var p logsPage
+			if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &p) != nil {
+				t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
+			}
+			return p
+		}
+		upload(1, 3)
+
+		p := get("$top=2")
+		if p.sourceIDs() != "E0001,E0002" || p.NextLink == "" {
+			t.Fatalf("$top=2: %s, nextLink %q; want E0001,E0002 and a nextLink", p.sourceIDs(), p.NextLink)
+		}
+		if p = get(p.NextLink); p.sourceIDs() != "E0003" || p.NextLink != "" {
+			t.Fatalf("second page: %s, nextLink %q; want E0003 and none", p.sourceIDs(), p.NextLink)
+		}
+		if p = get("$top=1000"); p.sourceIDs() != "E0001,E0002,E0003" || p.NextLink != "" {
+			t.Fatalf("$top=1000: %s, nextLink %q", p.sourceIDs(), p.NextLink)
+		}
+		if p = get("$skiptoken=0&$top=1"); p.sourceIDs() != "E0001" {
+			t.Fatalf("$skiptoken=0: %s; want the first event", p.sourceIDs())
+		}
+		// A filter's last page has no nextLink when only events that do not
+		// match follow it.
+		if p = get("$top=1&$filter=" + url.QueryEscape("sourceIdentity/id eq 'E0001'")); p.sourceIDs() != "E0001" || p.NextLink != "" {
+			t.Fatalf("one matching event, then others: %s, nextLink %q; want E0001 and none", p.sourceIDs(), p.NextLink)
+		}
+		if p = get("$top=1&$filter=" + url.QueryEscape("sourceIdentity/id eq 'E0002'")); p.sourceIDs() != "E0002" || p.NextLink != "" {
+			t.Fatalf("a matching event between others: %s, nextLink %q; want E0002 and none", p.sourceIDs(), p.NextLink)
+		}
+		// The end of the log is a position too: nothing yet, then what is
+		// written after it.
+		if p = get("$skiptoken=3"); len(p.Value) != 0 || p.NextLink != "" {
+			t.Fatalf("$skiptoken at the end: %s, nextLink %q; want an empty page", p.sourceIDs(), p.NextLink)
+		}
+		upload(4, 4)
+		if p = get("$skiptoken=3"); p.sourceIDs() != "E0004" || p.NextLink != "" {
+			t.Fatalf("$skiptoken at the old end: %s, nextLink %q; want E0004", p.sourceIDs(), p.NextLink)
+		}
+	})
+}
+
+// A $filter that ends where a string literal should start is refused, as
+// any incomplete clause is.
+func TestProvisioningLogsFilterWithoutLiteral(t *testing.T) {
+	srv, _ := newServer(t, nil)
+	for _, f := range []string{"jobId eq", "jobId eq ", "sourceIdentity/id eq 'x' and id eq"} {
+		resp, b := rawRequest(t, srv, "GET", "/v1.0/auditLogs/provisioning?$filter="+url.QueryEscape(f), nil)
+		wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
 	}
 }
