@@ -276,3 +276,81 @@ func TestProvisioningLogsFilterWithoutLiteral(t *testing.T) {
 		wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
 	}
 }
+
+// The fake takes linked subjects nested as deep as graphsync's own
+// validation lets through, and refuses one level deeper with 400
+// RequestParameterInvalid, whether the nesting goes through members or
+// owners.
+func TestProvisionLinkDepthAgreesWithTheClient(t *testing.T) {
+	srv, _ := newServer(t, &graphtest.Options{DisableProvisionLimit: true})
+	id := createRaw(t, srv)
+	// nest returns a subject with levels levels of links, each a group
+	// bringing the next subject as member or owner.
+	nest := func(levels int, owners bool) models.Subject {
+		s := models.User("u0")
+		srv.AddUser("u0", "u0@contoso.com")
+		for i := 1; i <= levels; i++ {
+			g := models.Subject{ObjectID: fmt.Sprintf("g%d", i), ObjectTypeName: models.ObjectTypeGroup, Links: &models.LinkedObjects{}}
+			srv.AddGroup(g.ObjectID, g.ObjectID)
+			if owners {
+				g.Links.Owners = []models.Subject{s}
+			} else {
+				g.Links.Members = []models.Subject{s}
+			}
+			s = g
+		}
+		return s
+	}
+	deepest := -1
+	for levels := 1; levels < 20; levels++ {
+		if models.NewProvisionRequest(graphtest.DefaultRuleID, nest(levels, false)).Validate() != nil {
+			break
+		}
+		deepest = levels
+	}
+	if deepest < 1 {
+		t.Fatal("the client takes no linked subjects")
+	}
+	for _, owners := range []bool{false, true} {
+		for _, levels := range []int{deepest, deepest + 1} {
+			req := models.NewProvisionRequest(graphtest.DefaultRuleID, nest(levels, owners))
+			body, err := json.Marshal(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, b := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/provisionOnDemand", body)
+			if req.Validate() == nil {
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("%d levels (owners %v), valid for the client: %d %s", levels, owners, resp.StatusCode, b)
+				}
+				continue
+			}
+			if resp.StatusCode != http.StatusBadRequest || graphErrorCode(b) != "RequestParameterInvalid" {
+				t.Errorf("%d levels (owners %v), refused by the client: %d %.200s; want 400 RequestParameterInvalid", levels, owners, resp.StatusCode, b)
+			}
+		}
+	}
+}
+
+// A user provisioned with its manager gets a user's answer (the steps
+// taken, Create), not the empty value of a group brought with members.
+func TestProvisionUserWithManager(t *testing.T) {
+	srv, c := newServer(t, nil)
+	srv.AddUser("u1", "u1@contoso.com")
+	srv.AddUser("m1", "m1@contoso.com")
+	job, err := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := models.User("u1")
+	m := models.User("m1")
+	u.Links = &models.LinkedObjects{Manager: &m}
+	res, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, u))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Succeeded() || res.Value.Action != models.ActionCreate || res.Value.SourceIdentity == nil ||
+		res.Value.SourceIdentity.ID != "u1" || len(res.Value.ProvisioningSteps) == 0 {
+		t.Fatalf("user with a manager: key %s, value %s", res.RawKey, res.RawValue)
+	}
+}
