@@ -354,3 +354,82 @@ func TestProvisionUserWithManager(t *testing.T) {
 		t.Fatalf("user with a manager: key %s, value %s", res.RawKey, res.RawValue)
 	}
 }
+
+// A generated schema lists its rules in the order they are processed,
+// numbered from 1 as Graph numbers a job's rule, and describes every
+// attribute its mappings read and write, once, on the directory object
+// the mapping names.
+func TestGeneratedSchemaRulesAndAttributes(t *testing.T) {
+	srv, c := newServer(t, nil)
+	job, err := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad := graphtest.Rule{ID: "ad-rule", Name: "USER_INBOUND", SourceDirectoryName: "Active Directory",
+		TargetDirectoryName: "Azure Active Directory", Objects: []graphtest.ObjectMapping{{SourceObjectName: "user", TargetObjectName: "User"}}}
+	if err := srv.SetJobRules("sp", job.ID, append(graphtest.DefaultRules("customappsso"), ad)...); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.GetJobSchema(ctx, "sp", job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i, r := range schema.SynchronizationRules {
+		ids = append(ids, r.ID)
+		if r.Priority != int32(i+1) {
+			t.Errorf("rule %d (%s) has priority %d; want %d", i, r.ID, r.Priority, i+1)
+		}
+	}
+	if want := []string{graphtest.DefaultRuleID, "ad-rule"}; !slices.Equal(ids, want) {
+		t.Fatalf("rules %v; want %v", ids, want)
+	}
+	attrs := map[string][]string{} // by directory and object
+	for _, d := range schema.Directories {
+		for _, o := range d.Objects {
+			for _, a := range o.Attributes {
+				attrs[d.Name+"/"+o.Name] = append(attrs[d.Name+"/"+o.Name], a.Name)
+			}
+		}
+	}
+	for k, names := range attrs {
+		sorted := slices.Clone(names)
+		slices.Sort(sorted)
+		if len(slices.Compact(sorted)) != len(names) {
+			t.Errorf("%s lists an attribute twice: %v", k, names)
+		}
+	}
+	var read func(s *models.AttributeMappingSource, out []string) []string
+	read = func(s *models.AttributeMappingSource, out []string) []string {
+		if s == nil {
+			return out
+		}
+		if s.Type == models.SourceAttribute {
+			out = append(out, s.Name)
+		}
+		for _, p := range s.Parameters {
+			out = read(p.Value, out)
+		}
+		return out
+	}
+	checked := 0
+	for _, r := range schema.SynchronizationRules {
+		for _, m := range r.ObjectMappings {
+			src, dst := r.SourceDirectoryName+"/"+m.SourceObjectName, r.TargetDirectoryName+"/"+m.TargetObjectName
+			for _, a := range m.AttributeMappings {
+				if !slices.Contains(attrs[dst], a.TargetAttributeName) {
+					t.Errorf("%s: %s is written but not described (%v)", dst, a.TargetAttributeName, attrs[dst])
+				}
+				for _, name := range read(a.Source, nil) {
+					if !slices.Contains(attrs[src], name) {
+						t.Errorf("%s: %s is read but not described (%v)", src, name, attrs[src])
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 3 {
+		t.Fatalf("%d source attributes in the mappings", checked)
+	}
+}
