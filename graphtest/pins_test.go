@@ -433,3 +433,29 @@ func TestGeneratedSchemaRulesAndAttributes(t *testing.T) {
 		t.Fatalf("%d source attributes in the mappings", checked)
 	}
 }
+
+// The provisioning logs are served in both of Graph's versions, and
+// only in those; the synchronization of an unknown service principal is
+// 404, as the rest of what it would hold is.
+func TestVersionsAndServicePrincipalsOfPaths(t *testing.T) {
+	srv, _ := newServer(t, nil)
+	for _, v := range []string{"v1.0", "beta"} {
+		resp, b := rawRequest(t, srv, "GET", "/"+v+"/auditLogs/provisioning", nil)
+		var p struct {
+			Context string            `json:"@odata.context"`
+			Value   []json.RawMessage `json:"value"`
+		}
+		want := "https://graph.microsoft.com/" + v + "/$metadata#auditLogs/provisioning"
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &p) != nil || p.Context != want || p.Value == nil {
+			t.Errorf("%s logs: %d %s; want 200 with @odata.context %s", v, resp.StatusCode, b, want)
+		}
+	}
+	for _, path := range []string{"/v2.0/auditLogs/provisioning", "/V1.0/auditLogs/provisioning", "/auditLogs/provisioning"} {
+		resp, b := rawRequest(t, srv, "GET", path, nil)
+		wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
+	}
+	for _, path := range []string{"/v1.0/servicePrincipals/nope/synchronization", "/beta/servicePrincipals/nope/synchronization/jobs"} {
+		resp, b := rawRequest(t, srv, "GET", path, nil)
+		wantError(t, resp, b, http.StatusNotFound, "Request_ResourceNotFound")
+	}
+}
