@@ -459,3 +459,31 @@ func TestVersionsAndServicePrincipalsOfPaths(t *testing.T) {
 		wantError(t, resp, b, http.StatusNotFound, "Request_ResourceNotFound")
 	}
 }
+
+// A template is written whole, like a job: description, which the fake's
+// templates do not have, is present and null (not an empty string), and
+// metadata is an empty collection.
+func TestTemplateWrittenWholeWithNulls(t *testing.T) {
+	srv, _ := newServer(t, nil)
+	check := func(where string, tmpl map[string]json.RawMessage) {
+		t.Helper()
+		if v, ok := tmpl["description"]; !ok || string(v) != "null" {
+			t.Errorf("%s: description %s (present %v); want null", where, v, ok)
+		}
+		if v := tmpl["metadata"]; string(v) != "[]" {
+			t.Errorf("%s: metadata %s; want []", where, v)
+		}
+	}
+	resp, b := rawRequest(t, srv, "GET", spPath+"/templates/scim", nil)
+	var one map[string]json.RawMessage
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &one) != nil {
+		t.Fatalf("GET template: %d %s", resp.StatusCode, b)
+	}
+	check("GET", one)
+	resp, b = rawRequest(t, srv, "GET", spPath+"/templates", nil)
+	var list struct{ Value []map[string]json.RawMessage }
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &list) != nil || len(list.Value) != 1 {
+		t.Fatalf("list templates: %d %s", resp.StatusCode, b)
+	}
+	check("list", list.Value[0])
+}
