@@ -67,7 +67,6 @@
 // validateCredentials cannot reach the application: it answers 204 when
 // the request is well formed (see below) and the job exists.
 //
-
 // AddServicePrincipal gives each template one rule, DefaultRuleID
 // ("USERGROUP_OUTBOUND_USERGROUP", the rule Entra ID → application
 // templates carry), which provisions objects of type "User" and "Group".
