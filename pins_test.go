@@ -20,6 +20,7 @@ import (
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
+	"github.com/graphsync/graphsync/models"
 )
 
 // MaxWait caps the total of the waits, not each one.
@@ -469,5 +470,29 @@ func TestPagingStopsAfterMaxPages(t *testing.T) {
 	c = inProcessClient(t, h2, nil)
 	if _, err := c.ListJobs(ctx, spID); err == nil || !strings.Contains(err.Error(), "page 3 has no value array") {
 		t.Fatalf("third page without value: %v", err)
+	}
+}
+
+// A log query sends $top only when Top is set, and only the parts set.
+func TestProvisioningLogsQueryParts(t *testing.T) {
+	for _, tc := range []struct {
+		q    models.ProvisioningLogQuery
+		want string
+	}{
+		{models.ProvisioningLogQuery{}, ""},
+		{models.ProvisioningLogQuery{Top: 1}, "$top=1"},
+		{models.ProvisioningLogQuery{JobID: "j"}, "$filter=jobId%20eq%20%27j%27"},
+	} {
+		var got atomic.Value
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got.Store(r.URL.RawQuery)
+			io.WriteString(w, `{"value":[]}`)
+		})
+		if _, err := inProcessClient(t, h, nil).ListProvisioningLogs(ctx, tc.q); err != nil {
+			t.Fatal(err)
+		}
+		if got.Load() != tc.want {
+			t.Errorf("%+v: query %q, want %q", tc.q, got.Load(), tc.want)
+		}
 	}
 }

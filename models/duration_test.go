@@ -79,7 +79,7 @@ func TestMaxDurationRoundTripsAndReportsOverflow(t *testing.T) {
 }
 
 func TestDurationRejectsBadSyntax(t *testing.T) {
-	for _, in := range []string{"40M", "P", "PT", "P1H", "PT1D", "P1.5D", "PT1.S", "P1D1D", "PT1S2M", "P-1D", "PTS", "1 day", "PT1S ", "P1DT"} {
+	for _, in := range []string{"40M", "P", "PT", "P1H", "PT1D", "P1.5D", "PT1.S", "P1D1D", "PT1S2M", "P-1D", "PTS", "1 day", "PT1S ", "P1DT", "PT1.5", "PT1,25"} {
 		var d Duration
 		if err := json.Unmarshal([]byte(`"`+in+`"`), &d); err == nil {
 			t.Errorf("%q decoded", in)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -134,5 +135,52 @@ func TestValidateChecksEveryLinkAndDepth(t *testing.T) {
 	}
 	if parts := Group("g", ids...).SplitMembers(); len(parts) != 2 || len(parts[1].Links.Members) != 5 {
 		t.Fatalf("10 members: %d parts", len(parts))
+	}
+}
+
+// DecodeProvisionResult reads Graph's documented answers, says which
+// outcome each is, and keeps what it could not decode.
+func TestDecodeProvisionResult(t *testing.T) {
+	for file, want := range map[string]ProvisionOutcome{
+		"../testdata/provision_response_1.json": OutcomeSkipped,
+		"../testdata/provision_response_2.json": OutcomeSuccess,
+	} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := DecodeProvisionResult(b)
+		if err != nil || r.Key.Result != want || r.RawKey == "" || r.RawValue == "" || len(r.Value.ProvisioningSteps) == 0 {
+			t.Fatalf("%s: %v %+v", file, err, r)
+		}
+		if r.Succeeded() != (want == OutcomeSuccess) || r.Skipped() != (want == OutcomeSkipped) || r.Failed() || r.FailedStep() != nil {
+			t.Fatalf("%s: succeeded %v skipped %v failed %v", file, r.Succeeded(), r.Skipped(), r.Failed())
+		}
+	}
+
+	failed := `{"key":"{\"result\":\"Failure\"}","value":"{\"provisioningSteps\":[{\"name\":\"a\",\"status\":\"Success\"},{\"name\":\"b\",\"status\":\"Failure\"},{\"name\":\"c\",\"status\":\"Failure\"}]}"}`
+	r, err := DecodeProvisionResult([]byte(failed))
+	if err != nil || !r.Failed() || r.Succeeded() || r.Skipped() || r.FailedStep() == nil || r.FailedStep().Name != "b" {
+		t.Fatalf("failure: %v %+v", err, r)
+	}
+
+	// Key only (no value member): decoded, no steps.
+	if r, err := DecodeProvisionResult([]byte(`{"key":"{\"result\":\"Success\"}"}`)); err != nil || !r.Succeeded() || r.RawValue != "" {
+		t.Fatalf("key only: %v %+v", err, r)
+	}
+	for name, tc := range map[string]struct {
+		body           string
+		rawKey, rawVal string
+	}{
+		"not JSON":          {body: `<html>`},
+		"no key":            {body: `{"value":"{}"}`},
+		"key not JSON":      {body: `{"key":"Success","value":"{}"}`, rawKey: "Success", rawVal: "{}"},
+		"value not JSON":    {body: `{"key":"{\"result\":\"Success\"}","value":"steps"}`, rawKey: `{"result":"Success"}`, rawVal: "steps"},
+		"key not an object": {body: `{"key":"[1]","value":""}`, rawKey: "[1]"},
+	} {
+		r, err := DecodeProvisionResult([]byte(tc.body))
+		if !errors.Is(err, ErrResultDecode) || r == nil || r.RawKey != tc.rawKey || r.RawValue != tc.rawVal {
+			t.Errorf("%s: %v %+v", name, err, r)
+		}
 	}
 }
