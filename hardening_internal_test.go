@@ -65,6 +65,7 @@ func TestParseRetryAfter(t *testing.T) {
 		"99999999999999999999":             math.MaxInt64,
 		"9223372037":                       math.MaxInt64,
 		"9223372035":                       9223372035 * time.Second,
+		"9223372036":                       9223372036 * time.Second, // the largest that fits
 		"Thu, 01 Jan 2026 00:00:30 GMT":    30 * time.Second,
 		"Wed, 31 Dec 2025 23:59:00 GMT":    0,
 		"Fri, 31 Dec 9999 23:59:59 GMT":    math.MaxInt64,
@@ -180,5 +181,29 @@ func TestSanitizeAtTheBound(t *testing.T) {
 	}
 	if got := sanitize(exact+"y", 16); len(got) > 16 || !strings.HasSuffix(got, "…") {
 		t.Fatalf("sanitize one byte over = %q", got)
+	}
+}
+
+// backoff doubles from BaseDelay up to 30 s, also from a base of a
+// nanosecond over 30 attempts, and a doubling that shifts every bit out
+// (to 0) or into the sign is the cap, never no wait.
+func TestBackoffTable(t *testing.T) {
+	for _, tc := range []struct {
+		base    time.Duration
+		attempt int
+		want    time.Duration
+	}{
+		{time.Second, 1, time.Second},
+		{time.Second, 5, 16 * time.Second},
+		{time.Second, 6, 30 * time.Second},
+		{time.Nanosecond, 30, 1 << 29},
+		{time.Nanosecond, 31, maxBackoff},
+		{1 << 40, 25, maxBackoff}, // 2^40 << 24 is 2^64: 0 in an int64
+		{1 << 40, 24, maxBackoff}, // 2^63: negative
+		{maxBackoff, 1, maxBackoff},
+	} {
+		if got := (RetryPolicy{BaseDelay: tc.base}).backoff(tc.attempt); got != tc.want {
+			t.Errorf("backoff(%v, %d) = %v, want %v", tc.base, tc.attempt, got, tc.want)
+		}
 	}
 }

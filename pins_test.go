@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -494,5 +495,66 @@ func TestProvisioningLogsQueryParts(t *testing.T) {
 		if got.Load() != tc.want {
 			t.Errorf("%+v: query %q, want %q", tc.q, got.Load(), tc.want)
 		}
+	}
+}
+
+// pauseRecorder lets every request start at once and records PauseUntil.
+type pauseRecorder struct {
+	mu     sync.Mutex
+	pauses []time.Time
+}
+
+func (*pauseRecorder) Wait(context.Context) error { return nil }
+func (p *pauseRecorder) PauseUntil(t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pauses = append(p.pauses, t)
+}
+
+// A 429 asking for up to a day (MaxRetryAfter) pauses the limiter that
+// long; one asking for more is not honoured and pauses nothing.
+func TestRetryAfterOfADayIsHonoured(t *testing.T) {
+	for _, tc := range []struct {
+		retryAfter string
+		pause      time.Duration // 0: none
+	}{{"86400", 24 * time.Hour}, {"86401", 0}} {
+		synctest.Test(t, func(t *testing.T) {
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", tc.retryAfter)
+				w.WriteHeader(http.StatusTooManyRequests)
+			})
+			l := &pauseRecorder{}
+			c := inProcessClient(t, h, &graphsync.ClientOptions{Limiter: l})
+			t0 := time.Now()
+			if _, err := c.ProvisionOnDemand(ctx, spID, jobID, userRequests(1)[0]); !errors.Is(err, graphsync.ErrThrottled) {
+				t.Fatalf("err = %v", err)
+			}
+			switch {
+			case tc.pause == 0 && len(l.pauses) != 0:
+				t.Fatalf("Retry-After %s paused the limiter until %v", tc.retryAfter, l.pauses)
+			case tc.pause != 0 && (len(l.pauses) != 1 || l.pauses[0].Sub(t0) != tc.pause):
+				t.Fatalf("Retry-After %s paused %v; want once, %v", tc.retryAfter, l.pauses, tc.pause)
+			}
+		})
+	}
+}
+
+// A limiter wait of a second or more is logged at Info; a shorter one is
+// not.
+func TestLimiterWaitLoggedFromASecond(t *testing.T) {
+	for _, tc := range []struct {
+		wait   time.Duration
+		logged bool
+	}{{time.Second - time.Millisecond, false}, {time.Second, true}} {
+		synctest.Test(t, func(t *testing.T) {
+			capt := newCapture()
+			c := inProcessClient(t, &bulkServer{}, &graphsync.ClientOptions{Limiter: sleepLimiter(tc.wait), Logger: slog.New(capt.h)})
+			if _, err := c.ProvisionOnDemand(ctx, spID, jobID, userRequests(1)[0]); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(capt.String(), "waited for the rate limiter"); got != tc.logged {
+				t.Fatalf("a wait of %v logged: %v\n%s", tc.wait, got, capt.String())
+			}
+		})
 	}
 }
