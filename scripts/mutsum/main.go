@@ -27,7 +27,7 @@ type report struct {
 	} `json:"files"`
 }
 
-type tally struct{ killed, lived, timedOut, notViable, notCovered int }
+type tally struct{ killed, lived, timedOut, notViable, notCovered, gone int }
 
 func (t tally) efficacy() string {
 	if t.killed+t.lived == 0 {
@@ -77,6 +77,8 @@ func main() {
 					c.notViable++
 				case "NOT COVERED":
 					c.notCovered++
+				case "GONE": // scripts/mutcheck: the line was rewritten since
+					c.gone++
 				}
 			}
 			if m.Status == "LIVED" {
@@ -89,13 +91,13 @@ func main() {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	fmt.Printf("%-18s %7s %6s %5s %9s %11s %8s\n", "package", "killed", "lived", "timed", "not viab.", "not covered", "efficacy")
+	fmt.Printf("%-18s %7s %6s %5s %9s %11s %5s %8s\n", "package", "killed", "lived", "timed", "not viab.", "not covered", "gone", "efficacy")
 	for _, n := range append(names, "total") {
 		t := total
 		if n != "total" {
 			t = *pkgs[n]
 		}
-		fmt.Printf("%-18s %7d %6d %5d %9d %11d %8s\n", n, t.killed, t.lived, t.timedOut, t.notViable, t.notCovered, t.efficacy())
+		fmt.Printf("%-18s %7d %6d %5d %9d %11d %5d %8s\n", n, t.killed, t.lived, t.timedOut, t.notViable, t.notCovered, t.gone, t.efficacy())
 	}
 	slices.Sort(lived)
 	fmt.Printf("\n%d lived:\n", len(lived))
