@@ -61,16 +61,15 @@ func newObserver(o ClientOptions) (*observer, error) {
 // call observes one public call: one span however many attempts (and
 // pages) it takes. All its methods are no-ops on a nil *call.
 type call struct {
-	obs     *observer
-	op      string
-	span    trace.Span // nil without a tracer
-	opAttr  attribute.KeyValue
-	start   time.Time
-	tries   int
-	status  int
-	reqID   string
-	waited  time.Duration // in the limiter
-	retries int
+	obs    *observer
+	op     string
+	span   trace.Span // nil without a tracer
+	opAttr attribute.KeyValue
+	start  time.Time
+	tries  int
+	status int
+	reqID  string
+	waited time.Duration // in the limiter
 }
 
 // begin starts observing the call op. It returns ctx with the call's span,
@@ -128,7 +127,6 @@ func (c *call) retrying(ctx context.Context, e *ResponseError, attempt int, dela
 	if c == nil {
 		return
 	}
-	c.retries++
 	if c.obs.logger != nil {
 		c.obs.logger.LogAttrs(ctx, slog.LevelInfo, "graphsync: retrying",
 			slog.String("op", c.op), slog.Int("status", e.StatusCode), slog.Int("attempt", attempt+1),
