@@ -531,4 +531,4 @@ func flattenSCIM(u models.SCIMUser) map[string]string {
 	return out
 }
 
-func hasURN(s string) bool { return len(s) > 4 && strings.EqualFold(s[:4], "urn:") }
+func hasURN(s string) bool { return strings.HasPrefix(strings.ToLower(s), "urn:") }
