@@ -260,7 +260,9 @@ type response struct {
 	clientRequestID string
 }
 
-const maxResponseBody = 64 << 20
+// maxResponseBody bounds an answer's body; a variable only so that a test
+// can lower it (export_test.go).
+var maxResponseBody = 64 << 20
 
 // do sends r, retrying as the policy allows, and returns the 2xx answer or
 // an error: *ValidationError, *ResponseError, an error matching
@@ -564,7 +566,7 @@ func (c *Client) transmit(ctx context.Context, r *request, req *http.Request, gr
 		return nil, tr.reached(c.tracedTransport), c.timeoutError(ctx, err)
 	}
 	defer hresp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, maxResponseBody+1))
+	body, err := io.ReadAll(io.LimitReader(hresp.Body, int64(maxResponseBody)+1))
 	if err != nil {
 		return nil, true, fmt.Errorf("reading response body: %w", c.timeoutError(ctx, err))
 	}
