@@ -318,10 +318,7 @@ func TestBulkUploadLimit(t *testing.T) {
 		srv, c, job := inboundServer(t, nil)
 		hc := &http.Client{Transport: srv.Transport()}
 		path := srv.URL + spPath + "/jobs/" + job + "/bulkUpload"
-		var one models.BulkUpload
-		for r := range models.BulkUploadChunks(users(1)) {
-			one = r
-		}
+		one := oneUpload()
 		body, _ := json.Marshal(one)
 		for i := range 40 {
 			if resp, b := rawVia(t, hc, "POST", path, body, "Content-Type", "application/scim+json"); resp.StatusCode != 202 {
@@ -364,10 +361,7 @@ func TestBulkUploadLimit(t *testing.T) {
 func TestBulkUploadOptions(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, c, job := inboundServer(t, &graphtest.Options{BulkUploadLimit: 2, BulkUploadWindow: 10 * time.Second, InboundDelay: 5 * time.Second})
-		var one models.BulkUpload
-		for r := range models.BulkUploadChunks(users(1)) {
-			one = r
-		}
+		one := oneUpload()
 		// No client limiter: the fake's limit of 2 per 10 s answers 429,
 		// which the client waits out (Retry-After) and sends again.
 		c2, _ := graphsync.NewClient(srv.Credential(), &graphsync.ClientOptions{BaseURL: srv.URL, Transport: srv.Transport(), DisableLimiter: true})
@@ -494,10 +488,7 @@ func TestBulkUploadRetryAfterFromTheOldestCall(t *testing.T) {
 		srv, _, job := inboundServer(t, &graphtest.Options{BulkUploadLimit: 2, BulkUploadWindow: 10 * time.Second})
 		hc := &http.Client{Transport: srv.Transport()}
 		path := srv.URL + spPath + "/jobs/" + job + "/bulkUpload"
-		var one models.BulkUpload
-		for r := range models.BulkUploadChunks(users(1)) {
-			one = r
-		}
+		one := oneUpload()
 		body, _ := json.Marshal(one)
 		post := func() (int, string) {
 			resp, _ := rawVia(t, hc, "POST", path, body, "Content-Type", "application/scim+json")
@@ -581,4 +572,12 @@ func TestInboundUserAttributesAndUpdates(t *testing.T) {
 			t.Fatalf("after a new displayName: %+v", u)
 		}
 	})
+}
+
+// oneUpload is a bulkUpload request of one user.
+func oneUpload() models.BulkUpload {
+	for r := range models.BulkUploadChunks(users(1)) {
+		return r
+	}
+	panic("BulkUploadChunks made no request of one user")
 }
