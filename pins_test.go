@@ -245,11 +245,22 @@ func TestProvisionManyUnsupportedCloud(t *testing.T) {
 	}
 }
 
-// sleepLimiter lets every request start after the same wait.
-type sleepLimiter time.Duration
+// testLimiter lets every request start after the same wait, records
+// PauseUntil and counts Charge.
+type testLimiter struct {
+	wait    time.Duration
+	mu      sync.Mutex
+	pauses  []time.Time
+	charges atomic.Int32
+}
 
-func (d sleepLimiter) Wait(context.Context) error { time.Sleep(time.Duration(d)); return nil }
-func (sleepLimiter) PauseUntil(time.Time)         {}
+func (l *testLimiter) Wait(context.Context) error { time.Sleep(l.wait); return nil }
+func (l *testLimiter) Charge()                    { l.charges.Add(1) }
+func (l *testLimiter) PauseUntil(t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pauses = append(l.pauses, t)
+}
 
 // A token fetched before a limiter wait of more than a minute is fetched
 // again before the request is sent; after a wait of a minute or less it
@@ -262,7 +273,7 @@ func TestTokenFetchedAgainAfterALongLimiterWait(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			cred := &fakeCredential{}
 			c, err := graphsync.NewClient(cred, &graphsync.ClientOptions{BaseURL: "http://127.0.0.1:1",
-				Transport: graphtest.InProcessTransport(&bulkServer{}), Limiter: sleepLimiter(tc.wait)})
+				Transport: graphtest.InProcessTransport(&bulkServer{}), Limiter: &testLimiter{wait: tc.wait}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -339,13 +350,6 @@ func TestCancelledInFlightReturnsTheContextError(t *testing.T) {
 	})
 }
 
-// chargedLimiter lets every request start at once and counts Charge.
-type chargedLimiter struct{ charges atomic.Int32 }
-
-func (*chargedLimiter) Wait(context.Context) error { return nil }
-func (*chargedLimiter) PauseUntil(time.Time)       {}
-func (l *chargedLimiter) Charge()                  { l.charges.Add(1) }
-
 // pipeTransport is an *http.Transport whose connections are in-memory
 // pipes, made after dialDelay, to a server that answers every request
 // with body.
@@ -379,7 +383,7 @@ func TestLateWriteChargesTheLimiter(t *testing.T) {
 		charges int32
 	}{{0, 0}, {50 * time.Millisecond, 0}, {51 * time.Millisecond, 1}, {2 * time.Second, 1}} {
 		synctest.Test(t, func(t *testing.T) {
-			l := &chargedLimiter{}
+			l := &testLimiter{}
 			tr := pipeTransport(tc.dial, result)
 			defer tr.CloseIdleConnections()
 			c, err := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: "http://127.0.0.1:1", Transport: tr, Limiter: l})
@@ -506,19 +510,6 @@ func TestProvisioningLogsQueryParts(t *testing.T) {
 	}
 }
 
-// pauseRecorder lets every request start at once and records PauseUntil.
-type pauseRecorder struct {
-	mu     sync.Mutex
-	pauses []time.Time
-}
-
-func (*pauseRecorder) Wait(context.Context) error { return nil }
-func (p *pauseRecorder) PauseUntil(t time.Time) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.pauses = append(p.pauses, t)
-}
-
 // A 429 asking for up to a day (MaxRetryAfter) pauses the limiter that
 // long; one asking for more is not honoured and pauses nothing.
 func TestRetryAfterOfADayIsHonoured(t *testing.T) {
@@ -531,7 +522,7 @@ func TestRetryAfterOfADayIsHonoured(t *testing.T) {
 				w.Header().Set("Retry-After", tc.retryAfter)
 				w.WriteHeader(http.StatusTooManyRequests)
 			})
-			l := &pauseRecorder{}
+			l := &testLimiter{}
 			c := inProcessClient(t, h, &graphsync.ClientOptions{Limiter: l})
 			t0 := time.Now()
 			if _, err := c.ProvisionOnDemand(ctx, spID, jobID, userRequests(1)[0]); !errors.Is(err, graphsync.ErrThrottled) {
@@ -556,7 +547,7 @@ func TestLimiterWaitLoggedFromASecond(t *testing.T) {
 	}{{time.Second - time.Millisecond, false}, {time.Second, true}} {
 		synctest.Test(t, func(t *testing.T) {
 			capt := newCapture()
-			c := inProcessClient(t, &bulkServer{}, &graphsync.ClientOptions{Limiter: sleepLimiter(tc.wait), Logger: slog.New(capt.h)})
+			c := inProcessClient(t, &bulkServer{}, &graphsync.ClientOptions{Limiter: &testLimiter{wait: tc.wait}, Logger: slog.New(capt.h)})
 			if _, err := c.ProvisionOnDemand(ctx, spID, jobID, userRequests(1)[0]); err != nil {
 				t.Fatal(err)
 			}
