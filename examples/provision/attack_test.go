@@ -224,18 +224,46 @@ var _ = models.User
 
 // README "Fail fast": a 403 ends the run after the first answer. The
 // operator fixes the permission and resumes: the subject that got the
-// 403 was never provisioned and must be sent again.
+// 403 was never provisioned and must be sent again. Which of the two
+// subjects meets the 403 depends on which request the server handles
+// first, so the test reads it from the first run's output.
 func TestAttackForbiddenSubjectResumedAfterFix(t *testing.T) {
 	srv, job := fakeReal(t, nil)
 	srv.InjectFault(graphtest.Fault{PathContains: "provisionOnDemand", Status: 403}) // once: then the permission is granted
 	j := filepath.Join(t.TempDir(), "j.jsonl")
-	args := []string{"-job", job, "-journal", j, "-resume", j, "-subject", "User:" + sampleUser(1), "-subject", "User:" + sampleUser(2)}
+	args := []string{"-json", "-job", job, "-journal", j, "-resume", j, "-subject", "User:" + sampleUser(1), "-subject", "User:" + sampleUser(2)}
 	r := runArgs(t, context.Background(), "", args...)
-	t.Logf("first: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
-	r = runArgs(t, context.Background(), "", append([]string{"-json"}, args...)...)
-	t.Logf("resumed: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
-	if !strings.Contains(r.stdout, sampleUser(1)) {
-		t.Fatalf("resumed run (exit %d) did not send %s, refused with 403 before the fix: its journal line is final", r.code, sampleUser(1))
+	var first []entry
+	if err := json.Unmarshal([]byte(r.stdout), &first); err != nil || len(first) != 2 {
+		t.Fatalf("first run: exit %d: %v\n%s\n%s", r.code, err, r.stdout, r.stderr)
+	}
+	var refused []string
+	for _, e := range first {
+		if e.State == stateNotAttempted {
+			refused = append(refused, e.Subject)
+		}
+	}
+	if len(refused) == 0 {
+		t.Fatalf("first run: no subject left not-attempted after a 403\n%s", r.stdout)
+	}
+	// A run that left a subject unprovisioned did not succeed.
+	if r.code != exitFailed || !strings.Contains(r.stderr, "not attempted (safe to run again): "+strings.Join(refused, " ")) {
+		t.Fatalf("first run left %v not attempted: exit %d, want %d, and the list on stderr\n%s", refused, r.code, exitFailed, r.stderr)
+	}
+	r = runArgs(t, context.Background(), "", args...)
+	var resumed []entry
+	if err := json.Unmarshal([]byte(r.stdout), &resumed); err != nil {
+		t.Fatalf("resumed: exit %d: %v\n%s\n%s", r.code, err, r.stdout, r.stderr)
+	}
+	var sent []string
+	for _, e := range resumed {
+		sent = append(sent, e.Subject)
+		if e.Result != string(models.OutcomeSuccess) {
+			t.Errorf("resumed %s: state %s result %q", e.Subject, e.State, e.Result)
+		}
+	}
+	if r.code != exitOK || fmt.Sprint(sent) != fmt.Sprint(refused) {
+		t.Fatalf("resumed run (exit %d) sent %v, want exactly %v (refused with 403 before the fix)\n%s", r.code, sent, refused, r.stderr)
 	}
 }
 

@@ -42,10 +42,11 @@
 //
 // Exit status: 0 when every subject succeeded, was skipped or was a
 // duplicate (or nothing was left to do); 1 when any failed or was not
-// attempted because the run stopped; 2 for bad usage or configuration
-// (nothing sent); 3 when interrupted (Ctrl-C or SIGTERM): what was done is
-// reported and what was not attempted is listed. `go run` turns every
-// non-zero status into 1: build the program where the status matters.
+// attempted (the run stopped, or Graph refused the caller for it); 2 for
+// bad usage or configuration (nothing sent); 3 when interrupted (Ctrl-C or
+// SIGTERM): what was done is reported and what was not attempted is
+// listed. `go run` turns every non-zero status into 1: build the program
+// where the status matters.
 package main
 
 import (
@@ -637,7 +638,7 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 		fmt.Fprintln(p.stderr, "provision: journal:", writeErr)
 		failed++
 	}
-	if runErr != nil && len(notAttempted) > 0 {
+	if len(notAttempted) > 0 {
 		fmt.Fprintln(p.stderr, "not attempted (safe to run again):", strings.Join(notAttempted, " "))
 	}
 	switch {
@@ -650,7 +651,9 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 			return exitUsage, runErr
 		}
 		return exitFailed, fmt.Errorf("the run stopped: %w", runErr)
-	case failed > 0:
+	case failed > 0 || len(notAttempted) > 0:
+		// A subject Graph refused because of the caller (a 403 on the
+		// last request in flight ends no run) was not provisioned either.
 		return exitFailed, nil
 	}
 	return exitOK, nil
