@@ -40,7 +40,9 @@ func TestAttackForbiddenUploadResumedAfterFix(t *testing.T) {
 	j := filepath.Join(t.TempDir(), "j.jsonl")
 	args := []string{"-job", job, "-csv", csv, "-poll", "20ms", "-timeout", "5s", "-journal", j, "-resume", j}
 	r := runArgs(t, context.Background(), "", args...)
-	t.Logf("first run: exit %d\n%s", r.code, r.stderr)
+	if r.code != exitFailed {
+		t.Fatalf("first run, refused with 403: exit %d, want %d\n%s", r.code, exitFailed, r.stderr)
+	}
 	r = runArgs(t, context.Background(), "", args...)
 	t.Logf("resumed: exit %d\n%s", r.code, r.stderr)
 	if n := bulkCalls(srv); n != 2 {
