@@ -24,6 +24,8 @@ import (
 	kiotahttp "github.com/microsoft/kiota-http-go"
 
 	"github.com/graphsync/graphsync/ratelimit"
+
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 // Version is the library version sent in the User-Agent header.
@@ -402,7 +404,7 @@ func (c *Client) sendError(ctx context.Context, r *request, path string, err err
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	return fmt.Errorf("graphsync: %s %s: %w", r.method, sanitize(path, maxPathLength), err)
+	return fmt.Errorf("graphsync: %s %s: %w", r.method, printable.Cut(path, maxPathLength), err)
 }
 
 // requestURL returns the URL of r: its nextLink, or its URL template

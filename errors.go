@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
+	"github.com/graphsync/graphsync/internal/printable"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -85,19 +85,21 @@ const (
 
 // Error returns one line of at most MaxErrorLength bytes: method, path,
 // status, Graph code and message, and the request-id. Whatever the answer
-// held, the line has no control characters, line or paragraph separators
-// or format characters (each becomes a space, and runs of spaces one), and
-// each field is cut to a bound, marked with "…". Code and Message are
-// kept whole in the fields, and the raw answer in Body.
+// held, the line shows its control characters, line and paragraph
+// separators and format characters as escapes (\n, \x1b, \u202e: see
+// package internal/printable, the one rule for text graphsync prints)
+// instead of holding them, and each field is cut to a bound, marked with
+// "…". Code and Message are kept whole in the fields, and the raw answer
+// in Body.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	b.WriteString("graphsync: ")
 	if e.Method != "" {
-		b.WriteString(sanitize(e.Method, 16))
+		b.WriteString(printable.Cut(e.Method, 16))
 		b.WriteByte(' ')
 	}
 	if e.Path != "" {
-		b.WriteString(sanitize(e.Path, maxPathLength))
+		b.WriteString(printable.Cut(e.Path, maxPathLength))
 		b.WriteString(": ")
 	}
 	b.WriteString(strconv.Itoa(e.StatusCode))
@@ -105,15 +107,15 @@ func (e *ResponseError) Error() string {
 		b.WriteByte(' ')
 		b.WriteString(t)
 	}
-	if c := sanitize(e.Code, maxCodeLength); c != "" {
+	if c := printable.Cut(e.Code, maxCodeLength); c != "" {
 		b.WriteString(": ")
 		b.WriteString(c)
 	}
-	if m := sanitize(e.Message, maxMessageLength); m != "" {
+	if m := printable.Cut(e.Message, maxMessageLength); m != "" {
 		b.WriteString(": ")
 		b.WriteString(m)
 	}
-	if id := sanitize(e.RequestID, maxIDLength); id != "" {
+	if id := printable.Cut(e.RequestID, maxIDLength); id != "" {
 		b.WriteString(" (request-id ")
 		b.WriteString(id)
 		b.WriteByte(')')
@@ -121,64 +123,7 @@ func (e *ResponseError) Error() string {
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
 	}
-	return truncate(b.String(), MaxErrorLength)
-}
-
-// sanitize makes s safe to print on one line: every rune that breaksLine,
-// every invalid byte and every white space becomes a space, runs of them
-// fold into one, and the result is cut to at most n bytes (ending in "…"
-// when cut). Text that needs none of this is returned as it is.
-func sanitize(s string, n int) string {
-	if isClean(s, n) {
-		return s
-	}
-	var b strings.Builder
-	space := false
-	for _, r := range s { // an invalid byte reads as utf8.RuneError
-		if r == utf8.RuneError || breaksLine(r) || unicode.IsSpace(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-		if b.Len() > n {
-			break
-		}
-	}
-	return truncate(b.String(), n)
-}
-
-// isClean reports whether sanitize(s, n) is s.
-func isClean(s string, n int) bool {
-	if len(s) > n {
-		return false
-	}
-	prevSpace := true // a leading space is not clean
-	for _, r := range s {
-		space := unicode.IsSpace(r)
-		if r == utf8.RuneError || breaksLine(r) || (space && (prevSpace || r != ' ')) {
-			return false
-		}
-		prevSpace = space
-	}
-	return s == "" || !prevSpace
-}
-
-// truncate cuts s to at most n bytes on a rune boundary, ending in "…"
-// when it cut.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	const mark = "…"
-	cut := n - len(mark)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.TrimRight(s[:max(cut, 0)], " ") + mark
+	return printable.Cut(b.String(), MaxErrorLength)
 }
 
 // redact replaces every secret the request carried, as the server might

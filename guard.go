@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	kiotahttp "github.com/microsoft/kiota-http-go"
+
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 // origin is where a Client's tokens may go: one scheme, host and port.
@@ -49,7 +51,7 @@ func (o origin) check(u *url.URL) error {
 	}
 	if u.User != nil || !strings.EqualFold(u.Scheme, o.scheme) || !strings.EqualFold(u.Hostname(), o.host) || portOf(u) != o.port {
 		return fmt.Errorf("graphsync: refusing to send a request to %s://%s: tokens are only sent to %s",
-			sanitize(u.Scheme, 16), sanitize(u.Host, 256), o)
+			printable.Cut(u.Scheme, 16), printable.Cut(u.Host, 256), o)
 	}
 	return nil
 }

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 func TestOriginCheck(t *testing.T) {
@@ -124,34 +127,26 @@ func FuzzResponseErrorLine(f *testing.F) {
 			t.Fatalf("Error() is not UTF-8: %q", s)
 		}
 		for _, r := range s {
-			if breaksLine(r) {
+			if breaksLine(r) || !unicode.IsGraphic(r) {
 				t.Fatalf("Error() holds %U: %q", r, s)
 			}
 		}
-		if m := e.Message; m != "" && len(m) < 200 && isClean(m, maxMessageLength) && !strings.Contains(s, m) &&
-			len(path)+len(e.Code) < 300 && len(e.Code) < maxCodeLength && isClean(e.Code, maxCodeLength) {
+		if m := e.Message; m != "" && len(m) < 200 && printable.Clean(m) == m && !strings.Contains(s, m) &&
+			len(path)+len(e.Code) < 300 && len(e.Code) < maxCodeLength && printable.Clean(e.Code) == e.Code {
 			t.Fatalf("Error() %q lost the message %q", s, m)
 		}
 	})
 }
 
-func TestSanitize(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain text":            "plain text",
-		"a\r\nb":                "a b",
-		" lead  x ":             "lead x",
-		"tab\there":             "tab here",
-		"x\u2028y\u2029z":       "x y z",
-		"\u202eevil\u202c":      "evil",
-		"\x1b[1mX\x1b":          "[1mX",
-		"bad\xffutf8":           "bad utf8",
-		"nbsp\u00a0here":        "nbsp here",
-		strings.Repeat("a", 20): strings.Repeat("a", 7) + "…",
-		"éééééé":                "ééé…", // never cuts a rune in half
-	} {
-		if got := sanitize(in, 10); got != want {
-			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
-		}
+// Error shows what would break or rewrite its line as escapes, through
+// the one cleaning rule (internal/printable), in every field it prints.
+func TestErrorLineEscapes(t *testing.T) {
+	body := `{"error":{"code":"Bad\r\nCode","message":"a\r\nb\u001b[31m\u202eevil\u0085 C:\\dir"}}`
+	h := http.Header{"Request-Id": {"id\x1b]0;t\x07"}}
+	e := newResponseError("GET", "/v1.0/x\ny", 400, h, []byte(body), time.Unix(0, 0))
+	want := `graphsync: GET /v1.0/x\ny: 400 Bad Request: Bad\r\nCode: a\r\nb\x1b[31m\u202eevil\u0085 C:\dir (request-id id\x1b]0;t\a)`
+	if got := e.Error(); got != want {
+		t.Fatalf("Error() =\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -169,18 +164,6 @@ func TestRedactForms(t *testing.T) {
 		Body:    []byte(`{"error":{"message":"[redacted]","target":"[redacted]"}} [redacted] [redacted]`)}
 	if !reflect.DeepEqual(e, want) {
 		t.Fatalf("redacted:\n%+v\nwant\n%+v", e, want)
-	}
-}
-
-// A cleaned text of exactly the bound is kept whole; one byte more is cut
-// with "…".
-func TestSanitizeAtTheBound(t *testing.T) {
-	exact := "a\n" + strings.Repeat("x", 14) // "a " and 14 x: 16 bytes once cleaned
-	if got, want := sanitize(exact, 16), "a "+strings.Repeat("x", 14); got != want {
-		t.Fatalf("sanitize(%q, 16) = %q, want %q", exact, got, want)
-	}
-	if got := sanitize(exact+"y", 16); len(got) > 16 || !strings.HasSuffix(got, "…") {
-		t.Fatalf("sanitize one byte over = %q", got)
 	}
 }
 

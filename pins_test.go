@@ -454,7 +454,7 @@ func TestResponseErrorLineRetryAfterAndCut(t *testing.T) {
 	e.RetryAfter = 0
 	e.Message = "first line\nsecond line " + strings.Repeat("x", 3000)
 	s := e.Error()
-	if !strings.Contains(s, ": first line second line xxx") || !strings.HasSuffix(s, "x…") || len(s) > graphsync.MaxErrorLength {
+	if !strings.Contains(s, `: first line\nsecond line xxx`) || !strings.HasSuffix(s, "x…") || len(s) > graphsync.MaxErrorLength {
 		t.Fatalf("long message: %q", s)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 // instrumentationName names graphsync's tracer and meter.
@@ -117,8 +119,8 @@ func (c *call) attempt(ctx context.Context, method, path string, status int, req
 	}
 	if c.obs.logger != nil && c.obs.logger.Enabled(ctx, slog.LevelDebug) {
 		c.obs.logger.LogAttrs(ctx, slog.LevelDebug, "graphsync: request",
-			slog.String("op", c.op), slog.String("method", method), slog.String("path", sanitize(path, maxPathLength)),
-			slog.Int("status", status), slog.Duration("took", took), slog.String("request_id", sanitize(reqID, maxIDLength)))
+			slog.String("op", c.op), slog.String("method", method), slog.String("path", printable.Cut(path, maxPathLength)),
+			slog.Int("status", status), slog.Duration("took", took), slog.String("request_id", printable.Cut(reqID, maxIDLength)))
 	}
 }
 
@@ -130,8 +132,8 @@ func (c *call) retrying(ctx context.Context, e *ResponseError, attempt int, dela
 	if c.obs.logger != nil {
 		c.obs.logger.LogAttrs(ctx, slog.LevelInfo, "graphsync: retrying",
 			slog.String("op", c.op), slog.Int("status", e.StatusCode), slog.Int("attempt", attempt+1),
-			slog.Duration("delay", delay), slog.String("request_id", sanitize(e.RequestID, maxIDLength)),
-			slog.String("code", sanitize(e.Code, maxCodeLength)), slog.String("message", sanitize(e.Message, maxMessageLength)))
+			slog.Duration("delay", delay), slog.String("request_id", printable.Cut(e.RequestID, maxIDLength)),
+			slog.String("code", printable.Cut(e.Code, maxCodeLength)), slog.String("message", printable.Cut(e.Message, maxMessageLength)))
 	}
 }
 
@@ -141,7 +143,7 @@ func (c *call) throttledBy(ctx context.Context, e *ResponseError, pausedUntil ti
 		return
 	}
 	attrs := []slog.Attr{slog.String("op", c.op), slog.Duration("retry_after", e.RetryAfter),
-		slog.String("request_id", sanitize(e.RequestID, maxIDLength))}
+		slog.String("request_id", printable.Cut(e.RequestID, maxIDLength))}
 	if !honoured {
 		c.obs.logger.LogAttrs(ctx, slog.LevelWarn, "graphsync: throttled with a Retry-After too far away to honour; the call ends", attrs...)
 		return
@@ -163,13 +165,13 @@ func (c *call) end(err error) {
 		attrs = append(attrs, attribute.Int("http.response.status_code", c.status))
 	}
 	if c.reqID != "" {
-		attrs = append(attrs, attribute.String("graphsync.request_id", sanitize(c.reqID, maxIDLength)))
+		attrs = append(attrs, attribute.String("graphsync.request_id", printable.Cut(c.reqID, maxIDLength)))
 	}
 	c.span.SetAttributes(attrs...)
 	if err != nil {
 		msg := err.Error()
 		if _, ok := err.(*ResponseError); !ok {
-			msg = sanitize(msg, MaxErrorLength)
+			msg = printable.Cut(msg, MaxErrorLength)
 		}
 		c.span.SetStatus(codes.Error, msg)
 	}
