@@ -297,7 +297,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		// cancelled bulk run.
 		req, err := c.prepare(ctx, r, u, clientRequestID, claims)
 		if err != nil {
-			return nil, c.sendError(ctx, r, path, err)
+			return nil, c.sendError(ctx, r, path, err, nil)
 		}
 		var granted time.Time
 		if r.limiter != nil {
@@ -319,7 +319,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			if d > tokenRefreshAfter {
 				// A token fetched before a long wait may be stale.
 				if req, err = c.prepare(ctx, r, u, clientRequestID, claims); err != nil {
-					return nil, c.sendError(ctx, r, path, err)
+					return nil, c.sendError(ctx, r, path, err, nil)
 				}
 			}
 		}
@@ -332,7 +332,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		if obs != nil {
 			status, reqID := 0, ""
 			if resp != nil {
-				status, reqID = resp.status, resp.header.Get("request-id")
+				status, reqID = resp.status, redactorFor(r, req).text(resp.header.Get("request-id"))
 			}
 			obs.attempt(ctx, r.method.String(), path, status, reqID, time.Since(sent))
 		}
@@ -341,7 +341,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			r.track.mayHaveActed = true
 		}
 		if err != nil {
-			return nil, c.sendError(sendCtx, r, path, err)
+			return nil, c.sendError(sendCtx, r, path, err, redactorFor(r, req))
 		}
 		if resp.status >= 200 && resp.status < 300 {
 			resp.clientRequestID = clientRequestID
@@ -357,8 +357,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			}
 		}
 		now := time.Now()
-		rerr := newResponseError(r.method.String(), path, resp.status, resp.header, resp.body, now)
-		rerr.redact(r.secrets)
+		rerr := newResponseError(r.method.String(), path, resp.status, resp.header, resp.body, now, redactorFor(r, req))
 		delay, honoured := c.retry.delay(rerr, attempt)
 		throttled := resp.status == http.StatusTooManyRequests && r.limiter != nil
 		if throttled && honoured {
@@ -389,11 +388,19 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 // fetched again (from the credential's cache, as a rule) before sending.
 const tokenRefreshAfter = time.Minute
 
+// redactorFor returns the redactor of what req carries: r's secrets and
+// the bearer token the authentication provider put in req.
+func redactorFor(r *request, req *http.Request) redactor {
+	token, _ := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+	return newRedactor(append(r.secrets[:len(r.secrets):len(r.secrets)], token)...)
+}
+
 // sendError says what went wrong with an attempt that got no answer: the
 // context's error if it ended, an ErrCredential error as it is, else the
 // transport's error (without Go's *url.Error, which repeats the whole URL)
-// behind the method and path.
-func (c *Client) sendError(ctx context.Context, r *request, path string, err error) error {
+// behind the method and path, with red's secrets taken out of its text
+// (a malformed answer is quoted in it).
+func (c *Client) sendError(ctx context.Context, r *request, path string, err error, red redactor) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 		return ctxErr
 	}
@@ -404,8 +411,23 @@ func (c *Client) sendError(ctx context.Context, r *request, path string, err err
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
+	if text := err.Error(); red.text(text) != text {
+		err = redactedError{msg: red.text(text), err: err}
+	}
 	return fmt.Errorf("graphsync: %s %s: %w", r.method, printable.Cut(path, maxPathLength), err)
 }
+
+// redactedError is an error whose text held a secret: it says the text
+// without it, and still matches what the original matched with errors.Is
+// (it does not unwrap to it, whose text still holds the secret).
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+
+func (e redactedError) Is(target error) bool { return errors.Is(e.err, target) }
 
 // requestURL returns the URL of r: its nextLink, or its URL template
 // expanded with expandTemplate followed by its query. It is done once per

@@ -16,8 +16,13 @@
 // configured Graph scheme, host and port: a request anywhere else, whether
 // from a redirect (including one from https to http on the same host) or
 // an @odata.nextLink, is refused before it leaves the process. Tokens are
-// never logged or put in errors. A credential that cannot get a token
-// gives an error matching ErrCredential, and nothing is sent.
+// never logged or put in errors: should a server echo the token it was
+// sent (or a credential value a request carried), it is taken out of the
+// ResponseError, its Error, the log lines and the span before any of them
+// is made, whatever encoding it came back in (found in the decoded text:
+// JSON escapes, percent-encoding in either case, HTML references, two
+// layers deep), and replaced with "[redacted]". A credential that cannot
+// get a token gives an error matching ErrCredential, and nothing is sent.
 //
 // # Clouds and versions
 //
@@ -79,8 +84,9 @@
 // *ValidationError naming it (errors.Is(err, ErrInvalidInput)). An answer
 // that is not 2xx gives a *ResponseError with the status, Graph's error
 // code and message, the request-id and client-request-id for support, and
-// Retry-After; its Error is one line of bounded length, cleaned of
-// control and line-breaking characters whatever the server sent. It
+// Retry-After; its Error is one line of bounded length whatever the
+// server sent: control, line-breaking and format characters are shown as
+// escapes (\n, \x1b, \u202e), never written as they are. It
 // matches ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict or
 // ErrThrottled with errors.Is. Any 2xx is success (Graph answers 201 to
 // job creation; its documentation shows 200).

@@ -1,12 +1,10 @@
 package graphsync
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -126,43 +124,6 @@ func (e *ResponseError) Error() string {
 	return printable.Cut(b.String(), MaxErrorLength)
 }
 
-// redact replaces every secret the request carried, as the server might
-// echo it (as sent, JSON-escaped or URL-encoded), in the fields built from
-// the body and in Body. Secrets shorter than 4 bytes are left alone: they
-// would redact ordinary words.
-func (e *ResponseError) redact(secrets []string) {
-	const mark = "[redacted]"
-	for _, secret := range secrets {
-		if len(secret) < 4 {
-			continue
-		}
-		forms := []string{secret, url.QueryEscape(secret), url.PathEscape(secret), jsonEscaped(secret, true), jsonEscaped(secret, false)}
-		for _, f := range forms {
-			e.Code = strings.ReplaceAll(e.Code, f, mark)
-			e.Message = strings.ReplaceAll(e.Message, f, mark)
-			e.Target = strings.ReplaceAll(e.Target, f, mark)
-			for i := range e.Details {
-				d := &e.Details[i]
-				d.Code = strings.ReplaceAll(d.Code, f, mark)
-				d.Message = strings.ReplaceAll(d.Message, f, mark)
-				d.Target = strings.ReplaceAll(d.Target, f, mark)
-			}
-			e.Body = bytes.ReplaceAll(e.Body, []byte(f), []byte(mark))
-		}
-	}
-}
-
-// jsonEscaped returns s as it is written inside a JSON string, with "<",
-// ">" and "&" escaped as Go writes them (html) or as they are.
-func jsonEscaped(s string, html bool) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(html)
-	_ = enc.Encode(s) // a string always encodes
-	q := b.String()
-	return q[1 : len(q)-2] // without the quotes and the newline
-}
-
 // Is matches the sentinel for the status code.
 func (e *ResponseError) Is(target error) bool {
 	switch target {
@@ -183,22 +144,30 @@ func (e *ResponseError) Is(target error) bool {
 const maxErrorBody = 64 << 10
 
 // newResponseError builds a ResponseError from a non-2xx answer. now is the
-// time used for an HTTP-date Retry-After.
-func newResponseError(method, path string, status int, header http.Header, body []byte, now time.Time) *ResponseError {
+// time used for an HTTP-date Retry-After. Every field built from the
+// answer has red's secrets taken out (see redactor), before anything
+// (a log line, a span, the caller) can see it.
+func newResponseError(method, path string, status int, header http.Header, body []byte, now time.Time, red redactor) *ResponseError {
 	e := &ResponseError{
 		StatusCode:      status,
 		Method:          method,
 		Path:            path,
-		RequestID:       header.Get("request-id"),
-		ClientRequestID: header.Get("client-request-id"),
+		RequestID:       red.text(header.Get("request-id")),
+		ClientRequestID: red.text(header.Get("client-request-id")),
 		RetryAfter:      parseRetryAfter(header.Get("Retry-After"), now),
 	}
-	// Graph's code and message are read from the whole body; only the raw
-	// copy kept in Body is cut.
-	e.Body = body
+	// Body keeps at most maxErrorBody bytes, redacted before the cut: a
+	// window past it (room for the longest secret, however encoded) is
+	// redacted first, so that no secret is cut in half and half kept.
+	window := body
+	if n := maxErrorBody + 64*red.longest(); len(window) > n {
+		window = window[:n]
+	}
+	e.Body = red.body(window)
 	if len(e.Body) > maxErrorBody {
 		e.Body = e.Body[:maxErrorBody]
 	}
+	// Graph's code and message are read from the whole body.
 	var env struct {
 		Error *struct {
 			Code       string          `json:"code"`
@@ -213,7 +182,12 @@ func newResponseError(method, path string, status int, header http.Header, body 
 		// line, headers and raw body are all there is.
 		return e
 	}
-	e.Code, e.Message, e.Target, e.Details = env.Error.Code, env.Error.Message, env.Error.Target, env.Error.Details
+	e.Code, e.Message, e.Target = red.text(env.Error.Code), red.text(env.Error.Message), red.text(env.Error.Target)
+	e.Details = env.Error.Details
+	for i := range e.Details {
+		d := &e.Details[i]
+		d.Code, d.Message, d.Target = red.text(d.Code), red.text(d.Message), red.text(d.Target)
+	}
 	var inner struct {
 		Date            string `json:"date"`
 		RequestID       string `json:"request-id"`
@@ -221,10 +195,10 @@ func newResponseError(method, path string, status int, header http.Header, body 
 	}
 	if json.Unmarshal(env.Error.InnerError, &inner) == nil {
 		if inner.RequestID != "" {
-			e.RequestID = inner.RequestID
+			e.RequestID = red.text(inner.RequestID)
 		}
 		if inner.ClientRequestID != "" {
-			e.ClientRequestID = inner.ClientRequestID
+			e.ClientRequestID = red.text(inner.ClientRequestID)
 		}
 		e.Date = parseGraphDate(inner.Date)
 	}
