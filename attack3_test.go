@@ -30,8 +30,8 @@ func TestAttack3ValidateCredentialsEchoedSecret(t *testing.T) {
 		fmt.Fprintf(w, `{"error":{"code":"CredentialValidationFailed","message":"The token '%s' was rejected by https://scim.example/?token=%s"}}`, secret, secret)
 	})
 	err := c.ValidateCredentials(ctx, "sp", "job", models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{
-		{Key: models.CredentialBaseAddress, Value: "https://scim.example/"},
-		{Key: models.CredentialSecretToken, Value: secret},
+		{Key: models.CredentialBaseAddress, Value: models.NewSecret("https://scim.example/")},
+		{Key: models.CredentialSecretToken, Value: models.NewSecret(secret)},
 	}})
 	if err == nil {
 		t.Fatal("no error")
@@ -104,7 +104,7 @@ func TestAttack3ValidateCredentialsEchoedSecretInRetryLog(t *testing.T) {
 		fmt.Fprintf(w, `{"error":{"code":"ServiceUnavailable","message":"backend could not reach https://scim.example/?token=%s"}}`, secret)
 	})
 	c.ValidateCredentials(ctx, "sp", "job", models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{
-		{Key: models.CredentialSecretToken, Value: secret},
+		{Key: models.CredentialSecretToken, Value: models.NewSecret(secret)},
 	}})
 	if strings.Contains(logs.String(), secret) {
 		t.Errorf("secret logged: %s", logs.String())

@@ -2,7 +2,6 @@ package graphsync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -34,12 +33,10 @@ func (c *Client) ValidateCredentials(ctx context.Context, servicePrincipalID, jo
 	case !req.UseSavedCredentials && len(req.Credentials) == 0:
 		return invalid("req.Credentials", "must hold at least one credential unless req.UseSavedCredentials is set")
 	}
-	for i, cred := range req.Credentials {
-		if strings.TrimSpace(string(cred.Key)) == "" {
-			return invalid(fmt.Sprintf("req.Credentials[%d].Key", i), "must not be empty")
-		}
+	if err := checkSecrets("req.Credentials", req.Credentials); err != nil {
+		return err
 	}
-	body, err := json.Marshal(req)
+	body, err := req.GraphJSON()
 	if err != nil {
 		return fmt.Errorf("graphsync: encoding validateCredentials request: %w", err)
 	}
@@ -50,11 +47,27 @@ func (c *Client) ValidateCredentials(ctx context.Context, servicePrincipalID, jo
 	return err
 }
 
+// checkSecrets refuses credentials without a key, and values that are
+// models.Redacted: a copy of a secret that was printed or encoded, which
+// would overwrite or test the real one with that text.
+func checkSecrets(field string, creds []models.SecretKeyValue) error {
+	for i, cred := range creds {
+		if strings.TrimSpace(string(cred.Key)) == "" {
+			return invalid(fmt.Sprintf("%s[%d].Key", field, i), "must not be empty")
+		}
+		if cred.Value.Reveal() == models.Redacted {
+			return invalid(fmt.Sprintf("%s[%d].Value", field, i),
+				fmt.Sprintf("is %q: a redacted copy of the secret (from formatting or json.Marshal), not the secret", models.Redacted))
+		}
+	}
+	return nil
+}
+
 // secretValues returns the values of credentials, for request.secrets.
 func secretValues(creds []models.SecretKeyValue) []string {
 	out := make([]string, 0, len(creds))
 	for _, c := range creds {
-		out = append(out, c.Value)
+		out = append(out, c.Value.Reveal())
 	}
 	return out
 }

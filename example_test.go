@@ -249,8 +249,8 @@ func ExampleClient_SaveSecrets() {
 	client, _ := srv.NewClient()
 
 	err := client.SaveSecrets(context.Background(), "sp-1", []models.SecretKeyValue{
-		{Key: models.CredentialBaseAddress, Value: "https://scim.example.com/v2"},
-		{Key: models.CredentialSecretToken, Value: "s3cr3t"},
+		{Key: models.CredentialBaseAddress, Value: models.NewSecret("https://scim.example.com/v2")},
+		{Key: models.CredentialSecretToken, Value: models.NewSecret("s3cr3t")},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -354,8 +354,8 @@ func ExampleClient_ValidateCredentials() {
 	ctx := context.Background()
 
 	req := models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{
-		{Key: models.CredentialBaseAddress, Value: "https://scim.example.com/v2"},
-		{Key: models.CredentialSecretToken, Value: "expired-token"},
+		{Key: models.CredentialBaseAddress, Value: models.NewSecret("https://scim.example.com/v2")},
+		{Key: models.CredentialSecretToken, Value: models.NewSecret("expired-token")},
 	}}
 	fmt.Println(req.Credentials) // formatting never shows a secret
 	var re *graphsync.ResponseError
@@ -363,7 +363,7 @@ func ExampleClient_ValidateCredentials() {
 		fmt.Println(re.StatusCode, re.Code)
 	}
 
-	req.Credentials[1].Value = "valid-token"
+	req.Credentials[1].Value = models.NewSecret("valid-token")
 	if err := client.ValidateCredentials(ctx, "sp-1", "scim.job-1", req); err == nil {
 		fmt.Println("the credentials work: save them with SaveSecrets")
 	}
@@ -487,7 +487,7 @@ func exampleClient() (*graphsync.Client, func()) {
 		var req models.ValidateCredentialsRequest
 		json.NewDecoder(r.Body).Decode(&req)
 		for _, c := range req.Credentials {
-			if c.Key == models.CredentialSecretToken && c.Value == "valid-token" {
+			if c.Key == models.CredentialSecretToken && c.Value.Reveal() == "valid-token" {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}

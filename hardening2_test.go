@@ -3,6 +3,7 @@ package graphsync_test
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -111,7 +112,7 @@ func TestSecretEchoedInOtherEncodings(t *testing.T) {
 			dotnet, url.QueryEscape(secret), lowerPct)
 	})
 	err := c.ValidateCredentials(ctx, "sp", "job", models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{
-		{Key: models.CredentialSecretToken, Value: secret},
+		{Key: models.CredentialSecretToken, Value: models.NewSecret(secret)},
 	}})
 	var re *graphsync.ResponseError
 	if !errors.As(err, &re) {
@@ -125,5 +126,29 @@ func TestSecretEchoedInOtherEncodings(t *testing.T) {
 	}
 	if want := "token [redacted] rejected by https://scim.example/?a=1&token=[redacted] ([redacted])"; re.Message != want {
 		t.Errorf("message %q, want %q", re.Message, want)
+	}
+}
+
+// Issue #21, item 12: a secret's redacted copy ("<redacted>", from
+// formatting or json.Marshal) is refused before anything is sent, not
+// saved over the real secret or tested as one.
+func TestRedactedCopyOfASecretIsRefused(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	var copied []models.SecretKeyValue
+	b, _ := json.Marshal([]models.SecretKeyValue{{Key: models.CredentialSecretToken, Value: models.NewSecret("real")}})
+	if err := json.Unmarshal(b, &copied); err != nil {
+		t.Fatal(err)
+	}
+	err := c.SaveSecrets(ctx, "sp", copied)
+	var ve *graphsync.ValidationError
+	if !errors.As(err, &ve) || ve.Field != "secrets[0].Value" {
+		t.Fatalf("SaveSecrets: %v", err)
+	}
+	err = c.ValidateCredentials(ctx, "sp", "job", models.ValidateCredentialsRequest{Credentials: copied})
+	if !errors.As(err, &ve) || ve.Field != "req.Credentials[0].Value" {
+		t.Fatalf("ValidateCredentials: %v", err)
+	}
+	if n := ts.requests(); n != 0 {
+		t.Fatalf("%d requests sent", n)
 	}
 }

@@ -156,14 +156,10 @@ func (c *Client) SaveSecrets(ctx context.Context, servicePrincipalID string, sec
 	if len(secrets) == 0 {
 		return invalid("secrets", "must hold at least one key")
 	}
-	for i, s := range secrets {
-		if strings.TrimSpace(string(s.Key)) == "" {
-			return invalid(fmt.Sprintf("secrets[%d].Key", i), "must not be empty")
-		}
+	if err := checkSecrets("secrets", secrets); err != nil {
+		return err
 	}
-	body, err := json.Marshal(struct {
-		Value []models.SecretKeyValue `json:"value"`
-	}{secrets})
+	body, err := models.SecretsGraphJSON(secrets)
 	if err != nil {
 		return fmt.Errorf("graphsync: encoding secrets: %w", err)
 	}

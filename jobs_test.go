@@ -280,7 +280,7 @@ func TestSaveSecrets(t *testing.T) {
 		assertJSONEqual(t, body, []byte(`{"value":[{"key":"BaseAddress","value":"https://scim.example.com"},{"key":"SecretToken","value":"s3cret"}]}`))
 		w.WriteHeader(http.StatusNoContent)
 	})
-	must(t, c.SaveSecrets(ctx, spID, []models.SecretKeyValue{{Key: "BaseAddress", Value: "https://scim.example.com"}, {Key: "SecretToken", Value: "s3cret"}}))
+	must(t, c.SaveSecrets(ctx, spID, []models.SecretKeyValue{{Key: "BaseAddress", Value: models.NewSecret("https://scim.example.com")}, {Key: "SecretToken", Value: models.NewSecret("s3cret")}}))
 	if err := c.SaveSecrets(ctx, spID, nil); !errors.Is(err, graphsync.ErrInvalidInput) {
 		t.Fatalf("no secrets: %v", err)
 	}
@@ -295,7 +295,7 @@ func TestSaveSecretsErrorDoesNotLeakValues(t *testing.T) {
 		w.WriteHeader(http.StatusBadRequest)
 		w.Write([]byte(`{"error":{"code":"BadRequest","message":"nope"}}`))
 	})
-	err := c.SaveSecrets(ctx, spID, []models.SecretKeyValue{{Key: "SecretToken", Value: "hunter2"}})
+	err := c.SaveSecrets(ctx, spID, []models.SecretKeyValue{{Key: "SecretToken", Value: models.NewSecret("hunter2")}})
 	if err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("err = %v", err)
 	}
@@ -303,7 +303,7 @@ func TestSaveSecretsErrorDoesNotLeakValues(t *testing.T) {
 
 func TestChinaCloudRefusesSecrets(t *testing.T) {
 	c, ts, _ := setup(t, &graphsync.ClientOptions{Cloud: graphsync.CloudChina})
-	err := c.SaveSecrets(ctx, spID, []models.SecretKeyValue{{Key: "k", Value: "v"}})
+	err := c.SaveSecrets(ctx, spID, []models.SecretKeyValue{{Key: "k", Value: models.NewSecret("v")}})
 	if !errors.Is(err, graphsync.ErrUnsupported) || !strings.Contains(err.Error(), "China") {
 		t.Fatalf("err = %v", err)
 	}

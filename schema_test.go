@@ -186,8 +186,8 @@ func TestValidateCredentialsDocumentedRequest(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{
-		{Key: models.CredentialUserName, Value: "user@domain.com"},
-		{Key: models.CredentialPassword, Value: "password-value"},
+		{Key: models.CredentialUserName, Value: models.NewSecret("user@domain.com")},
+		{Key: models.CredentialPassword, Value: models.NewSecret("password-value")},
 	}}))
 }
 
@@ -201,7 +201,7 @@ func TestValidateCredentialsAllParameters(t *testing.T) {
 	})
 	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{
 		ApplicationIdentifier: "app", TemplateID: "scim",
-		Credentials: []models.SecretKeyValue{{Key: models.CredentialBaseAddress, Value: "https://scim.example.com"}},
+		Credentials: []models.SecretKeyValue{{Key: models.CredentialBaseAddress, Value: models.NewSecret("https://scim.example.com")}},
 	}))
 	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: true}))
 	assertJSONEqual(t, []byte(bodies[0]), []byte(`{"applicationIdentifier":"app","templateId":"scim","credentials":[{"key":"BaseAddress","value":"https://scim.example.com"}]}`))
@@ -215,7 +215,7 @@ func TestValidateCredentialsFailureKeepsSecretsOut(t *testing.T) {
 		w.WriteHeader(http.StatusBadRequest)
 		w.Write([]byte(`{"error":{"code":"CredentialValidationUnavailable","message":"The credentials are not valid."}}`))
 	})
-	req := models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{{Key: models.CredentialSecretToken, Value: "hunter2"}}}
+	req := models.ValidateCredentialsRequest{Credentials: []models.SecretKeyValue{{Key: models.CredentialSecretToken, Value: models.NewSecret("hunter2")}}}
 	err := c.ValidateCredentials(ctx, spID, jobID, req)
 	var re *graphsync.ResponseError
 	if !errors.As(err, &re) || re.StatusCode != http.StatusBadRequest || re.Code != "CredentialValidationUnavailable" || re.RequestID != "rid-1" {
@@ -231,7 +231,7 @@ func TestValidateCredentialsFailureKeepsSecretsOut(t *testing.T) {
 func TestSchemaCallsRefuseBadInput(t *testing.T) {
 	c, ts, _ := setup(t, nil)
 	good := models.SynchronizationSchema{SynchronizationRules: []models.SynchronizationRule{{ID: "r"}}}
-	cred := []models.SecretKeyValue{{Key: "SecretToken", Value: "s"}}
+	cred := []models.SecretKeyValue{{Key: "SecretToken", Value: models.NewSecret("s")}}
 	cases := []struct {
 		name, field string
 		call        func() error
@@ -251,7 +251,7 @@ func TestSchemaCallsRefuseBadInput(t *testing.T) {
 			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: true, Credentials: cred})
 		}},
 		{"validate: no key", "req.Credentials[1].Key", func() error {
-			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{Credentials: append(cred, models.SecretKeyValue{Key: " ", Value: "s"})})
+			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{Credentials: append(cred, models.SecretKeyValue{Key: " ", Value: models.NewSecret("s")})})
 		}},
 	}
 	for _, tc := range cases {

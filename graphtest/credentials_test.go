@@ -15,8 +15,8 @@ import (
 func TestValidateCredentialsClient(t *testing.T) {
 	srv, c := newServer(t, nil)
 	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
-	creds := []models.SecretKeyValue{{Key: models.CredentialBaseAddress, Value: "https://scim.example.com"},
-		{Key: models.CredentialSecretToken, Value: "s3cret-token"}}
+	creds := []models.SecretKeyValue{{Key: models.CredentialBaseAddress, Value: models.NewSecret("https://scim.example.com")},
+		{Key: models.CredentialSecretToken, Value: models.NewSecret("s3cret-token")}}
 	if err := c.ValidateCredentials(ctx, "sp", job.ID, models.ValidateCredentialsRequest{Credentials: creds}); err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestGzipBodiesWithClient(t *testing.T) {
 	if err := c.RestartJob(ctx, "sp", job.ID, models.ResetWatermark|models.ResetEscrows); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SaveSecrets(ctx, "sp", []models.SecretKeyValue{{Key: "BaseAddress", Value: "https://x"}}); err != nil {
+	if err := c.SaveSecrets(ctx, "sp", []models.SecretKeyValue{{Key: "BaseAddress", Value: models.NewSecret("https://x")}}); err != nil {
 		t.Fatal(err)
 	}
 	res, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u1")))

@@ -118,16 +118,16 @@ func TestSecretsAreSetByKey(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	save(models.SecretKeyValue{Key: "BaseAddress", Value: "https://a"}, models.SecretKeyValue{Key: "SecretToken", Value: "t1"})
-	save(models.SecretKeyValue{Key: "SecretToken", Value: "t2"})
-	save(models.SecretKeyValue{Key: "SyncNotificationSettings", Value: "{}"})
-	want := []models.SecretKeyValue{{Key: "BaseAddress", Value: "https://a"}, {Key: "SecretToken", Value: "t2"},
-		{Key: "SyncNotificationSettings", Value: "{}"}}
+	save(models.SecretKeyValue{Key: "BaseAddress", Value: models.NewSecret("https://a")}, models.SecretKeyValue{Key: "SecretToken", Value: models.NewSecret("t1")})
+	save(models.SecretKeyValue{Key: "SecretToken", Value: models.NewSecret("t2")})
+	save(models.SecretKeyValue{Key: "SyncNotificationSettings", Value: models.NewSecret("{}")})
+	want := []models.SecretKeyValue{{Key: "BaseAddress", Value: models.NewSecret("https://a")}, {Key: "SecretToken", Value: models.NewSecret("t2")},
+		{Key: "SyncNotificationSettings", Value: models.NewSecret("{}")}}
 	// SecretKeyValue redacts its value when printed; show the test's own.
 	show := func(kvs []models.SecretKeyValue) string {
 		var b strings.Builder
 		for _, kv := range kvs {
-			fmt.Fprintf(&b, "%s=%s ", kv.Key, kv.Value)
+			fmt.Fprintf(&b, "%s=%s ", kv.Key, kv.Value.Reveal())
 		}
 		return b.String()
 	}

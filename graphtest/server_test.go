@@ -131,10 +131,10 @@ func TestTemplatesSecretsAndPaging(t *testing.T) {
 	if err != nil || len(tpl) != 1 || tpl[0].ID != "scim" {
 		t.Fatalf("templates = %+v, %v", tpl, err)
 	}
-	if err := c.SaveSecrets(ctx, "sp", []models.SecretKeyValue{{Key: "BaseAddress", Value: "https://x"}}); err != nil {
+	if err := c.SaveSecrets(ctx, "sp", []models.SecretKeyValue{{Key: "BaseAddress", Value: models.NewSecret("https://x")}}); err != nil {
 		t.Fatal(err)
 	}
-	if s := srv.Secrets("sp"); len(s) != 1 || s[0].Value != "https://x" {
+	if s := srv.Secrets("sp"); len(s) != 1 || s[0].Value.Reveal() != "https://x" {
 		t.Fatalf("secrets = %+v", s)
 	}
 }

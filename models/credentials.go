@@ -1,24 +1,117 @@
 package models
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 )
 
 // SecretKeyValue is one credential of a service principal's
 // synchronization, such as BaseAddress or SecretToken (Graph
-// synchronizationSecretKeyStringValuePair).
-//
-// Values are secrets. They are sent to Graph as they are, but formatting
-// a SecretKeyValue with the fmt verbs (%v, %+v, %#v, %s) or logging it
-// with log/slog shows the key and "<redacted>" instead of the value, and
-// graphsync never puts values in errors.
+// synchronizationSecretKeyStringValuePair). Its Value is a Secret: it is
+// sent to Graph, and never shown.
 type SecretKeyValue struct {
 	// Key names the credential.
 	Key SynchronizationSecret `json:"key"`
 	// Value is the credential itself.
-	Value string `json:"value"`
+	Value Secret `json:"value"`
+}
+
+// Secret is a credential value that refuses to be shown. Formatting it
+// with any fmt verb (%v, %+v, %#v, %s, %q, %x…), alone or inside a struct,
+// slice, map or pointer, logging it with log/slog (text or JSON handler),
+// and encoding it with encoding/json or as text all give "<redacted>"
+// (nothing, for an empty value). The value is held behind a pointer, so
+// that even fmt's report of a wrong verb, which calls no method, prints
+// an address and not the value. The Client sends the value itself to
+// Graph (see ValidateCredentialsRequest.GraphJSON and SecretsGraphJSON);
+// Reveal returns it, for code that needs it.
+//
+// A Secret read from JSON gets the value written there, so secrets can be
+// read from a file; a "<redacted>" read back from a redacted copy is
+// refused by the Client rather than saved. The zero Secret is empty.
+type Secret struct {
+	v *string
+}
+
+// NewSecret returns a Secret holding v.
+func NewSecret(v string) Secret { return Secret{v: &v} }
+
+// Reveal returns the value. Do not log or print it.
+func (s Secret) Reveal() string {
+	if s.v == nil {
+		return ""
+	}
+	return *s.v
+}
+
+// Redacted is what a Secret shows instead of its value.
+const Redacted = "<redacted>"
+
+// String returns "<redacted>", or "" for an empty value.
+func (s Secret) String() string {
+	if s.Reveal() == "" {
+		return ""
+	}
+	return Redacted
+}
+
+// GoString returns String quoted, for %#v.
+func (s Secret) GoString() string { return strconv.Quote(s.String()) }
+
+// Format implements fmt.Formatter so that no verb shows the value: %#v
+// and %q quote String, every other verb writes it.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'q' || (verb == 'v' && f.Flag('#')) {
+		io.WriteString(f, s.GoString())
+		return
+	}
+	io.WriteString(f, s.String())
+}
+
+// LogValue implements slog.LogValuer: String.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalJSON writes String as a JSON string: a Secret encoded with
+// encoding/json (by a log handler, say) never carries its value.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// MarshalText returns String.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalJSON reads the value from a JSON string (null is empty).
+func (s *Secret) UnmarshalJSON(b []byte) error {
+	var v *string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	s.v = v
+	return nil
+}
+
+// graphSecret is a SecretKeyValue as Graph reads it, with the value.
+type graphSecret struct {
+	Key   SynchronizationSecret `json:"key"`
+	Value string                `json:"value"`
+}
+
+func graphSecrets(kvs []SecretKeyValue) []graphSecret {
+	out := make([]graphSecret, len(kvs))
+	for i, kv := range kvs {
+		out[i] = graphSecret{Key: kv.Key, Value: kv.Value.Reveal()}
+	}
+	return out
+}
+
+// SecretsGraphJSON returns the body that saves kvs (PUT
+// /servicePrincipals/{id}/synchronization/secrets): {"value":[...]} with
+// the values themselves. It is what the Client sends; never log it.
+func SecretsGraphJSON(kvs []SecretKeyValue) ([]byte, error) {
+	return json.Marshal(struct {
+		Value []graphSecret `json:"value"`
+	}{graphSecrets(kvs)})
 }
 
 // SynchronizationSecret names a credential. Graph documents the values
@@ -76,45 +169,6 @@ const (
 	CredentialConnectionString                SynchronizationSecret = "ConnectionString"
 )
 
-// redacted is what formatting shows instead of a credential's value.
-const redacted = "<redacted>"
-
-func redact(value string) string {
-	if value == "" {
-		return ""
-	}
-	return redacted
-}
-
-// String returns the key and "<redacted>" (or nothing, for an empty
-// value), never the value.
-func (s SecretKeyValue) String() string {
-	return fmt.Sprintf("{%s %s}", s.Key, redact(s.Value))
-}
-
-// GoString is like String, in Go syntax.
-func (s SecretKeyValue) GoString() string {
-	return fmt.Sprintf("models.SecretKeyValue{Key:%q, Value:%q}", s.Key, redact(s.Value))
-}
-
-// Format implements fmt.Formatter so that no verb prints the value: %+v
-// names the fields, %#v is GoString, every other verb is String.
-func (s SecretKeyValue) Format(f fmt.State, verb rune) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		io.WriteString(f, s.GoString())
-	case verb == 'v' && f.Flag('+'):
-		fmt.Fprintf(f, "{Key:%s Value:%s}", s.Key, redact(s.Value))
-	default:
-		io.WriteString(f, s.String())
-	}
-}
-
-// LogValue implements slog.LogValuer: the key and "<redacted>".
-func (s SecretKeyValue) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("key", string(s.Key)), slog.String("value", redact(s.Value)))
-}
-
 // ValidateCredentialsRequest is the body of validateCredentials: the
 // credentials to check against the application, or UseSavedCredentials to
 // check those saved with SaveSecrets. Formatting it or logging it with
@@ -132,12 +186,24 @@ type ValidateCredentialsRequest struct {
 	Credentials []SecretKeyValue `json:"credentials,omitempty"`
 }
 
+// GraphJSON returns the request's body as Graph reads it, credential
+// values included (json.Marshal writes each as "<redacted>"). It is what
+// the Client sends; never log it.
+func (r ValidateCredentialsRequest) GraphJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ApplicationIdentifier string        `json:"applicationIdentifier,omitempty"`
+		TemplateID            string        `json:"templateId,omitempty"`
+		UseSavedCredentials   bool          `json:"useSavedCredentials,omitempty"`
+		Credentials           []graphSecret `json:"credentials,omitempty"`
+	}{r.ApplicationIdentifier, r.TemplateID, r.UseSavedCredentials, graphSecrets(r.Credentials)})
+}
+
 // LogValue implements slog.LogValuer, with credential values redacted:
 // credentials is a group of the credentials' keys.
 func (r ValidateCredentialsRequest) LogValue() slog.Value {
 	creds := make([]slog.Attr, len(r.Credentials))
 	for i, c := range r.Credentials {
-		creds[i] = slog.String(string(c.Key), redact(c.Value))
+		creds[i] = slog.String(string(c.Key), c.Value.String())
 	}
 	return slog.GroupValue(
 		slog.String("applicationIdentifier", r.ApplicationIdentifier),
