@@ -196,6 +196,9 @@ type request struct {
 	// secrets are values the request carries that must not come back in
 	// an error, a log or a span, should the server echo them.
 	secrets []string
+	// pageSize, for a collection, is the most items a page may hold: the
+	// $top the call asked for; 0 means maxPageItems.
+	pageSize int
 }
 
 // sendTrack is what ProvisionMany learns about one request's sends, and

@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -150,5 +152,98 @@ func TestRedactedCopyOfASecretIsRefused(t *testing.T) {
 	}
 	if n := ts.requests(); n != 0 {
 		t.Fatalf("%d requests sent", n)
+	}
+}
+
+// Issue #21, item 8: a page with more items than the call asked for
+// ($top), or than Graph's largest page where none was asked, is refused
+// before its items are decoded, in every list call: one page of 200,000
+// tiny events no longer costs hundreds of MiB.
+func TestPageLargerThanAskedIsRefused(t *testing.T) {
+	page := func(n int) []byte {
+		var b bytes.Buffer
+		b.WriteString(`{"@odata.context":"x","value":[`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(`{}`)
+		}
+		b.WriteString(`]}`)
+		return b.Bytes()
+	}
+	huge := page(200000)
+	c := inProcessClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(huge) }), nil)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := c.ListProvisioningLogs(ctx, models.ProvisioningLogQuery{Top: 10})
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "more than 10 items") {
+		t.Fatalf("ListProvisioningLogs: %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+		t.Errorf("a refused page of %d bytes allocated %d MiB", len(huge), alloc>>20)
+	}
+	n := 0
+	for _, err := range c.ProvisioningLogs(ctx, models.ProvisioningLogQuery{Top: 10}) {
+		if n++; err == nil || !strings.Contains(err.Error(), "more than 10 items") {
+			t.Fatalf("ProvisioningLogs yielded %v", err)
+		}
+	}
+	if n != 1 {
+		t.Fatalf("ProvisioningLogs yielded %d times", n)
+	}
+	// Without $top: Graph's largest page, 1000, and no more.
+	for _, tc := range []struct {
+		items int
+		ok    bool
+	}{{1000, true}, {1001, false}} {
+		body := page(tc.items)
+		c := inProcessClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }), nil)
+		calls := map[string]func() error{
+			"ListJobs":      func() error { _, err := c.ListJobs(ctx, "sp"); return err },
+			"ListTemplates": func() error { _, err := c.ListTemplates(ctx, "sp"); return err },
+			"ListProvisioningLogs": func() error {
+				_, err := c.ListProvisioningLogs(ctx, models.ProvisioningLogQuery{})
+				return err
+			},
+		}
+		for name, call := range calls {
+			if err := call(); (err == nil) != tc.ok || (err != nil && !strings.Contains(err.Error(), "more than 1000 items")) {
+				t.Errorf("%s with %d items: %v", name, tc.items, err)
+			}
+		}
+	}
+}
+
+// Issue #21, item 9: a nextLink that leads back to a page already read
+// ends the walk there with an error, in every list call, instead of after
+// 10,000 pages.
+func TestNextLinkLoopStopsAtFirstRepeat(t *testing.T) {
+	const base = "http://127.0.0.1:1/v1.0"
+	for name, tc := range map[string]struct {
+		links []string // the nextLink of page 1, 2, 3…
+		pages int      // pages read before the loop is seen
+	}{
+		"back to the first page": {links: []string{base + "/servicePrincipals/sp/synchronization/jobs"}, pages: 1},
+		"B, C, B":                {links: []string{base + "/b", base + "/c", base + "/b"}, pages: 3},
+		"to itself":              {links: []string{base + "/b", base + "/b"}, pages: 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			c := inProcessClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				k := int(n.Add(1))
+				link := ""
+				if k <= len(tc.links) {
+					link = tc.links[k-1]
+				}
+				fmt.Fprintf(w, `{"value":[],"@odata.nextLink":%q}`, link)
+			}), nil)
+			_, err := c.ListJobs(ctx, "sp")
+			if err == nil || !strings.Contains(err.Error(), "a loop") || int(n.Load()) != tc.pages {
+				t.Fatalf("after %d pages: %v", n.Load(), err)
+			}
+		})
 	}
 }

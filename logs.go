@@ -16,7 +16,10 @@ const tmplProvisioningLogs = "/auditLogs/provisioning"
 // ListProvisioningLogs returns the provisioning events query selects
 // (GET /auditLogs/provisioning with $filter and $top), following
 // @odata.nextLink until the last page; a nextLink that leaves the
-// Client's scheme, host and port is refused with an error. It is how a
+// Client's scheme, host and port or leads back to a page already read is
+// refused with an error, as is a page of more events than query.Top (or
+// than 1000, Graph's largest page, when Top is 0), before its events are
+// decoded. It is how a
 // caller learns what became of each user of a BulkUpload: select the job
 // (and, for one user, SourceIdentityID). Events appear minutes after the
 // provisioning service acts. The caller needs AuditLog.Read.All.
@@ -33,8 +36,10 @@ func (c *Client) ListProvisioningLogs(ctx context.Context, query models.Provisio
 
 // ProvisioningLogs is ListProvisioningLogs as an iterator: it fetches one
 // page at a time, as the caller ranges over the events, and fetches no
-// more once the caller stops. Memory is bounded by one page (query.Top
-// sets its size); ranging over it again starts again from the first page.
+// more once the caller stops. Memory is bounded by one page, whatever
+// the server sends: query.Top sets its size, and a page of more events
+// (or of more than 1000 without Top) is refused unread; ranging over it
+// again starts again from the first page.
 // On failure (a bad query, an error answer, a refused nextLink) it yields
 // the error with a zero event, once, and stops:
 //
@@ -71,7 +76,7 @@ func logsRequest(ctx context.Context, op string, query models.ProvisioningLogQue
 	if err := query.Validate(); err != nil {
 		return nil, invalidModel("query", err)
 	}
-	return &request{op: op, method: abs.GET, template: tmplProvisioningLogs, query: logsQuery(query)}, nil
+	return &request{op: op, method: abs.GET, template: tmplProvisioningLogs, query: logsQuery(query), pageSize: query.Top}, nil
 }
 
 // logsQuery returns the encoded query string for q: $filter (the whole

@@ -459,13 +459,12 @@ func TestResponseErrorLineRetryAfterAndCut(t *testing.T) {
 	}
 }
 
-// A collection that never ends is walked for at most 10,000 pages, and
-// an error names the page it is about.
+// A collection that never ends (each page linking to a new one) is walked
+// for at most 10,000 pages, and an error names the page it is about.
 func TestPagingStopsAfterMaxPages(t *testing.T) {
 	var n atomic.Int32
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		io.WriteString(w, `{"value":[],"@odata.nextLink":"http://127.0.0.1:1/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=x"}`)
+		fmt.Fprintf(w, `{"value":[],"@odata.nextLink":"http://127.0.0.1:1/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=%d"}`, n.Add(1))
 	})
 	c := inProcessClient(t, h, nil)
 	_, err := c.ListJobs(ctx, spID)
@@ -474,8 +473,8 @@ func TestPagingStopsAfterMaxPages(t *testing.T) {
 	}
 	n.Store(0)
 	h2 := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) < 3 {
-			io.WriteString(w, `{"value":[],"@odata.nextLink":"http://127.0.0.1:1/v1.0/next"}`)
+		if k := n.Add(1); k < 3 {
+			fmt.Fprintf(w, `{"value":[],"@odata.nextLink":"http://127.0.0.1:1/v1.0/next%d"}`, k)
 			return
 		}
 		io.WriteString(w, `{"values":[]}`)

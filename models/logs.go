@@ -374,7 +374,8 @@ type ProvisioningLogQuery struct {
 	// (activityDateTime lt).
 	Before time.Time
 	// Top is the page size ($top); 0 means Graph's default. Every page is
-	// fetched either way.
+	// fetched either way; a page holding more events than Top (or than
+	// 1000, Graph's largest page, when Top is 0) is refused with an error.
 	Top int
 }
 
