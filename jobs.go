@@ -217,4 +217,3 @@ func isNoValue(body []byte) bool {
 	b := bytes.TrimSpace(body)
 	return len(b) == 0 || string(b) == "null"
 }
-
