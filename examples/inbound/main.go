@@ -77,6 +77,17 @@
 // run, stop, and run again until done; uploading a record again is safe
 // (the service matches the user on externalId).
 //
+// # Output
+//
+// The table (or -json) goes to stdout, progress and errors to stderr.
+// Whatever the provisioning logs, Graph's errors or the HR records hold
+// is shown, never interpreted by the terminal: in the table and every
+// line on stderr, control and format characters (escape sequences, CR,
+// LF, C1 controls, bidi overrides, zero-width characters) are written as
+// escapes (\x1b, \n, \u202e), so that each record has exactly one row.
+// -json and the journal write them as JSON escapes (\u001b, \u202e):
+// they decode to the exact values.
+//
 // Exit status: 0 when every record succeeded or was skipped (or nothing
 // was left to do); 1 when any failed, was refused or has no outcome; 2 for
 // bad usage or configuration (nothing sent); 3 when interrupted (Ctrl-C or
@@ -88,7 +99,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -99,13 +109,13 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/examples/internal/demo"
+	"github.com/graphsync/graphsync/examples/internal/report"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
@@ -153,27 +163,32 @@ type env struct {
 // replace it to point "real" runs at a graphtest server.
 var connectGraph = connect
 
+// run is the program. Everything it prints goes through package report:
+// stdout and stderr are written only by report.Writers.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
+	errw := report.New(stderr)
+	cfg, err := parseFlags(args, errw)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "inbound:", err)
+		errw.Println("inbound:", err)
 		return exitUsage
 	}
-	p := &program{cfg: cfg, stdout: stdout, stderr: stderr}
+	p := &program{cfg: cfg, stdout: report.New(stdout), stderr: errw}
 	code, err := p.run(ctx, stdin)
 	if err != nil {
-		fmt.Fprintln(stderr, "inbound:", err)
+		errw.Println("inbound:", err)
 	}
 	return code
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags reads the command line; when it cannot, it prints the usage
+// on stderr and returns the error (flag.ErrHelp for -h).
+func parseFlags(args []string, stderr *report.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("inbound", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the error is printed by run, the usage below
 	fs.StringVar(&cfg.sp, "sp", "", "service principal ID of the API-driven provisioning app (default $GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
 	fs.StringVar(&cfg.job, "job", "", "its synchronization job ID (default $GRAPHSYNC_JOB_ID)")
 	fs.StringVar(&cfg.csvPath, "csv", "", "HR records as CSV with a header of SCIM attributes (- for standard input)")
@@ -185,6 +200,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "how often to read the provisioning logs (demo: 250ms)")
 	fs.DurationVar(&cfg.skew, "skew", 5*time.Minute, "read events from this long before the run, for clock differences")
 	if err := fs.Parse(args); err != nil {
+		var usage strings.Builder
+		fs.SetOutput(&usage)
+		fs.PrintDefaults()
+		stderr.Text("Usage of inbound:\n" + usage.String())
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -271,7 +290,7 @@ func seedDirectory(srv *graphtest.Server) {
 
 type program struct {
 	cfg            config
-	stdout, stderr io.Writer
+	stdout, stderr *report.Writer
 }
 
 func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
@@ -298,7 +317,7 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 			return exitUsage, usagef("resume: %v", err)
 		}
 		if torn > 0 {
-			fmt.Fprintf(p.stderr, "resume: ignored %d unreadable line(s) of %s (a write cut short)\n", torn, cfg.resumePath)
+			p.stderr.Printf("resume: ignored %d unreadable line(s) of %s (a write cut short)", torn, cfg.resumePath)
 		}
 		records = slices.DeleteFunc(records, func(r record) bool {
 			if done[r.user.ExternalID] {
@@ -307,12 +326,12 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 			}
 			return false
 		})
-		fmt.Fprintf(p.stderr, "resume: %d record(s) already done in %s, skipped\n", skipped, cfg.resumePath)
+		p.stderr.Printf("resume: %d record(s) already done in %s, skipped", skipped, cfg.resumePath)
 	}
 	if len(records) == 0 {
-		fmt.Fprintln(p.stderr, "Nothing left to do.")
+		p.stderr.Println("Nothing left to do.")
 		if cfg.jsonOut {
-			fmt.Fprintln(p.stdout, "[]")
+			p.stdout.JSON([]entry{})
 		}
 		return exitOK, nil
 	}
@@ -330,7 +349,7 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	}
 	if e.fake != nil {
 		defer e.fake.Close()
-		fmt.Fprintf(p.stderr, "Offline demo against an in-process fake Graph (%s); nothing leaves this machine.\n", e.fake.URL)
+		p.stderr.Printf("Offline demo against an in-process fake Graph (%s); nothing leaves this machine.", e.fake.URL)
 	}
 	f := &follower{program: p, cfg: cfg, client: e.client, sp: e.sp, job: e.job}
 	return f.run(ctx, records)
@@ -492,7 +511,7 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 			stopErr = fmt.Errorf("request %d: %w", n, err)
 		default:
 			// Graph may have staged it: watch the logs for its records.
-			fmt.Fprintf(f.stderr, "inbound: request %d: %v (its records are watched in the logs anyway)\n", n, err)
+			f.stderr.Printf("inbound: request %d: %v (its records are watched in the logs anyway)", n, err)
 			for _, op := range req.Operations {
 				e := f.rows[op.Data.ExternalID]
 				e.State, e.Reason = stateUnknown, err.Error()
@@ -500,14 +519,15 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 			}
 		}
 		if stopErr != nil {
-			fmt.Fprintf(f.stderr, "inbound: %v\ninbound: stopped uploading; the records not uploaded are not final: fix the cause and run again with -resume\n", stopErr)
+			f.stderr.Println("inbound:", stopErr)
+			f.stderr.Println("inbound: stopped uploading; the records not uploaded are not final: fix the cause and run again with -resume")
 			break
 		}
 		if uploadErr != nil {
 			break
 		}
 	}
-	fmt.Fprintf(f.stderr, "Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).\n",
+	f.stderr.Printf("Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).",
 		waiting, len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
 
 	// Follow the logs until every uploaded record has an outcome.
@@ -529,7 +549,7 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 		for ev, err := range f.client.ProvisioningLogs(ctx, query) {
 			if err != nil {
 				if ctx.Err() == nil {
-					fmt.Fprintln(f.stderr, "inbound: reading the provisioning logs:", err)
+					f.stderr.Println("inbound: reading the provisioning logs:", err)
 				}
 				break
 			}
@@ -546,7 +566,7 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 		}
 	}
 	if followErr != nil {
-		fmt.Fprintln(f.stderr, "inbound:", followErr)
+		f.stderr.Println("inbound:", followErr)
 	}
 	return f.report(ctx, records, start)
 }
@@ -585,21 +605,19 @@ func (f *follower) report(ctx context.Context, records []record, start time.Time
 		rows = append(rows, *e)
 	}
 	if f.cfg.jsonOut {
-		enc := json.NewEncoder(f.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rows)
+		f.stdout.JSON(rows)
 	} else {
 		printTable(f.stdout, rows)
 	}
-	fmt.Fprintf(f.stderr, "%d record(s) in %s: %d failed or refused, %d without an outcome\n",
+	f.stderr.Printf("%d record(s) in %s: %d failed or refused, %d without an outcome",
 		len(rows), time.Since(start).Round(100*time.Millisecond), failed, unknown)
 	if f.writeErr != nil {
-		fmt.Fprintln(f.stderr, "inbound: journal:", f.writeErr)
+		f.stderr.Println("inbound: journal:", f.writeErr)
 		failed++
 	}
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintln(f.stderr, "inbound: interrupted; run again with -resume to finish")
+		f.stderr.Println("inbound: interrupted; run again with -resume to finish")
 		return exitInterrupted, nil
 	case failed > 0 || unknown > 0:
 		return exitFailed, nil
@@ -607,26 +625,17 @@ func (f *follower) report(ctx context.Context, records []record, start time.Time
 	return exitOK, nil
 }
 
-func printTable(w io.Writer, rows []entry) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LINE\tEXTERNAL ID\tUSER NAME\tACTION\tSTATUS\tERROR CODE\tREASON\tRECOMMENDED ACTION")
+// printTable prints one row per record; the table cleans every cell (the
+// HR values too), so that whatever the logs or the input hold is shown
+// escaped and whole, on its row.
+func printTable(w *report.Writer, rows []entry) {
+	tw := w.Table("LINE", "EXTERNAL ID", "USER NAME", "ACTION", "STATUS", "ERROR CODE", "REASON", "RECOMMENDED ACTION")
 	for _, r := range rows {
 		status := r.Status
 		if r.State != stateOutcome {
 			status = r.State
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Line, r.ExternalID, dash(r.UserName), dash(r.Action), status,
-			dash(r.ErrorCode), dash(oneLine(r.Reason)), dash(oneLine(r.RecommendedAction)))
+		tw.Row(r.Line, r.ExternalID, r.UserName, r.Action, status, r.ErrorCode, r.Reason, r.RecommendedAction)
 	}
 	tw.Flush()
-}
-
-// oneLine keeps a table row on one line; the text stays whole.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -1,6 +1,11 @@
 // Package jsonl is the example programs' journal file: JSON lines, each
 // written whole and synced before Write returns, read back line by line
 // whatever their length.
+//
+// A journal is a file, but operators read it on a terminal too (tail -f,
+// grep): every rune in its strings that a terminal could interpret is
+// written as a \u escape (internal/printable's JSON), as in the programs'
+// -json output. The values read back are exactly those written.
 package jsonl
 
 import (
@@ -11,6 +16,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 // Writer appends JSON lines to a file. It is safe for concurrent use.
@@ -47,6 +54,7 @@ func (w *Writer) Write(v any) error {
 	if err != nil {
 		return err
 	}
+	b = printable.JSON(b)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if _, err := w.f.Write(append(b, '\n')); err != nil {
