@@ -125,3 +125,23 @@ func TestHostileRefusalIsCleaned(t *testing.T) {
 		t.Errorf("%d lines for a header and 2 records:\n%s", n, r.stdout)
 	}
 }
+
+// An HR export with a control character in a cell (an escape sequence, a
+// TAB, a C1 control, a bidi override) is refused with its line and
+// column before anything is sent.
+func TestCSVControlCharactersRefusedBeforeSending(t *testing.T) {
+	srv, job := fakeReal(t, nil)
+	for cell, want := range map[string]string{
+		"Ada\x1b]52;c;ZXZpbA==\x07": `line 3 column 2: control character \x1b`,
+		"Ada\tLovelace":             `line 3 column 2: control character \t`,
+		"Ada\u0085":                 `line 3 column 2: control character \u0085`,
+		"\u202eecalevoL adA":        `line 3 column 2: control character \u202e`,
+	} {
+		csv := writeFile(t, "hr.csv", "externalId,displayName\nA1,Ann\nA2,"+cell+"\n")
+		r := runArgs(t, context.Background(), "", "-job", job, "-csv", csv, "-poll", "20ms", "-timeout", "1s")
+		if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, want) || bulkCalls(srv) != 0 {
+			t.Errorf("%q: exit %d, %d sent\n%s", cell, r.code, bulkCalls(srv), r.stderr)
+		}
+		checkShown(t, "stderr", r.stderr)
+	}
+}

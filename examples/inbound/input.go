@@ -30,8 +30,8 @@ type setter func(u *models.SCIMUser, v string) error
 // header: one SCIM attribute per column (see the package comment for the
 // syntax); externalId is required. A byte-order mark is dropped, lines
 // starting with '#' are comments, an empty cell leaves its attribute out.
-// A cell that is not valid UTF-8 is an error. Errors carry the physical
-// line number. An input without a record is an error (errNoRecords), as
+// A cell that is not valid UTF-8 or holds a control character (package
+// csvin) is an error. Errors carry the physical line number. An input without a record is an error (errNoRecords), as
 // is an externalId given twice.
 func readCSV(name string, in io.Reader) ([]record, error) {
 	// A header cell such as emails[type eq "work"].value needs no CSV

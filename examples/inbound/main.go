@@ -37,7 +37,12 @@
 //
 // A byte-order mark is dropped, lines starting with '#' are comments, and
 // errors name the physical line. An empty input, an externalId given
-// twice and a cell that is not valid UTF-8 are errors.
+// twice, a cell that is not valid UTF-8 and a cell with a control
+// character are errors, before anything is sent: C0 and C1 controls (TAB
+// and a lone CR included; a line break inside a quoted cell is fine), DEL,
+// bidi embeddings, overrides and isolates, and the line and paragraph
+// separators. Invisible characters that names need (zero-width joiners,
+// direction marks, a soft hyphen) are accepted.
 //
 // # Real Graph or the demo
 //

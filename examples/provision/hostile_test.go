@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -181,4 +182,16 @@ func TestHostileSchemaAndJobInThePlanAndErrors(t *testing.T) {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)
 	}
 	checkShown(t, "stderr", r.stderr)
+}
+
+// A CSV with a control character in a cell is refused with its line and
+// column before anything is sent.
+func TestCSVControlCharactersRefusedBeforeSending(t *testing.T) {
+	srv, job := fakeReal(t, nil)
+	p := filepath.Join(t.TempDir(), "s.csv")
+	os.WriteFile(p, []byte("ruleId,objectId,objectTypeName\n,"+sampleUser(1)+",User\n,"+sampleUser(2)+"\x1b[2J,User\n"), 0o600)
+	r := runArgs(t, context.Background(), "", "-job", job, "-csv", p)
+	if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, `line 3 column 2: control character \x1b`) || provisionCalls(srv) != 0 {
+		t.Fatalf("exit %d, %d sent\n%s", r.code, provisionCalls(srv), r.stderr)
+	}
 }

@@ -5,7 +5,9 @@
 // Subjects come from -subject flags (TYPE:ID, or Group:ID=MEMBER;MEMBER)
 // or a CSV file (-csv FILE, or -csv - for standard input) with the columns
 // ruleId,objectId,objectTypeName and an optional fourth column of member
-// IDs separated by ';'. An empty ruleId means -rule, or, without -rule,
+// IDs separated by ';'; a cell that is not valid UTF-8 or holds a
+// control character (TAB included) or a bidi control is refused with its
+// line and column. An empty ruleId means -rule, or, without -rule,
 // the rule the job's schema has for the subject's type. A subject listed
 // twice is sent once; the second is reported as a duplicate. A group with
 // more than 5 members is sent in several requests (Graph's limit).
