@@ -61,7 +61,10 @@
 // minutes (the fake within a second). The program reads the job's events
 // from shortly before the run (-skew), ignores those that were there
 // before it uploaded, and takes a record's first new event as its
-// outcome.
+// outcome. -timeout bounds everything after the upload, every read of
+// the logs included: a read that stalls, or pages that never end, are cut
+// at the deadline, and the records still without an outcome are reported
+// (unknown) and make the exit status 1.
 //
 // # Journal and resume
 //
@@ -201,7 +204,7 @@ func parseFlags(args []string, stderr *report.Writer) (config, error) {
 	fs.BoolVar(&cfg.demo, "demo", false, "run the offline demo against an in-process fake Graph, whatever the environment says")
 	fs.StringVar(&cfg.journalPath, "journal", "", "append one JSON line per record as its outcome is known to this file")
 	fs.StringVar(&cfg.resumePath, "resume", "", "skip the records that have a final line in this journal")
-	fs.DurationVar(&cfg.timeout, "timeout", 40*time.Minute, "how long to follow the provisioning logs after the upload (demo: 30s)")
+	fs.DurationVar(&cfg.timeout, "timeout", 40*time.Minute, "how long to follow the provisioning logs after the upload, every read of them included (demo: 30s)")
 	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "how often to read the provisioning logs (demo: 250ms)")
 	fs.DurationVar(&cfg.skew, "skew", 5*time.Minute, "read events from this long before the run, for clock differences")
 	if err := fs.Parse(args); err != nil {
@@ -535,25 +538,30 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 	f.stderr.Printf("Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).",
 		waiting, len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
 
-	// Follow the logs until every uploaded record has an outcome.
-	deadline := time.NewTimer(f.cfg.timeout)
-	defer deadline.Stop()
+	// Follow the logs until every uploaded record has an outcome, or
+	// -timeout passes: every read of the logs runs under the deadline, so
+	// a read that stalls or a walk whose nextLink never ends is cut there.
+	followCtx, cancel := context.WithTimeout(ctx, f.cfg.timeout)
+	defer cancel()
 	tick := time.NewTicker(f.cfg.poll)
 	defer tick.Stop()
 	var followErr error
 	for waiting > 0 && uploadErr == nil && followErr == nil {
 		select {
-		case <-ctx.Done():
-			uploadErr = ctx.Err()
-			continue
-		case <-deadline.C:
-			followErr = fmt.Errorf("%d record(s) have no outcome after %s", waiting, f.cfg.timeout)
-			continue
+		case <-followCtx.Done():
 		case <-tick.C:
 		}
-		for ev, err := range f.client.ProvisioningLogs(ctx, query) {
+		if ctx.Err() != nil {
+			uploadErr = ctx.Err()
+			break
+		}
+		if followCtx.Err() != nil {
+			followErr = fmt.Errorf("%d record(s) have no outcome after %s", waiting, f.cfg.timeout)
+			break
+		}
+		for ev, err := range f.client.ProvisioningLogs(followCtx, query) {
 			if err != nil {
-				if ctx.Err() == nil {
+				if followCtx.Err() == nil {
 					f.stderr.Println("inbound: reading the provisioning logs:", err)
 				}
 				break
