@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +21,19 @@ type record struct {
 	// and comment lines counted).
 	line int
 	user models.SCIMUser
+}
+
+// fingerprint identifies the record's content: "sha256:" and the SHA-256
+// of its SCIM user's JSON, which is what bulkUpload carries (the schemas
+// list BulkUploadChunks adds aside, which follows from the attributes).
+// A journal line counts for a record only with the same fingerprint.
+func (r record) fingerprint() string {
+	b, err := json.Marshal(r.user)
+	if err != nil {
+		return "" // not uploadable either; counts for nothing
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // errNoRecords is returned for an input with no record in it.

@@ -74,7 +74,13 @@
 // uploaded when the run stopped (not-uploaded) get a line at the end that
 // is not final. -resume FILE skips the records with a final line there:
 // an outcome, or rejected, a request whose content Graph refused (400,
-// 413, 415, 422). Any other refusal of a bulkUpload (401, 403, 404, 408,
+// 413, 415, 422). A line counts only for the same record: each line holds
+// a fingerprint of the record as uploaded (a SHA-256 of its SCIM JSON),
+// and the last final line of an externalId must have the record's
+// fingerprint, so the next day's export with a changed record (a leaver's
+// active=false, a rehire) uploads it again. Lines written before the
+// fingerprint existed count for nothing: their records are uploaded
+// again (safe: the service skips what is already done). Any other refusal of a bulkUpload (401, 403, 404, 408,
 // 409, 429 still throttled after the client's retries, another 4xx) or a
 // transport error is not the records' fault: the program stops uploading
 // at the first one (every later request would meet it), says so, leaves
@@ -327,14 +333,31 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 		if torn > 0 {
 			p.stderr.Printf("resume: ignored %d unreadable line(s) of %s (a write cut short)", torn, cfg.resumePath)
 		}
+		// A line counts only for the same record: a changed one (a
+		// leaver's active=false) is uploaded again, as is one whose line
+		// has no fingerprint (an older version's journal).
+		changed, older := 0, 0
 		records = slices.DeleteFunc(records, func(r record) bool {
-			if done[r.user.ExternalID] {
+			fp, ok := done[r.user.ExternalID]
+			switch {
+			case !ok:
+			case fp == "":
+				older++
+			case fp != r.fingerprint():
+				changed++
+			default:
 				skipped++
 				return true
 			}
 			return false
 		})
 		p.stderr.Printf("resume: %d record(s) already done in %s, skipped", skipped, cfg.resumePath)
+		if changed > 0 {
+			p.stderr.Printf("resume: %d record(s) changed since their line in %s, uploaded again", changed, cfg.resumePath)
+		}
+		if older > 0 {
+			p.stderr.Printf("resume: %d record(s) have a line of an older version in %s (no record fingerprint), uploaded again", older, cfg.resumePath)
+		}
 	}
 	if len(records) == 0 {
 		p.stderr.Println("Nothing left to do.")
@@ -450,7 +473,8 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 	}
 	f.rows = make(map[string]*entry, len(records))
 	for _, r := range records {
-		f.rows[r.user.ExternalID] = &entry{Line: r.line, ExternalID: r.user.ExternalID, UserName: r.user.UserName, State: stateNotUploaded}
+		f.rows[r.user.ExternalID] = &entry{Line: r.line, ExternalID: r.user.ExternalID, UserName: r.user.UserName,
+			Record: r.fingerprint(), State: stateNotUploaded}
 	}
 
 	// Upload, 50 records a request, paced by the client's bulkUpload

@@ -562,7 +562,9 @@ func TestJournalLongLine(t *testing.T) {
 	}
 	jr.Close()
 	done, torn, err := readJournal(j, "sp", "job")
-	if err != nil || torn != 0 || !done["L1"] || !done["L2"] {
+	_, l1 := done["L1"]
+	_, l2 := done["L2"]
+	if err != nil || torn != 0 || !l1 || !l2 {
 		t.Fatalf("done %v torn %d: %v", done, torn, err)
 	}
 }
