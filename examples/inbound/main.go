@@ -35,6 +35,12 @@
 //	urn:contoso:employee:HireDate  a custom extension: URN:attribute, sent
 //	                            as a string
 //
+// Each attribute may have one column: two spellings of the same one
+// (letter case, surrounding spaces, externalId and
+// urn:ietf:params:scim:schemas:core:2.0:User:externalId, emails[work].value
+// and emails[type eq "work"].value, the enterprise manager and
+// manager.value) are a repeated column, refused naming both.
+//
 // A byte-order mark is dropped, lines starting with '#' are comments, and
 // errors name the physical line. An empty input, an externalId given
 // twice, a cell that is not valid UTF-8 and a cell with a control
