@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +145,36 @@ func TestCSVControlCharactersRefusedBeforeSending(t *testing.T) {
 			t.Errorf("%q: exit %d, %d sent\n%s", cell, r.code, bulkCalls(srv), r.stderr)
 		}
 		checkShown(t, "stderr", r.stderr)
+	}
+}
+
+// A journal path that is a symbolic link is refused, for -journal and
+// for -resume, before anything is uploaded; its target is left alone. A
+// journal others may read gets a warning.
+func TestJournalSymlinkRefusedAndExposedWarned(t *testing.T) {
+	srv, job := fakeReal(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	dir := t.TempDir()
+	target := filepath.Join(dir, "authorized_keys")
+	os.WriteFile(target, []byte("precious\n"), 0o600)
+	link := filepath.Join(dir, "hr.jsonl")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	csv := writeFile(t, "hr.csv", hrCSV(1))
+	for _, flag := range []string{"-journal", "-resume"} {
+		r := runArgs(t, context.Background(), "", "-job", job, "-csv", csv, "-poll", "20ms", "-timeout", "1s", flag, link)
+		if r.code != exitUsage || bulkCalls(srv) != 0 || !strings.Contains(r.stderr, link) || !strings.Contains(r.stderr, "symbolic link") {
+			t.Errorf("%s through a link: exit %d, %d sent\n%s", flag, r.code, bulkCalls(srv), r.stderr)
+		}
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious\n" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+	exposed := filepath.Join(dir, "exposed.jsonl")
+	os.WriteFile(exposed, nil, 0o600)
+	os.Chmod(exposed, 0o644)
+	r := runArgs(t, context.Background(), "", "-job", job, "-csv", csv, "-poll", "20ms", "-timeout", "10s", "-journal", exposed, "-resume", exposed)
+	if r.code != exitOK || strings.Count(r.stderr, "chmod 600 "+exposed) != 1 {
+		t.Errorf("exit %d; want one warning for a journal of mode 0644:\n%s", r.code, r.stderr)
 	}
 }

@@ -89,8 +89,11 @@ type journal struct {
 	sp, job string
 }
 
-func openJournal(path, sp, job string) (*journal, error) {
-	w, err := jsonl.Open(path)
+// openJournal opens the journal for appending (package jsonl: never
+// through a symbolic link); warn, if not nil, hears that others may read
+// it.
+func openJournal(path, sp, job string, warn func(string)) (*journal, error) {
+	w, err := jsonl.Open(path, warn)
 	if err != nil {
 		return nil, err
 	}
@@ -109,14 +112,15 @@ func (j *journal) Close() error { return j.w.Close() }
 // read (torn by a killed write). A missing file has none. When job is not
 // empty, a line of another service principal or job (or of none) is an
 // error: the journal is of another job, whose outcomes say nothing of this
-// one. Lines have no length limit.
+// one. Lines have no length limit. warn, if not nil, hears that others may
+// read the journal; a symbolic link is refused (package jsonl).
 //
 // The last final line decides: after a leaver's line (active=false) and
 // a rehire's (the record as it was before), the rehire's record is not
 // the last one done and is uploaded again.
-func readJournal(path, sp, job string) (done map[string]string, torn int, err error) {
+func readJournal(path, sp, job string, warn func(string)) (done map[string]string, torn int, err error) {
 	done = map[string]string{}
-	err = jsonl.Read(path, func(n int, b []byte) error {
+	err = jsonl.Read(path, warn, func(n int, b []byte) error {
 		var l journalLine
 		switch {
 		case json.Unmarshal(b, &l) != nil || l.State == "" || l.ExternalID == "":

@@ -95,7 +95,10 @@
 // ends the program with exit status 2, naming both jobs; the demo's job is
 // new in every run, so the demo does not check. Give both the same file to
 // run, stop, and run again until done; uploading a record again is safe
-// (the service matches the user on externalId).
+// (the service matches the user on externalId). A journal is created 0600
+// and opened only as the file itself: a path that is a symbolic link is
+// refused (exit status 2, nothing sent), for -journal and -resume alike,
+// and a journal its group or others may read gets a warning on stderr.
 //
 // # Output
 //
@@ -332,7 +335,7 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 		if demoMode {
 			sp, job = "", ""
 		}
-		done, torn, err := readJournal(cfg.resumePath, sp, job)
+		done, torn, err := readJournal(cfg.resumePath, sp, job, p.warn)
 		if err != nil {
 			return exitUsage, usagef("resume: %v", err)
 		}
@@ -391,6 +394,9 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	f := &follower{program: p, cfg: cfg, client: e.client, sp: e.sp, job: e.job}
 	return f.run(ctx, records)
 }
+
+// warn says on stderr what package jsonl warns of.
+func (p *program) warn(msg string) { p.stderr.Println("inbound:", msg) }
 
 // readInput reads the records from -csv; only the demo has a sample to
 // fall back on.
@@ -472,7 +478,11 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 	}
 	if f.cfg.journalPath != "" {
 		var err error
-		if f.jr, err = openJournal(f.cfg.journalPath, f.sp, f.job); err != nil {
+		warn := f.warn
+		if f.cfg.journalPath == f.cfg.resumePath {
+			warn = nil // -resume read it and warned
+		}
+		if f.jr, err = openJournal(f.cfg.journalPath, f.sp, f.job, warn); err != nil {
 			return exitUsage, err
 		}
 		defer f.jr.Close()

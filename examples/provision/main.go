@@ -42,6 +42,11 @@
 // one final line. A subject in flight when the process died has no line
 // and is sent again (Graph answers Skipped if it was already done).
 //
+// A journal is created 0600 and opened only as the file itself: a path
+// that is a symbolic link is refused (exit status 2, nothing sent), for
+// -journal and -resume alike, and a journal its group or others may read
+// gets a warning on stderr.
+//
 // # Output
 //
 // The table (or -json) goes to stdout, with Graph's whole error message
@@ -284,7 +289,7 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 		return exitFailed, fmt.Errorf("preflight: %w", err)
 	}
 	if cfg.resumePath != "" {
-		if err := plan.resume(cfg.resumePath, p.stderr, p.sp, p.job, demoMode); err != nil {
+		if err := plan.resume(cfg.resumePath, p.stderr, p.warn, p.sp, p.job, demoMode); err != nil {
 			return exitUsage, err
 		}
 	}
@@ -430,8 +435,8 @@ func (p *program) preflight(ctx context.Context, subjects []subject) (*plan, err
 // A journal of another job is refused: its subjects were not provisioned
 // through this one. The demo creates a new job in every run, so there the
 // check is not made.
-func (pl *plan) resume(path string, stderr *report.Writer, sp, job string, demoMode bool) error {
-	counts, torn, jobs, err := readJournal(path)
+func (pl *plan) resume(path string, stderr *report.Writer, warn func(string), sp, job string, demoMode bool) error {
+	counts, torn, jobs, err := readJournal(path, warn)
 	if err != nil {
 		return usagef("resume: %v", err)
 	}
@@ -548,7 +553,11 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 	var jr *journal
 	if p.cfg.journalPath != "" {
 		var err error
-		if jr, err = openJournal(p.cfg.journalPath); err != nil {
+		warn := p.warn
+		if p.cfg.journalPath == p.cfg.resumePath {
+			warn = nil // -resume read it and warned
+		}
+		if jr, err = openJournal(p.cfg.journalPath, warn); err != nil {
 			return exitUsage, err
 		}
 		defer jr.Close()
@@ -687,6 +696,9 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 	}
 	return exitOK, nil
 }
+
+// warn says on stderr what package jsonl warns of.
+func (p *program) warn(msg string) { p.stderr.Println("provision:", msg) }
 
 // listNotAttempted says on stderr which subjects were not attempted.
 func (p *program) listNotAttempted(subjects []subject) {
