@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 // Errors of SynchronizationSchema.RuleFor, matched with errors.Is.
@@ -26,13 +28,17 @@ var (
 // When no rule, or more than one, qualifies, the error matches ErrNoRule
 // or ErrAmbiguousRule and lists the candidates (rule IDs and the source
 // objects they map), so the caller can pass a rule ID explicitly instead.
+// Every name in the error (objectTypeName and the schema's rule IDs, rule
+// names and object names) is in double quotes, cleaned by package
+// printable and cut to maxNameLength bytes: the schema's text can neither
+// pass for the error's own words nor write to a terminal.
 //
 // provisionOnDemand needs a rule ID with each subject. A program that
 // provisions subjects calls Client.GetJobSchema once per run and uses
 // RuleFor for every subject whose rule it was not given.
 func (s *SynchronizationSchema) RuleFor(objectTypeName string) (string, error) {
 	if s == nil {
-		return "", fmt.Errorf("%w %q: the schema is nil", ErrNoRule, objectTypeName)
+		return "", fmt.Errorf("%w %s: the schema is nil", ErrNoRule, quote(objectTypeName))
 	}
 	name := strings.TrimSpace(objectTypeName)
 	// The rules that map name, and among them those that map it with the
@@ -67,13 +73,13 @@ func (s *SynchronizationSchema) RuleFor(objectTypeName string) (string, error) {
 	case 1:
 		r := s.SynchronizationRules[candidates[0]]
 		if strings.TrimSpace(r.ID) == "" {
-			return "", fmt.Errorf("%w %q: rule %q maps it but has no id", ErrNoRule, objectTypeName, r.Name)
+			return "", fmt.Errorf("%w %s: rule %s maps it but has no id", ErrNoRule, quote(objectTypeName), quote(r.Name))
 		}
 		return r.ID, nil
 	case 0:
-		return "", fmt.Errorf("%w %q; the schema's rules map: %s", ErrNoRule, objectTypeName, s.describeRules(nil))
+		return "", fmt.Errorf("%w %s; the schema's rules map: %s", ErrNoRule, quote(objectTypeName), s.describeRules(nil))
 	default:
-		return "", fmt.Errorf("%w %q: %s; pass the rule ID explicitly", ErrAmbiguousRule, objectTypeName, s.describeRules(candidates))
+		return "", fmt.Errorf("%w %s: %s; pass the rule ID explicitly", ErrAmbiguousRule, quote(objectTypeName), s.describeRules(candidates))
 	}
 }
 
@@ -87,8 +93,13 @@ func intersect(a, b []int) []int {
 	return out
 }
 
+// maxNameLength bounds each name RuleFor's errors quote.
+const maxNameLength = 256
+
+func quote(s string) string { return printable.Quote(s, maxNameLength) }
+
 // describeRules lists rules (all when which is nil) as
-// `"id" (name: Source→Target, ...)`.
+// `rule "id" ("name": "Source"→"Target", ...)`, every name quoted.
 func (s *SynchronizationSchema) describeRules(which []int) string {
 	var parts []string
 	for i, r := range s.SynchronizationRules {
@@ -97,9 +108,9 @@ func (s *SynchronizationSchema) describeRules(which []int) string {
 		}
 		var objs []string
 		for _, m := range r.ObjectMappings {
-			objs = append(objs, m.SourceObjectName+"→"+m.TargetObjectName)
+			objs = append(objs, quote(m.SourceObjectName)+"→"+quote(m.TargetObjectName))
 		}
-		parts = append(parts, fmt.Sprintf("rule %q (%s: %s)", r.ID, r.Name, strings.Join(objs, ", ")))
+		parts = append(parts, fmt.Sprintf("rule %s (%s: %s)", quote(r.ID), quote(r.Name), strings.Join(objs, ", ")))
 	}
 	if len(parts) == 0 {
 		return "none (the schema has no rules)"

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 // jsonEqual reports whether a and b are the same JSON value. Unlike the
@@ -310,8 +311,8 @@ func TestRuleFor(t *testing.T) {
 		}
 	}
 	_, err := s.RuleFor("Device")
-	if !errors.Is(err, ErrNoRule) || !strings.Contains(err.Error(), `rule "users" (USER_TO_USER: User→User)`) ||
-		!strings.Contains(err.Error(), `inetOrgPerson→User`) {
+	if !errors.Is(err, ErrNoRule) || !strings.Contains(err.Error(), `rule "users" ("USER_TO_USER": "User"→"User")`) ||
+		!strings.Contains(err.Error(), `"inetOrgPerson"→"User"`) {
 		t.Errorf("no rule: %v", err)
 	}
 	if got, err := s.RuleFor("contact"); err != nil || got != "ad" {
@@ -336,6 +337,35 @@ func TestRuleFor(t *testing.T) {
 	}
 	if _, err := (&SynchronizationSchema{}).RuleFor("User"); err == nil || !strings.Contains(err.Error(), "no rules") {
 		t.Errorf("empty schema: %v", err)
+	}
+}
+
+// The rule and object names in RuleFor's errors come from the server's
+// schema: they are quoted and cleaned (package printable), so that they
+// can neither write to the operator's terminal nor pass for the message's
+// own words.
+func TestRuleForQuotesTheSchemasText(t *testing.T) {
+	const evil = "\x1b]0;pwned\x07\x1b[2J\r\n\u0085\u202eSSECCUS"
+	s := &SynchronizationSchema{SynchronizationRules: []SynchronizationRule{
+		{ID: "r1" + evil, Name: "N1" + evil, ObjectMappings: []ObjectMapping{{SourceObjectName: "Device", TargetObjectName: "T" + evil}}},
+		{ID: "r2" + evil, Name: "N2" + evil, ObjectMappings: []ObjectMapping{{SourceObjectName: "Device", TargetObjectName: "T" + evil}}},
+		{Name: "N3" + evil, ObjectMappings: []ObjectMapping{{SourceObjectName: "Printer" + evil, TargetObjectName: "P"}}},
+	}}
+	for _, typ := range []string{"Nothing" + evil, "Device", "Printer" + evil} {
+		_, err := s.RuleFor(typ)
+		if err == nil {
+			t.Fatalf("RuleFor(%q): no error", typ)
+		}
+		msg := err.Error()
+		for _, r := range msg {
+			if !unicode.IsGraphic(r) {
+				t.Errorf("RuleFor(%q): %U raw in %q", typ, r, msg)
+				break
+			}
+		}
+		if !strings.Contains(msg, `"N`) || !strings.Contains(msg, `\x1b]0;pwned\a`) {
+			t.Errorf("RuleFor(%q): the schema's names are not quoted and escaped: %s", typ, msg)
+		}
 	}
 }
 

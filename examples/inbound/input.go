@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +23,19 @@ type record struct {
 	user models.SCIMUser
 }
 
+// fingerprint identifies the record's content: "sha256:" and the SHA-256
+// of its SCIM user's JSON, which is what bulkUpload carries (the schemas
+// list BulkUploadChunks adds aside, which follows from the attributes).
+// A journal line counts for a record only with the same fingerprint.
+func (r record) fingerprint() string {
+	b, err := json.Marshal(r.user)
+	if err != nil {
+		return "" // not uploadable either; counts for nothing
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
 // errNoRecords is returned for an input with no record in it.
 var errNoRecords = errors.New("no records")
 
@@ -30,8 +46,8 @@ type setter func(u *models.SCIMUser, v string) error
 // header: one SCIM attribute per column (see the package comment for the
 // syntax); externalId is required. A byte-order mark is dropped, lines
 // starting with '#' are comments, an empty cell leaves its attribute out.
-// A cell that is not valid UTF-8 is an error. Errors carry the physical
-// line number. An input without a record is an error (errNoRecords), as
+// A cell that is not valid UTF-8 or holds a control character (package
+// csvin) is an error. Errors carry the physical line number. An input without a record is an error (errNoRecords), as
 // is an externalId given twice.
 func readCSV(name string, in io.Reader) ([]record, error) {
 	// A header cell such as emails[type eq "work"].value needs no CSV
@@ -85,27 +101,27 @@ func readCSV(name string, in io.Reader) ([]record, error) {
 	return out, nil
 }
 
-// parseHeader returns a setter per column.
+// parseHeader returns a setter per column. Two columns naming the same
+// attribute, however spelt (letter case, spaces, the core schema's URN,
+// emails[work] for emails[type eq "work"], the enterprise manager for
+// manager.value), are refused: the second would silently win.
 func parseHeader(cols []string) ([]setter, error) {
 	out := make([]setter, len(cols))
-	seen := map[string]int{}
-	hasExternalID := false
+	seen := map[string]int{} // attribute path -> column index
 	for i, c := range cols {
 		c = strings.TrimSpace(c)
-		key := strings.ToLower(c)
-		if j, dup := seen[key]; dup {
-			return nil, fmt.Errorf("column %d (%s) repeats column %d", i+1, c, j+1)
-		}
-		seen[key] = i
-		s, err := attribute(c)
+		path, s, err := attribute(c)
 		if err != nil {
 			return nil, fmt.Errorf("column %d: %w", i+1, err)
 		}
-		if key == "externalid" || strings.EqualFold(c, models.SCIMUserSchema+":externalId") {
-			hasExternalID = true
+		if j, dup := seen[path]; dup {
+			return nil, fmt.Errorf("column %d (%s) repeats column %d (%s): both are the attribute %s; keep one",
+				i+1, c, j+1, strings.TrimSpace(cols[j]), path)
 		}
+		seen[path] = i
 		out[i] = s
 	}
+	_, hasExternalID := seen["externalid"]
 	if !hasExternalID {
 		return nil, errors.New("no externalId column: every record needs the person's ID in the HR system")
 	}
@@ -115,20 +131,24 @@ func parseHeader(cols []string) ([]setter, error) {
 // multiValued matches attr[type eq "work"].sub and attr[work].sub.
 var multiValued = regexp.MustCompile(`^([A-Za-z0-9]+)\[\s*(?:type\s+eq\s+"([^"]*)"|([^\]"\s]+))\s*\]\.([A-Za-z]+)$`)
 
-// attribute returns the setter of a header column.
-func attribute(col string) (setter, error) {
+// attribute returns the attribute path of a header column and its
+// setter. The path is one spelling per attribute, in lower case: the core
+// schema's attributes without their URN ("externalid", "name.givenname",
+// `emails[type eq "work"].value`), the enterprise extension's with it and
+// "manager" as "manager.value", a custom extension's as URN:attribute.
+func attribute(col string) (string, setter, error) {
 	if len(col) > 4 && strings.EqualFold(col[:4], "urn:") {
 		k := strings.LastIndexByte(col, ':')
 		ns, attr := col[:k], col[k+1:]
 		switch {
 		case attr == "" || len(ns) <= 4:
-			return nil, fmt.Errorf("%q: an extension column is URN:attribute", col)
+			return "", nil, fmt.Errorf("%q: an extension column is URN:attribute", col)
 		case strings.EqualFold(ns, models.SCIMUserSchema):
 			return attribute(attr)
 		case strings.EqualFold(ns, models.SCIMEnterpriseUserSchema):
 			return enterprise(col, attr)
 		}
-		return func(u *models.SCIMUser, v string) error {
+		return strings.ToLower(col), func(u *models.SCIMUser, v string) error {
 			if u.Extensions == nil {
 				u.Extensions = map[string]map[string]any{}
 			}
@@ -140,13 +160,15 @@ func attribute(col string) (setter, error) {
 		}, nil
 	}
 	if s := coreAttributes[strings.ToLower(col)]; s != nil {
-		return s, nil
+		return strings.ToLower(col), s, nil
 	}
 	if m := multiValued.FindStringSubmatch(col); m != nil {
 		typ := m[2] + m[3]
-		return multi(col, strings.ToLower(m[1]), typ, strings.ToLower(m[4]))
+		attr, sub := strings.ToLower(m[1]), strings.ToLower(m[4])
+		s, err := multi(col, attr, typ, sub)
+		return fmt.Sprintf("%s[type eq %q].%s", attr, strings.ToLower(typ), sub), s, err
 	}
-	return nil, fmt.Errorf("%q is not a SCIM User attribute this program knows (see the package comment)", col)
+	return "", nil, fmt.Errorf("%q is not a SCIM User attribute this program knows (see the package comment)", col)
 }
 
 func str(f func(u *models.SCIMUser) *string) setter {
@@ -198,7 +220,9 @@ var coreAttributes = map[string]setter{
 	"name.honorificsuffix": name(func(n *models.SCIMName) *string { return &n.HonorificSuffix }),
 }
 
-func enterprise(col, attr string) (setter, error) {
+// enterprise returns the attribute path and the setter of an attribute
+// of the enterprise extension.
+func enterprise(col, attr string) (string, setter, error) {
 	field := func(f func(e *models.EnterpriseUser) *string) setter {
 		return func(u *models.SCIMUser, v string) error {
 			if u.Enterprise == nil {
@@ -216,23 +240,28 @@ func enterprise(col, attr string) (setter, error) {
 			return f(e.Manager)
 		})
 	}
-	switch strings.ToLower(attr) {
+	name := strings.ToLower(attr)
+	var s setter
+	switch name {
 	case "employeenumber":
-		return field(func(e *models.EnterpriseUser) *string { return &e.EmployeeNumber }), nil
+		s = field(func(e *models.EnterpriseUser) *string { return &e.EmployeeNumber })
 	case "costcenter":
-		return field(func(e *models.EnterpriseUser) *string { return &e.CostCenter }), nil
+		s = field(func(e *models.EnterpriseUser) *string { return &e.CostCenter })
 	case "organization":
-		return field(func(e *models.EnterpriseUser) *string { return &e.Organization }), nil
+		s = field(func(e *models.EnterpriseUser) *string { return &e.Organization })
 	case "division":
-		return field(func(e *models.EnterpriseUser) *string { return &e.Division }), nil
+		s = field(func(e *models.EnterpriseUser) *string { return &e.Division })
 	case "department":
-		return field(func(e *models.EnterpriseUser) *string { return &e.Department }), nil
+		s = field(func(e *models.EnterpriseUser) *string { return &e.Department })
 	case "manager", "manager.value":
-		return manager(func(m *models.SCIMManager) *string { return &m.Value }), nil
+		name = "manager.value"
+		s = manager(func(m *models.SCIMManager) *string { return &m.Value })
 	case "manager.displayname":
-		return manager(func(m *models.SCIMManager) *string { return &m.DisplayName }), nil
+		s = manager(func(m *models.SCIMManager) *string { return &m.DisplayName })
+	default:
+		return "", nil, fmt.Errorf("%q is not an attribute of the enterprise User extension", col)
 	}
-	return nil, fmt.Errorf("%q is not an attribute of the enterprise User extension", col)
+	return strings.ToLower(models.SCIMEnterpriseUserSchema) + ":" + name, s, nil
 }
 
 // multi returns the setter of one sub-attribute of the value of a

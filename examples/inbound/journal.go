@@ -37,7 +37,11 @@ type entry struct {
 	Line       int    `json:"line"`
 	ExternalID string `json:"externalId"`
 	UserName   string `json:"userName,omitempty"`
-	State      string `json:"state"`
+	// Record is the fingerprint of the record as uploaded (a SHA-256 of
+	// its SCIM JSON): a journal line counts for -resume only while the
+	// input holds the same record.
+	Record string `json:"record,omitempty"`
+	State  string `json:"state"`
 	// Action and Status are the provisioning log event's
 	// provisioningAction and provisioningStatusInfo.status.
 	Action string `json:"action,omitempty"`
@@ -85,8 +89,11 @@ type journal struct {
 	sp, job string
 }
 
-func openJournal(path, sp, job string) (*journal, error) {
-	w, err := jsonl.Open(path)
+// openJournal opens the journal for appending (package jsonl: never
+// through a symbolic link); warn, if not nil, hears that others may read
+// it.
+func openJournal(path, sp, job string, warn func(string)) (*journal, error) {
+	w, err := jsonl.Open(path, warn)
 	if err != nil {
 		return nil, err
 	}
@@ -99,14 +106,21 @@ func (j *journal) Write(e entry) error {
 
 func (j *journal) Close() error { return j.w.Close() }
 
-// readJournal returns the externalIds with a final line, and how many
-// lines it could not read (torn by a killed write). A missing file has
-// none. When job is not empty, a line of another service principal or job
-// (or of none) is an error: the journal is of another job, whose outcomes
-// say nothing of this one. Lines have no length limit.
-func readJournal(path, sp, job string) (done map[string]bool, torn int, err error) {
-	done = map[string]bool{}
-	err = jsonl.Read(path, func(n int, b []byte) error {
+// readJournal returns, for each externalId with a final line, the record
+// fingerprint of its last final line ("" for a line of an older version,
+// which has none and counts for nothing), and how many lines it could not
+// read (torn by a killed write). A missing file has none. When job is not
+// empty, a line of another service principal or job (or of none) is an
+// error: the journal is of another job, whose outcomes say nothing of this
+// one. Lines have no length limit. warn, if not nil, hears that others may
+// read the journal; a symbolic link is refused (package jsonl).
+//
+// The last final line decides: after a leaver's line (active=false) and
+// a rehire's (the record as it was before), the rehire's record is not
+// the last one done and is uploaded again.
+func readJournal(path, sp, job string, warn func(string)) (done map[string]string, torn int, err error) {
+	done = map[string]string{}
+	err = jsonl.Read(path, warn, func(n int, b []byte) error {
 		var l journalLine
 		switch {
 		case json.Unmarshal(b, &l) != nil || l.State == "" || l.ExternalID == "":
@@ -115,7 +129,7 @@ func readJournal(path, sp, job string) (done map[string]bool, torn int, err erro
 			return fmt.Errorf("%s line %d is of job %s (service principal %s), not of this run's job %s (service principal %s); "+
 				"resume with the journal of this job", path, n, orNone(l.JobID), orNone(l.ServicePrincipalID), job, sp)
 		case l.final():
-			done[l.ExternalID] = true
+			done[l.ExternalID] = l.Record
 		}
 		return nil
 	})

@@ -35,9 +35,20 @@
 //	urn:contoso:employee:HireDate  a custom extension: URN:attribute, sent
 //	                            as a string
 //
+// Each attribute may have one column: two spellings of the same one
+// (letter case, surrounding spaces, externalId and
+// urn:ietf:params:scim:schemas:core:2.0:User:externalId, emails[work].value
+// and emails[type eq "work"].value, the enterprise manager and
+// manager.value) are a repeated column, refused naming both.
+//
 // A byte-order mark is dropped, lines starting with '#' are comments, and
 // errors name the physical line. An empty input, an externalId given
-// twice and a cell that is not valid UTF-8 are errors.
+// twice, a cell that is not valid UTF-8 and a cell with a control
+// character are errors, before anything is sent: C0 and C1 controls (TAB
+// and a lone CR included; a line break inside a quoted cell is fine), DEL,
+// bidi embeddings, overrides and isolates, and the line and paragraph
+// separators. Invisible characters that names need (zero-width joiners,
+// direction marks, a soft hyphen) are accepted.
 //
 // # Real Graph or the demo
 //
@@ -56,7 +67,10 @@
 // minutes (the fake within a second). The program reads the job's events
 // from shortly before the run (-skew), ignores those that were there
 // before it uploaded, and takes a record's first new event as its
-// outcome.
+// outcome. -timeout bounds everything after the upload, every read of
+// the logs included: a read that stalls, or pages that never end, are cut
+// at the deadline, and the records still without an outcome are reported
+// (unknown) and make the exit status 1.
 //
 // # Journal and resume
 //
@@ -66,7 +80,13 @@
 // uploaded when the run stopped (not-uploaded) get a line at the end that
 // is not final. -resume FILE skips the records with a final line there:
 // an outcome, or rejected, a request whose content Graph refused (400,
-// 413, 415, 422). Any other refusal of a bulkUpload (401, 403, 404, 408,
+// 413, 415, 422). A line counts only for the same record: each line holds
+// a fingerprint of the record as uploaded (a SHA-256 of its SCIM JSON),
+// and the last final line of an externalId must have the record's
+// fingerprint, so the next day's export with a changed record (a leaver's
+// active=false, a rehire) uploads it again. Lines written before the
+// fingerprint existed count for nothing: their records are uploaded
+// again (safe: the service skips what is already done). Any other refusal of a bulkUpload (401, 403, 404, 408,
 // 409, 429 still throttled after the client's retries, another 4xx) or a
 // transport error is not the records' fault: the program stops uploading
 // at the first one (every later request would meet it), says so, leaves
@@ -75,7 +95,21 @@
 // ends the program with exit status 2, naming both jobs; the demo's job is
 // new in every run, so the demo does not check. Give both the same file to
 // run, stop, and run again until done; uploading a record again is safe
-// (the service matches the user on externalId).
+// (the service matches the user on externalId). A journal is created 0600
+// and opened only as the file itself: a path that is a symbolic link is
+// refused (exit status 2, nothing sent), for -journal and -resume alike,
+// and a journal its group or others may read gets a warning on stderr.
+//
+// # Output
+//
+// The table (or -json) goes to stdout, progress and errors to stderr.
+// Whatever the provisioning logs, Graph's errors or the HR records hold
+// is shown, never interpreted by the terminal: in the table and every
+// line on stderr, control and format characters (escape sequences, CR,
+// LF, C1 controls, bidi overrides, zero-width characters) are written as
+// escapes (\x1b, \n, \u202e), so that each record has exactly one row.
+// -json and the journal write them as JSON escapes (\u001b, \u202e):
+// they decode to the exact values.
 //
 // Exit status: 0 when every record succeeded or was skipped (or nothing
 // was left to do); 1 when any failed, was refused or has no outcome; 2 for
@@ -88,7 +122,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -99,13 +132,13 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/examples/internal/demo"
+	"github.com/graphsync/graphsync/examples/internal/report"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
@@ -153,27 +186,32 @@ type env struct {
 // replace it to point "real" runs at a graphtest server.
 var connectGraph = connect
 
+// run is the program. Everything it prints goes through package report:
+// stdout and stderr are written only by report.Writers.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
+	errw := report.New(stderr)
+	cfg, err := parseFlags(args, errw)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
-		fmt.Fprintln(stderr, "inbound:", err)
+		errw.Println("inbound:", err)
 		return exitUsage
 	}
-	p := &program{cfg: cfg, stdout: stdout, stderr: stderr}
+	p := &program{cfg: cfg, stdout: report.New(stdout), stderr: errw}
 	code, err := p.run(ctx, stdin)
 	if err != nil {
-		fmt.Fprintln(stderr, "inbound:", err)
+		errw.Println("inbound:", err)
 	}
 	return code
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags reads the command line; when it cannot, it prints the usage
+// on stderr and returns the error (flag.ErrHelp for -h).
+func parseFlags(args []string, stderr *report.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("inbound", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the error is printed by run, the usage below
 	fs.StringVar(&cfg.sp, "sp", "", "service principal ID of the API-driven provisioning app (default $GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
 	fs.StringVar(&cfg.job, "job", "", "its synchronization job ID (default $GRAPHSYNC_JOB_ID)")
 	fs.StringVar(&cfg.csvPath, "csv", "", "HR records as CSV with a header of SCIM attributes (- for standard input)")
@@ -181,10 +219,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&cfg.demo, "demo", false, "run the offline demo against an in-process fake Graph, whatever the environment says")
 	fs.StringVar(&cfg.journalPath, "journal", "", "append one JSON line per record as its outcome is known to this file")
 	fs.StringVar(&cfg.resumePath, "resume", "", "skip the records that have a final line in this journal")
-	fs.DurationVar(&cfg.timeout, "timeout", 40*time.Minute, "how long to follow the provisioning logs after the upload (demo: 30s)")
+	fs.DurationVar(&cfg.timeout, "timeout", 40*time.Minute, "how long to follow the provisioning logs after the upload, every read of them included (demo: 30s)")
 	fs.DurationVar(&cfg.poll, "poll", 30*time.Second, "how often to read the provisioning logs (demo: 250ms)")
 	fs.DurationVar(&cfg.skew, "skew", 5*time.Minute, "read events from this long before the run, for clock differences")
 	if err := fs.Parse(args); err != nil {
+		var usage strings.Builder
+		fs.SetOutput(&usage)
+		fs.PrintDefaults()
+		stderr.Text("Usage of inbound:\n" + usage.String())
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -271,7 +313,7 @@ func seedDirectory(srv *graphtest.Server) {
 
 type program struct {
 	cfg            config
-	stdout, stderr io.Writer
+	stdout, stderr *report.Writer
 }
 
 func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
@@ -293,26 +335,43 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 		if demoMode {
 			sp, job = "", ""
 		}
-		done, torn, err := readJournal(cfg.resumePath, sp, job)
+		done, torn, err := readJournal(cfg.resumePath, sp, job, p.warn)
 		if err != nil {
 			return exitUsage, usagef("resume: %v", err)
 		}
 		if torn > 0 {
-			fmt.Fprintf(p.stderr, "resume: ignored %d unreadable line(s) of %s (a write cut short)\n", torn, cfg.resumePath)
+			p.stderr.Printf("resume: ignored %d unreadable line(s) of %s (a write cut short)", torn, cfg.resumePath)
 		}
+		// A line counts only for the same record: a changed one (a
+		// leaver's active=false) is uploaded again, as is one whose line
+		// has no fingerprint (an older version's journal).
+		changed, older := 0, 0
 		records = slices.DeleteFunc(records, func(r record) bool {
-			if done[r.user.ExternalID] {
+			fp, ok := done[r.user.ExternalID]
+			switch {
+			case !ok:
+			case fp == "":
+				older++
+			case fp != r.fingerprint():
+				changed++
+			default:
 				skipped++
 				return true
 			}
 			return false
 		})
-		fmt.Fprintf(p.stderr, "resume: %d record(s) already done in %s, skipped\n", skipped, cfg.resumePath)
+		p.stderr.Printf("resume: %d record(s) already done in %s, skipped", skipped, cfg.resumePath)
+		if changed > 0 {
+			p.stderr.Printf("resume: %d record(s) changed since their line in %s, uploaded again", changed, cfg.resumePath)
+		}
+		if older > 0 {
+			p.stderr.Printf("resume: %d record(s) have a line of an older version in %s (no record fingerprint), uploaded again", older, cfg.resumePath)
+		}
 	}
 	if len(records) == 0 {
-		fmt.Fprintln(p.stderr, "Nothing left to do.")
+		p.stderr.Println("Nothing left to do.")
 		if cfg.jsonOut {
-			fmt.Fprintln(p.stdout, "[]")
+			p.stdout.JSON([]entry{})
 		}
 		return exitOK, nil
 	}
@@ -330,11 +389,14 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	}
 	if e.fake != nil {
 		defer e.fake.Close()
-		fmt.Fprintf(p.stderr, "Offline demo against an in-process fake Graph (%s); nothing leaves this machine.\n", e.fake.URL)
+		p.stderr.Printf("Offline demo against an in-process fake Graph (%s); nothing leaves this machine.", e.fake.URL)
 	}
 	f := &follower{program: p, cfg: cfg, client: e.client, sp: e.sp, job: e.job}
 	return f.run(ctx, records)
 }
+
+// warn says on stderr what package jsonl warns of.
+func (p *program) warn(msg string) { p.stderr.Println("inbound:", msg) }
 
 // readInput reads the records from -csv; only the demo has a sample to
 // fall back on.
@@ -416,14 +478,19 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 	}
 	if f.cfg.journalPath != "" {
 		var err error
-		if f.jr, err = openJournal(f.cfg.journalPath, f.sp, f.job); err != nil {
+		warn := f.warn
+		if f.cfg.journalPath == f.cfg.resumePath {
+			warn = nil // -resume read it and warned
+		}
+		if f.jr, err = openJournal(f.cfg.journalPath, f.sp, f.job, warn); err != nil {
 			return exitUsage, err
 		}
 		defer f.jr.Close()
 	}
 	f.rows = make(map[string]*entry, len(records))
 	for _, r := range records {
-		f.rows[r.user.ExternalID] = &entry{Line: r.line, ExternalID: r.user.ExternalID, UserName: r.user.UserName, State: stateNotUploaded}
+		f.rows[r.user.ExternalID] = &entry{Line: r.line, ExternalID: r.user.ExternalID, UserName: r.user.UserName,
+			Record: r.fingerprint(), State: stateNotUploaded}
 	}
 
 	// Upload, 50 records a request, paced by the client's bulkUpload
@@ -492,7 +559,7 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 			stopErr = fmt.Errorf("request %d: %w", n, err)
 		default:
 			// Graph may have staged it: watch the logs for its records.
-			fmt.Fprintf(f.stderr, "inbound: request %d: %v (its records are watched in the logs anyway)\n", n, err)
+			f.stderr.Printf("inbound: request %d: %v (its records are watched in the logs anyway)", n, err)
 			for _, op := range req.Operations {
 				e := f.rows[op.Data.ExternalID]
 				e.State, e.Reason = stateUnknown, err.Error()
@@ -500,36 +567,42 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 			}
 		}
 		if stopErr != nil {
-			fmt.Fprintf(f.stderr, "inbound: %v\ninbound: stopped uploading; the records not uploaded are not final: fix the cause and run again with -resume\n", stopErr)
+			f.stderr.Println("inbound:", stopErr)
+			f.stderr.Println("inbound: stopped uploading; the records not uploaded are not final: fix the cause and run again with -resume")
 			break
 		}
 		if uploadErr != nil {
 			break
 		}
 	}
-	fmt.Fprintf(f.stderr, "Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).\n",
+	f.stderr.Printf("Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).",
 		waiting, len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
 
-	// Follow the logs until every uploaded record has an outcome.
-	deadline := time.NewTimer(f.cfg.timeout)
-	defer deadline.Stop()
+	// Follow the logs until every uploaded record has an outcome, or
+	// -timeout passes: every read of the logs runs under the deadline, so
+	// a read that stalls or a walk whose nextLink never ends is cut there.
+	followCtx, cancel := context.WithTimeout(ctx, f.cfg.timeout)
+	defer cancel()
 	tick := time.NewTicker(f.cfg.poll)
 	defer tick.Stop()
 	var followErr error
 	for waiting > 0 && uploadErr == nil && followErr == nil {
 		select {
-		case <-ctx.Done():
-			uploadErr = ctx.Err()
-			continue
-		case <-deadline.C:
-			followErr = fmt.Errorf("%d record(s) have no outcome after %s", waiting, f.cfg.timeout)
-			continue
+		case <-followCtx.Done():
 		case <-tick.C:
 		}
-		for ev, err := range f.client.ProvisioningLogs(ctx, query) {
+		if ctx.Err() != nil {
+			uploadErr = ctx.Err()
+			break
+		}
+		if followCtx.Err() != nil {
+			followErr = fmt.Errorf("%d record(s) have no outcome after %s", waiting, f.cfg.timeout)
+			break
+		}
+		for ev, err := range f.client.ProvisioningLogs(followCtx, query) {
 			if err != nil {
-				if ctx.Err() == nil {
-					fmt.Fprintln(f.stderr, "inbound: reading the provisioning logs:", err)
+				if followCtx.Err() == nil {
+					f.stderr.Println("inbound: reading the provisioning logs:", err)
 				}
 				break
 			}
@@ -546,7 +619,7 @@ func (f *follower) run(ctx context.Context, records []record) (int, error) {
 		}
 	}
 	if followErr != nil {
-		fmt.Fprintln(f.stderr, "inbound:", followErr)
+		f.stderr.Println("inbound:", followErr)
 	}
 	return f.report(ctx, records, start)
 }
@@ -585,21 +658,19 @@ func (f *follower) report(ctx context.Context, records []record, start time.Time
 		rows = append(rows, *e)
 	}
 	if f.cfg.jsonOut {
-		enc := json.NewEncoder(f.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rows)
+		f.stdout.JSON(rows)
 	} else {
 		printTable(f.stdout, rows)
 	}
-	fmt.Fprintf(f.stderr, "%d record(s) in %s: %d failed or refused, %d without an outcome\n",
+	f.stderr.Printf("%d record(s) in %s: %d failed or refused, %d without an outcome",
 		len(rows), time.Since(start).Round(100*time.Millisecond), failed, unknown)
 	if f.writeErr != nil {
-		fmt.Fprintln(f.stderr, "inbound: journal:", f.writeErr)
+		f.stderr.Println("inbound: journal:", f.writeErr)
 		failed++
 	}
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintln(f.stderr, "inbound: interrupted; run again with -resume to finish")
+		f.stderr.Println("inbound: interrupted; run again with -resume to finish")
 		return exitInterrupted, nil
 	case failed > 0 || unknown > 0:
 		return exitFailed, nil
@@ -607,26 +678,17 @@ func (f *follower) report(ctx context.Context, records []record, start time.Time
 	return exitOK, nil
 }
 
-func printTable(w io.Writer, rows []entry) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LINE\tEXTERNAL ID\tUSER NAME\tACTION\tSTATUS\tERROR CODE\tREASON\tRECOMMENDED ACTION")
+// printTable prints one row per record; the table cleans every cell (the
+// HR values too), so that whatever the logs or the input hold is shown
+// escaped and whole, on its row.
+func printTable(w *report.Writer, rows []entry) {
+	tw := w.Table("LINE", "EXTERNAL ID", "USER NAME", "ACTION", "STATUS", "ERROR CODE", "REASON", "RECOMMENDED ACTION")
 	for _, r := range rows {
 		status := r.Status
 		if r.State != stateOutcome {
 			status = r.State
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Line, r.ExternalID, dash(r.UserName), dash(r.Action), status,
-			dash(r.ErrorCode), dash(oneLine(r.Reason)), dash(oneLine(r.RecommendedAction)))
+		tw.Row(r.Line, r.ExternalID, r.UserName, r.Action, status, r.ErrorCode, r.Reason, r.RecommendedAction)
 	}
 	tw.Flush()
-}
-
-// oneLine keeps a table row on one line; the text stays whole.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -69,16 +69,22 @@ func (e entry) key() string {
 // which readJournal counts as torn).
 type journal = jsonl.Writer
 
-func openJournal(path string) (*journal, error) { return jsonl.Open(path) }
+// openJournal opens the journal for appending (package jsonl: never
+// through a symbolic link); warn, if not nil, hears that others may read
+// it.
+func openJournal(path string, warn func(string)) (*journal, error) { return jsonl.Open(path, warn) }
 
 // readJournal counts the final entries of a journal by subject key, the
 // lines it could not read (torn by a killed write), and the jobs its
 // entries name ("servicePrincipalId/jobId"). A missing file counts
 // nothing. Lines of any length are read (an entry carries Graph's whole
 // message).
-func readJournal(path string) (counts map[string]int, torn int, jobs map[string]bool, err error) {
+//
+// warn, if not nil, hears that others may read the journal; a symbolic
+// link is refused (package jsonl).
+func readJournal(path string, warn func(string)) (counts map[string]int, torn int, jobs map[string]bool, err error) {
 	counts, jobs = map[string]int{}, map[string]bool{}
-	err = jsonl.Read(path, func(_ int, line []byte) error {
+	err = jsonl.Read(path, warn, func(_ int, line []byte) error {
 		var e entry
 		if json.Unmarshal(line, &e) != nil || e.State == "" {
 			torn++

@@ -5,7 +5,9 @@
 // Subjects come from -subject flags (TYPE:ID, or Group:ID=MEMBER;MEMBER)
 // or a CSV file (-csv FILE, or -csv - for standard input) with the columns
 // ruleId,objectId,objectTypeName and an optional fourth column of member
-// IDs separated by ';'. An empty ruleId means -rule, or, without -rule,
+// IDs separated by ';'; a cell that is not valid UTF-8 or holds a
+// control character (TAB included) or a bidi control is refused with its
+// line and column. An empty ruleId means -rule, or, without -rule,
 // the rule the job's schema has for the subject's type. A subject listed
 // twice is sent once; the second is reported as a duplicate. A group with
 // more than 5 members is sent in several requests (Graph's limit).
@@ -40,6 +42,23 @@
 // one final line. A subject in flight when the process died has no line
 // and is sent again (Graph answers Skipped if it was already done).
 //
+// A journal is created 0600 and opened only as the file itself: a path
+// that is a symbolic link is refused (exit status 2, nothing sent), for
+// -journal and -resume alike, and a journal its group or others may read
+// gets a warning on stderr.
+//
+// # Output
+//
+// The table (or -json) goes to stdout, with Graph's whole error message
+// and recommended action; progress, errors and -v's log go to stderr.
+// Whatever Graph or the input holds is shown, never interpreted by the
+// terminal: in the table, the dry-run plan and every line on stderr,
+// control and format characters (escape sequences, CR, LF, TAB, C1
+// controls, bidi overrides) are written as escapes (\x1b, \n, \u202e),
+// so that each subject has exactly one row, and IDs of Graph's in the
+// plan are quoted. -json and the journal write them as JSON escapes
+// (\u001b, \u202e): they decode to Graph's exact values.
+//
 // Exit status: 0 when every subject succeeded, was skipped or was a
 // duplicate (or nothing was left to do); 1 when any failed or was not
 // attempted (the run stopped, or Graph refused the caller for it); 2 for
@@ -51,7 +70,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -63,7 +81,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/log"
@@ -72,7 +89,9 @@ import (
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/examples/internal/demo"
+	"github.com/graphsync/graphsync/examples/internal/report"
 	"github.com/graphsync/graphsync/graphtest"
+	"github.com/graphsync/graphsync/internal/printable"
 	"github.com/graphsync/graphsync/models"
 	"github.com/graphsync/graphsync/ratelimit"
 )
@@ -112,29 +131,36 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
+// run is the program. Everything it prints goes through package report:
+// stdout and stderr are written only by report.Writers (and the progress
+// bar, drawn on a terminal with the program's own text).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
+	errw := report.New(stderr)
+	cfg, err := parseFlags(args, errw)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "provision:", err)
-		}
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		errw.Println("provision:", err)
 		return exitUsage
 	}
-	p := &program{cfg: cfg, stdout: stdout, stderr: stderr, connect: connectGraph}
+	p := &program{cfg: cfg, stdout: report.New(stdout), stderr: errw, connect: connectGraph}
+	if f, ok := stderr.(*os.File); ok && !cfg.noProgress && term.IsTerminal(int(f.Fd())) {
+		p.bar = f
+	}
 	code, err := p.run(ctx, stdin)
 	if err != nil {
-		fmt.Fprintln(stderr, "provision:", err)
+		errw.Println("provision:", err)
 	}
 	return code
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags reads the command line; when it cannot, it prints the usage
+// on stderr and returns the error (flag.ErrHelp for -h).
+func parseFlags(args []string, stderr *report.Writer) (config, error) {
 	var cfg config
 	fs := flag.NewFlagSet("provision", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the error is printed by run, the usage below
 	fs.StringVar(&cfg.sp, "sp", "", "service principal ID (default $GRAPHSYNC_SERVICE_PRINCIPAL_ID)")
 	fs.StringVar(&cfg.job, "job", "", "synchronization job ID (default $GRAPHSYNC_JOB_ID)")
 	fs.StringVar(&cfg.rule, "rule", "", "rule ID from the job's schema (default $GRAPHSYNC_RULE_ID, else found in the schema)")
@@ -151,6 +177,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.journalPath, "journal", "", "append one JSON line per input subject as it ends to this file")
 	fs.StringVar(&cfg.resumePath, "resume", "", "skip the input subjects that have a final line in this journal")
 	if err := fs.Parse(args); err != nil {
+		var usage strings.Builder
+		fs.SetOutput(&usage)
+		fs.PrintDefaults()
+		stderr.Text("Usage of provision:\n" + usage.String())
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
@@ -185,7 +215,9 @@ func (cfg config) realConfigured() bool {
 
 type program struct {
 	cfg            config
-	stdout, stderr io.Writer
+	stdout, stderr *report.Writer
+	// bar is the terminal the progress bar is drawn on, or nil.
+	bar io.Writer
 	// connect is demo.Connect; tests replace it.
 	connect func(*graphsync.ClientOptions, *graphtest.Options, func(*graphtest.Server), bool, string) (*demo.Env, error)
 
@@ -207,6 +239,7 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	}
 	opts := graphsync.ClientOptions{UserAgent: "graphsync-provision"}
 	if cfg.verbose {
+		// One record per Write, cleaned by the report.Writer.
 		h := slog.NewTextHandler(p.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
 		opts.Logger = slog.New(h)
 		log.SetEvents(log.EventRequest, log.EventResponse, log.EventRetryPolicy, "Authentication")
@@ -229,8 +262,8 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 	defer env.Close()
 	p.client, p.sp, p.job = env.Client, env.ServicePrincipalID, cfg.job
 	if demoMode {
-		fmt.Fprintf(p.stderr, "Offline demo against an in-process fake Graph (%s); nothing leaves this machine.\n", env.Fake.URL)
-		fmt.Fprintln(p.stderr, "Demo only: the fake and the limiter use 5 requests per 1 s instead of Graph's 5 per 10 s.")
+		p.stderr.Printf("Offline demo against an in-process fake Graph (%s); nothing leaves this machine.", env.Fake.URL)
+		p.stderr.Println("Demo only: the fake and the limiter use 5 requests per 1 s instead of Graph's 5 per 10 s.")
 		job, err := p.client.CreateJob(ctx, p.sp, models.SynchronizationJob{TemplateID: "scim"})
 		if err != nil {
 			if ctx.Err() != nil {
@@ -256,7 +289,7 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 		return exitFailed, fmt.Errorf("preflight: %w", err)
 	}
 	if cfg.resumePath != "" {
-		if err := plan.resume(cfg.resumePath, p.stderr, p.sp, p.job, demoMode); err != nil {
+		if err := plan.resume(cfg.resumePath, p.stderr, p.warn, p.sp, p.job, demoMode); err != nil {
 			return exitUsage, err
 		}
 	}
@@ -265,9 +298,9 @@ func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
 		return exitOK, nil
 	}
 	if len(plan.todo) == 0 && len(plan.dupOf) == 0 {
-		fmt.Fprintln(p.stderr, "Nothing left to do.")
+		p.stderr.Println("Nothing left to do.")
 		if cfg.jsonOut {
-			fmt.Fprintln(p.stdout, "[]")
+			p.stdout.JSON([]entry{})
 		}
 		return exitOK, nil
 	}
@@ -343,9 +376,11 @@ func (p *program) preflight(ctx context.Context, subjects []subject) (*plan, err
 		return nil, err
 	}
 	pl := &plan{rules: map[string]string{}, dups: map[int]int{}}
-	pl.jobDesc = fmt.Sprintf("job %s (template %s", job.ID, job.TemplateID)
+	// The job's ID, template and status are Graph's: quoted, so that
+	// where they begin and end is plain.
+	pl.jobDesc = fmt.Sprintf("job %s (template %s", printable.Quote(job.ID, maxQuoted), printable.Quote(job.TemplateID, maxQuoted))
 	if job.Status != nil && job.Status.Code != "" {
-		pl.jobDesc += ", status " + string(job.Status.Code)
+		pl.jobDesc += ", status " + printable.Quote(string(job.Status.Code), maxQuoted)
 	}
 	pl.jobDesc += ") of service principal " + p.sp
 	var schema *models.SynchronizationSchema
@@ -400,8 +435,8 @@ func (p *program) preflight(ctx context.Context, subjects []subject) (*plan, err
 // A journal of another job is refused: its subjects were not provisioned
 // through this one. The demo creates a new job in every run, so there the
 // check is not made.
-func (pl *plan) resume(path string, stderr io.Writer, sp, job string, demoMode bool) error {
-	counts, torn, jobs, err := readJournal(path)
+func (pl *plan) resume(path string, stderr *report.Writer, warn func(string), sp, job string, demoMode bool) error {
+	counts, torn, jobs, err := readJournal(path, warn)
 	if err != nil {
 		return usagef("resume: %v", err)
 	}
@@ -413,7 +448,7 @@ func (pl *plan) resume(path string, stderr io.Writer, sp, job string, demoMode b
 		}
 	}
 	if torn > 0 {
-		fmt.Fprintf(stderr, "resume: ignored %d unreadable line(s) of %s (a write cut short); those subjects are sent again\n", torn, path)
+		stderr.Printf("resume: ignored %d unreadable line(s) of %s (a write cut short); those subjects are sent again", torn, path)
 	}
 	take := func(key string) bool {
 		if counts[key] > 0 {
@@ -451,7 +486,7 @@ func (pl *plan) resume(path string, stderr io.Writer, sp, job string, demoMode b
 		}
 	}
 	pl.todo, pl.dupOf, pl.dups = todo, dupOf, dups
-	fmt.Fprintf(stderr, "resume: %d subject(s) already done in %s, skipped\n", pl.skipped, path)
+	stderr.Printf("resume: %d subject(s) already done in %s, skipped", pl.skipped, path)
 	return nil
 }
 
@@ -463,7 +498,7 @@ func (pl *plan) requests() int {
 	return n
 }
 
-func (pl *plan) print(w io.Writer, jsonOut bool) {
+func (pl *plan) print(w *report.Writer, jsonOut bool) {
 	n := pl.requests()
 	// 5 starts per 10.25 s (the default limiter's margin).
 	eta := time.Duration((n+graphsync.ProvisionOnDemandLimit-1)/graphsync.ProvisionOnDemandLimit) * (graphsync.ProvisionOnDemandWindow + ratelimit.DefaultMargin)
@@ -472,23 +507,23 @@ func (pl *plan) print(w io.Writer, jsonOut bool) {
 		for _, t := range pl.todo {
 			subjects = append(subjects, t.entry(stateNotAttempted))
 		}
-		json.NewEncoder(w).Encode(map[string]any{
+		w.JSON(map[string]any{
 			"job": pl.jobDesc, "subjects": subjects, "requests": n, "duplicates": len(pl.dupOf),
 			"skippedByResume": pl.skipped, "rules": pl.rules, "estimatedSeconds": eta.Seconds(),
 		})
 		return
 	}
-	fmt.Fprintf(w, "Dry run: nothing was sent.\nTarget: %s\n", pl.jobDesc)
+	w.Println("Dry run: nothing was sent.")
+	w.Printf("Target: %s", pl.jobDesc)
 	for _, typ := range sortedKeys(pl.rules) {
-		fmt.Fprintf(w, "Rule for %s subjects (from the job's schema): %s\n", typ, pl.rules[typ])
+		w.Printf("Rule for %s subjects (from the job's schema): %s", typ, printable.Quote(pl.rules[typ], maxQuoted))
 	}
-	fmt.Fprintf(w, "%d subject(s) in %d request(s); %d duplicate(s) not sent; %d skipped by -resume.\n",
+	w.Printf("%d subject(s) in %d request(s); %d duplicate(s) not sent; %d skipped by -resume.",
 		len(pl.todo), n, len(pl.dupOf), pl.skipped)
-	fmt.Fprintf(w, "At Graph's limit of 5 per 10 s this takes about %s.\n", eta.Round(time.Second))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LINE\tSUBJECT\tTYPE\tRULE\tMEMBERS\tREQUESTS")
+	w.Printf("At Graph's limit of 5 per 10 s this takes about %s.", eta.Round(time.Second))
+	tw := w.Table("LINE", "SUBJECT", "TYPE", "RULE", "MEMBERS", "REQUESTS")
 	for _, t := range pl.todo {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\n", t.line, t.sub.ObjectID, t.sub.ObjectTypeName, t.rule, len(t.members()), len(t.reqs))
+		tw.Row(t.line, t.sub.ObjectID, t.sub.ObjectTypeName, t.rule, len(t.members()), len(t.reqs))
 	}
 	tw.Flush()
 }
@@ -518,7 +553,11 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 	var jr *journal
 	if p.cfg.journalPath != "" {
 		var err error
-		if jr, err = openJournal(p.cfg.journalPath); err != nil {
+		warn := p.warn
+		if p.cfg.journalPath == p.cfg.resumePath {
+			warn = nil // -resume read it and warned
+		}
+		if jr, err = openJournal(p.cfg.journalPath, warn); err != nil {
 			return exitUsage, err
 		}
 		defer jr.Close()
@@ -534,9 +573,10 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 		outcomes[i].left = len(w.reqs)
 	}
 	var bar *progressbar.ProgressBar
-	if f, ok := p.stderr.(*os.File); ok && !p.cfg.noProgress && term.IsTerminal(int(f.Fd())) {
+	if p.bar != nil {
+		// The bar draws the program's own text only.
 		bar = progressbar.NewOptions(len(pl.todo),
-			progressbar.OptionSetWriter(p.stderr),
+			progressbar.OptionSetWriter(p.bar),
 			progressbar.OptionSetDescription("provisioning"),
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
@@ -600,7 +640,7 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 	})
 	if bar != nil {
 		bar.Finish()
-		fmt.Fprintln(p.stderr)
+		fmt.Fprintln(p.bar)
 	}
 	// Duplicates whose original was not attempted are not attempted
 	// either.
@@ -616,9 +656,7 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 	}
 	slices.SortStableFunc(rows, func(a, b entry) int { return a.seq - b.seq })
 	if p.cfg.jsonOut {
-		enc := json.NewEncoder(p.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rows)
+		p.stdout.JSON(rows)
 	} else {
 		printTable(p.stdout, rows)
 	}
@@ -632,18 +670,18 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 			failed++
 		}
 	}
-	fmt.Fprintf(p.stderr, "%d subject(s) in %s: %d failed, %d not attempted\n",
+	p.stderr.Printf("%d subject(s) in %s: %d failed, %d not attempted",
 		len(rows), time.Since(start).Round(100*time.Millisecond), failed, len(notAttempted))
 	if writeErr != nil {
-		fmt.Fprintln(p.stderr, "provision: journal:", writeErr)
+		p.stderr.Println("provision: journal:", writeErr)
 		failed++
 	}
 	if len(notAttempted) > 0 {
-		fmt.Fprintln(p.stderr, "not attempted (safe to run again):", strings.Join(notAttempted, " "))
+		p.stderr.Println("not attempted (safe to run again):", strings.Join(notAttempted, " "))
 	}
 	switch {
 	case ctx.Err() != nil:
-		fmt.Fprintln(p.stderr, "provision: interrupted")
+		p.stderr.Println("provision: interrupted")
 		return exitInterrupted, nil
 	case runErr != nil:
 		var ve *graphsync.ValidationError
@@ -659,13 +697,16 @@ func (p *program) provision(ctx context.Context, pl *plan) (int, error) {
 	return exitOK, nil
 }
 
+// warn says on stderr what package jsonl warns of.
+func (p *program) warn(msg string) { p.stderr.Println("provision:", msg) }
+
 // listNotAttempted says on stderr which subjects were not attempted.
 func (p *program) listNotAttempted(subjects []subject) {
 	ids := make([]string, len(subjects))
 	for i, s := range subjects {
 		ids[i] = s.sub.ObjectID
 	}
-	fmt.Fprintln(p.stderr, "not attempted (safe to run again):", strings.Join(ids, " "))
+	p.stderr.Println("not attempted (safe to run again):", strings.Join(ids, " "))
 }
 
 // combine makes one entry of the results of a subject's requests.
@@ -738,29 +779,22 @@ func combine(w work, parts []graphsync.BulkResult) entry {
 	return e
 }
 
-func printTable(w io.Writer, rows []entry) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LINE\tSUBJECT\tTYPE\tRESULT\tACTION\tERROR CODE\tFAILED STEP\tMESSAGE\tRECOMMENDED ACTION")
+// printTable prints one row per entry; the table cleans every cell, so
+// that whatever Graph sent is shown escaped and whole, on its row.
+func printTable(w *report.Writer, rows []entry) {
+	tw := w.Table("LINE", "SUBJECT", "TYPE", "RESULT", "ACTION", "ERROR CODE", "FAILED STEP", "MESSAGE", "RECOMMENDED ACTION")
 	for _, r := range rows {
 		result := r.Result
 		if result == "" {
 			result = r.State
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Line, r.Subject, r.Type, result, dash(r.Action),
-			dash(r.ErrorCode), dash(r.FailedStep), dash(oneLine(r.ErrorMessage)), dash(oneLine(r.RecommendedAction)))
+		tw.Row(r.Line, r.Subject, r.Type, result, r.Action, r.ErrorCode, r.FailedStep, r.ErrorMessage, r.RecommendedAction)
 	}
 	tw.Flush()
 }
 
-// oneLine keeps a table row on one line; the message stays whole.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
+// maxQuoted bounds an ID of Graph's quoted in a line of the plan.
+const maxQuoted = 256
 
 // The offline sample: 21 users, a group with two members, and one user
 // listed twice (reported as a duplicate): 23 subjects.

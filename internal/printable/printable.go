@@ -15,6 +15,10 @@
 // written as \xNN. A backslash already in the text stays as it is (a
 // Windows account name keeps its DOMAIN\user form), so an escape shown is
 // either one of these or the writer's own backslash, never a control.
+//
+// JSON applies the same rule to encoded JSON, with JSON's own escapes
+// (\u0085, \u202e), so that JSON shown on a terminal is as safe and
+// still decodes to exactly the values it holds.
 package printable
 
 import (

@@ -1,7 +1,18 @@
 // Package csvin reads the example programs' CSV input the same way: a
 // byte-order mark is dropped, '#' starts a comment, records may have any
-// number of fields, every field must be valid UTF-8, and each record
-// comes with the physical line it starts on (blank lines counted).
+// number of fields, and each record comes with the physical line it
+// starts on (blank lines counted).
+//
+// Every field must be valid UTF-8 and free of control characters: C0
+// controls (TAB and a lone CR included; a line break inside a quoted
+// field is fine, as are CRLF line ends), DEL, C1 controls, the bidi
+// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and
+// the line and paragraph separators (U+2028, U+2029). Such a character in
+// an HR export is a mistake or an attack: it would reach the directory as
+// it is, and a bidi override can make a name read as another. Characters
+// that are only invisible (a zero-width space, a soft hyphen, the joiners
+// and direction marks some scripts need) are accepted. The error names
+// the physical line and the column, and shows the character escaped.
 package csvin
 
 import (
@@ -12,6 +23,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 // Reader reads records from one input.
@@ -36,7 +49,8 @@ func New(name string, in io.Reader, lazyQuotes bool) *Reader {
 
 // Next returns the next record and the physical line it starts on, or
 // io.EOF after the last. Errors name the input and the line, and the
-// column of a field that is not valid UTF-8.
+// column of a field that is not valid UTF-8 or holds a control character
+// (see the package comment).
 func (r *Reader) Next() (rec []string, line int, err error) {
 	rec, err = r.r.Read()
 	if err == io.EOF {
@@ -47,24 +61,47 @@ func (r *Reader) Next() (rec []string, line int, err error) {
 	}
 	line, _ = r.r.FieldPos(0)
 	for i, cell := range rec {
-		if !utf8.ValidString(cell) {
-			l, _ := r.r.FieldPos(i)
-			bad := invalidUTF8(cell)
-			return nil, 0, fmt.Errorf("%s line %d column %d: not valid UTF-8 (save the file as UTF-8)", r.name, l+strings.Count(cell[:bad], "\n"), i+1)
+		bad, rn := firstRefused(cell)
+		if bad == len(cell) {
+			continue
 		}
+		l, _ := r.r.FieldPos(i)
+		l += strings.Count(cell[:bad], "\n")
+		if rn == utf8.RuneError {
+			return nil, 0, fmt.Errorf("%s line %d column %d: not valid UTF-8 (save the file as UTF-8)", r.name, l, i+1)
+		}
+		return nil, 0, fmt.Errorf("%s line %d column %d: control character %s (U+%04X) in a cell; "+
+			"control characters, TAB included, and bidi controls are refused (a line break inside a quoted cell is fine)",
+			r.name, l, i+1, printable.Clean(string(rn)), rn)
 	}
 	return rec, line, nil
 }
 
-// invalidUTF8 returns the index of the first byte of s that is not valid
-// UTF-8, or len(s).
-func invalidUTF8(s string) int {
+// firstRefused returns the index of the first byte of s that is not
+// valid UTF-8 (and utf8.RuneError) or starts a refused character (and
+// it), or len(s).
+func firstRefused(s string) (int, rune) {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
+		if r == utf8.RuneError && n == 1 || refused(r) {
+			return i, r
 		}
 		i += n
 	}
-	return len(s)
+	return len(s), 0
+}
+
+// refused reports whether r is a character the package refuses in a
+// field: a control character other than a line feed, a bidi embedding,
+// override or isolate, or a line or paragraph separator.
+func refused(r rune) bool {
+	switch {
+	case r == '\n':
+		return false
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029:
+		return true
+	}
+	return false
 }

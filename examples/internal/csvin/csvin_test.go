@@ -1,0 +1,64 @@
+package csvin
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func readAll(in string) ([][]string, error) {
+	r := New("hr.csv", strings.NewReader(in), true)
+	var out [][]string
+	for {
+		rec, _, err := r.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, rec)
+	}
+}
+
+// A cell with a control character (TAB included), DEL, a C1 control, a
+// bidi override or a line separator is refused with its physical line and
+// column, as a cell that is not UTF-8 is; a line break inside a quoted
+// cell, CRLF line ends and characters that are merely invisible (a
+// zero-width space, a soft hyphen, the joiners some scripts need) are not.
+func TestControlCharactersAreRefused(t *testing.T) {
+	for in, want := range map[string]string{
+		"externalId,displayName\nA1,Ada\tLovelace\n":            `line 2 column 2: control character \t`,
+		"externalId,displayName\nA1,\x1b]0;pwned\x07\n":         `line 2 column 2: control character \x1b`,
+		"externalId,displayName\nA1,\"one\ntwo\x1b[2J\"\n":      `line 3 column 2: control character \x1b`,
+		"externalId,displayName\nA1,\"a\rb\"\n":                 `line 2 column 2: control character \r`,
+		"externalId,displayName\nA1,x\x7f\n":                    `line 2 column 2: control character \x7f`,
+		"externalId,displayName\nA1,x\u0085\n":                  `line 2 column 2: control character \u0085`,
+		"externalId,displayName\nA1,x\u009b31m\n":               `line 2 column 2: control character \u009b`,
+		"externalId,displayName\n\"A\u202e1\",x\n":              `line 2 column 1: control character \u202e`,
+		"externalId,displayName\nA1,\u2066x\u2069\n":            `line 2 column 2: control character \u2066`,
+		"externalId,displayName\nA1,x\u2028y\n":                 `line 2 column 2: control character \u2028`,
+		"externalId\tdisplayName\nA1\n":                         `line 1 column 1: control character \t`,
+		"# comment\n\nexternalId,displayName\nA1,ok\nA2,\x00\n": `line 5 column 2: control character \x00`,
+		"externalId,displayName\nA1,\"x\n\n\ny\x01\"\n":         `line 5 column 2: control character \x01`,
+		"externalId,displayName\nA1,\"M\xfcller\x1b\"\n":        `line 2 column 2: not valid UTF-8`,
+		"externalId,displayName\nA1,\"\x1bM\xfcller\"\n":        `line 2 column 2: control character \x1b`,
+	} {
+		_, err := readAll(in)
+		if err == nil || !strings.Contains(err.Error(), "hr.csv "+want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+		if err != nil && strings.ContainsAny(err.Error(), "\t\r\n\x1b\u0085\u202e") {
+			t.Errorf("%q: the error holds the character raw: %q", in, err)
+		}
+	}
+	for _, in := range []string{
+		"externalId,formatted\r\nA1,\"1 Main St\r\nOslo\"\r\n",
+		"externalId,displayName\nA1,zero\u200bwidth soft\u00adhyphen\u200c\u200d\u200e\u200f\ufeff\n",
+		"\ufeffexternalId,displayName\nA1,Zoë 李 🙂\n",
+	} {
+		if _, err := readAll(in); err != nil {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package jsonl
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// A journal line holds Graph's text; shown on a terminal (tail -f) it
+// must not be interpreted, and read back it must be exactly what was
+// written.
+func TestLinesShowNoControlAndReadBackExactly(t *testing.T) {
+	const evil = "\x1b]0;pwned\x07\x1b[2J\r\n\u0085\u009b31m\x7f\u202eSSECCUS\u2028\U000E0041"
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	w, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(map[string]string{"message": evil}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range strings.TrimSuffix(string(b), "\n") {
+		if !unicode.IsGraphic(r) {
+			t.Fatalf("%U raw in the journal: %q", r, b)
+		}
+	}
+	var got []string
+	err = Read(path, nil, func(_ int, line []byte) error {
+		var m map[string]string
+		if err := json.Unmarshal(line, &m); err != nil {
+			return err
+		}
+		got = append(got, m["message"])
+		return nil
+	})
+	if err != nil || len(got) != 1 || got[0] != evil {
+		t.Fatalf("read back %q, %v", got, err)
+	}
+}
+
+// A journal is never opened through a symbolic link at its own path
+// (O_NOFOLLOW), for writing or for reading: a link planted there (to
+// ~/.ssh/authorized_keys, say) is refused with an error naming the path,
+// and its target is left as it was. A dangling link is not created
+// through either.
+func TestSymlinkIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	os.WriteFile(target, []byte("precious\n"), 0o600)
+	link := filepath.Join(dir, "j.jsonl")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if w, err := Open(link, nil); err == nil || !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "symbolic link") {
+		if w != nil {
+			w.Write(map[string]string{"x": "y"})
+			w.Close()
+		}
+		t.Errorf("Open through a link: %v", err)
+	}
+	err := Read(link, nil, func(int, []byte) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), link) || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("Read through a link: %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious\n" {
+		t.Errorf("the link's target was written: %q", b)
+	}
+	dangling := filepath.Join(dir, "dangling.jsonl")
+	os.Symlink(filepath.Join(dir, "created"), dangling)
+	if _, err := Open(dangling, nil); err == nil {
+		t.Error("Open through a dangling link")
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "created")); err == nil {
+		t.Error("a file was created through a dangling link")
+	}
+	if err := Read(dangling, nil, func(int, []byte) error { return nil }); err == nil {
+		t.Error("Read through a dangling link: taken for a missing journal")
+	}
+}
+
+// A journal that its group or others may read gets a warning (it holds
+// the tenant's IDs and Graph's messages); a new one is created 0600 and
+// gets none.
+func TestExposedJournalIsWarnedOf(t *testing.T) {
+	dir := t.TempDir()
+	var warnings []string
+	warn := func(msg string) { warnings = append(warnings, msg) }
+	fresh := filepath.Join(dir, "new.jsonl")
+	w, err := Open(fresh, warn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if st, _ := os.Stat(fresh); st.Mode().Perm() != 0o600 || len(warnings) != 0 {
+		t.Fatalf("new journal: mode %v, warnings %q", st.Mode().Perm(), warnings)
+	}
+	if err := Read(fresh, warn, func(int, []byte) error { return nil }); err != nil || len(warnings) != 0 {
+		t.Fatalf("reading a 0600 journal: %v, warnings %q", err, warnings)
+	}
+	for _, mode := range []os.FileMode{0o640, 0o604} {
+		p := filepath.Join(dir, fmt.Sprintf("exposed-%o.jsonl", mode))
+		os.WriteFile(p, nil, 0o600)
+		os.Chmod(p, mode)
+		warnings = nil
+		w, err := Open(p, warn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		if err := Read(p, warn, func(int, []byte) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(warnings) != 2 || !strings.Contains(warnings[0], p) || !strings.Contains(warnings[0], fmt.Sprintf("%04o", mode)) ||
+			!strings.Contains(warnings[0], "chmod 600") {
+			t.Errorf("mode %o: warnings %q", mode, warnings)
+		}
+	}
+}
