@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/graphsync/graphsync/examples/internal/demo"
+	"github.com/graphsync/graphsync/examples/internal/report"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -38,16 +39,26 @@ func main() {
 type usageError struct{ error }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Every line printed goes through the one cleaning rule: what Graph
+	// sends (IDs, states, error text) is shown, never interpreted.
+	out, errs := report.New(stdout), report.New(stderr)
+	stdout = out
 	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // the error and the usage are printed below
 	sp := fs.String("sp", os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID"), "service principal ID (real Graph)")
 	template := fs.String("template", os.Getenv("GRAPHSYNC_TEMPLATE_ID"), "template ID (default: the service principal's first)")
 	yes := fs.Bool("yes", false, "do not ask before changing a real tenant")
 	forceDemo := fs.Bool("demo", false, "run against an in-process fake Graph, whatever the environment says")
 	if err := fs.Parse(args); err != nil {
+		var usage strings.Builder
+		fs.SetOutput(&usage)
+		fs.PrintDefaults()
 		if errors.Is(err, flag.ErrHelp) {
+			errs.Text("Usage of quickstart:\n" + usage.String())
 			return 0
 		}
+		errs.Println("quickstart:", err)
+		errs.Text(usage.String())
 		return 2
 	}
 	spGiven := false
@@ -56,14 +67,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, "quickstart:", err)
+		errs.Println("quickstart:", err)
 		return 2
 	case err != nil:
-		fmt.Fprintln(stderr, "quickstart:", err)
+		errs.Println("quickstart:", err)
 		return 1
 	}
 	return 0
 }
+
+// connect is demo.Connect; a test replaces it to seed the fake.
+var connect = demo.Connect
 
 func quickstart(ctx context.Context, stdin io.Reader, stdout io.Writer, spID, template string, yes, real bool) error {
 	if real && spID == "" {
@@ -76,7 +90,7 @@ func quickstart(ctx context.Context, stdin io.Reader, stdout io.Writer, spID, te
 			return usageError{errors.New("not confirmed; nothing was changed (use -yes to skip the question)")}
 		}
 	}
-	env, err := demo.Connect(nil, nil, nil, real, spID)
+	env, err := connect(nil, nil, nil, real, spID)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/examples/internal/demo"
 	"github.com/graphsync/graphsync/examples/internal/testenv"
+	"github.com/graphsync/graphsync/graphtest"
 )
 
 // clearEnv unsets every AZURE_* and GRAPHSYNC_* variable for the test.
@@ -60,5 +63,27 @@ func TestRealTenantNeedsConfirmation(t *testing.T) {
 	out.Reset()
 	if code := run(context.Background(), []string{"-demo"}, strings.NewReader(""), &out, &errb); code != 0 || !strings.Contains(out.String(), "Offline") {
 		t.Fatalf("-demo: exit %d\n%s", code, out.String())
+	}
+}
+
+// Issue #21: what Graph sends (here a created job whose ID and status
+// would retitle the terminal and forge a line) is printed through the
+// one cleaning rule, on stdout and stderr.
+func TestHostileAnswersArePrintedCleaned(t *testing.T) {
+	clearEnv(t)
+	connect = func(opts *graphsync.ClientOptions, fo *graphtest.Options, setup func(*graphtest.Server), real bool, sp string) (*demo.Env, error) {
+		env, err := demo.Connect(opts, fo, setup, false, sp)
+		if err == nil {
+			env.Fake.InjectFault(graphtest.Fault{Method: "POST", PathContains: "/jobs", Status: 201,
+				Body: `{"id":"job\u001b]0;pwned\u0007","templateId":"scim","schedule":{"state":"Disabled\r\nforged"},"status":{"code":"Paused"}}`})
+		}
+		return env, err
+	}
+	defer func() { connect = demo.Connect }()
+	var out, errb bytes.Buffer
+	run(context.Background(), []string{"-demo"}, strings.NewReader(""), &out, &errb)
+	all := out.String() + errb.String()
+	if strings.ContainsAny(all, "\x1b\x07\r") || !strings.Contains(out.String(), `created  job\x1b]0;pwned\a (template scim): schedule Disabled\r\nforged`) {
+		t.Fatalf("stdout %q\nstderr %q", out.String(), errb.String())
 	}
 }
