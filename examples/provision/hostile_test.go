@@ -196,6 +196,19 @@ func TestCSVControlCharactersRefusedBeforeSending(t *testing.T) {
 	}
 }
 
+// A -subject with a control character or a line break is refused, as a
+// CSV cell would be, before anything is sent.
+func TestSubjectFlagControlCharactersRefusedBeforeSending(t *testing.T) {
+	srv, job := fakeReal(t, nil)
+	for _, s := range []string{"User:" + sampleUser(1) + "\x1b[2J", "User:" + sampleUser(1) + "\nUser:x", "Group:g=" + sampleUser(1) + "\u202e"} {
+		r := runArgs(t, context.Background(), "", "-job", job, "-subject", s)
+		if r.code != exitUsage || r.stdout != "" || strings.ContainsAny(r.stderr, "\x1b\u202e") ||
+			strings.Count(r.stderr, "\n") != 1 || provisionCalls(srv) != 0 {
+			t.Fatalf("%q: exit %d, %d sent\n%s", s, r.code, provisionCalls(srv), r.stderr)
+		}
+	}
+}
+
 // A journal path that is a symbolic link is refused, for -journal and
 // for -resume, before anything is sent; its target is left alone. A
 // journal others may read gets a warning.

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/graphsync/graphsync/examples/internal/csvin"
+	"github.com/graphsync/graphsync/internal/printable"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -57,8 +57,8 @@ func (s subject) members() []string {
 
 // parseSubjectFlag reads TYPE:ID or TYPE:ID=MEMBER;MEMBER.
 func parseSubjectFlag(s string) (models.Subject, error) {
-	if !utf8.ValidString(s) {
-		return models.Subject{}, fmt.Errorf("subject %q is not valid UTF-8", s)
+	if err := csvin.CheckText(s); err != nil {
+		return models.Subject{}, fmt.Errorf("subject %s: %w", printable.Quote(s, 200), err)
 	}
 	typ, rest, ok := strings.Cut(s, ":")
 	if !ok || strings.TrimSpace(typ) == "" || strings.TrimSpace(rest) == "" {

@@ -77,6 +77,24 @@ func (r *Reader) Next() (rec []string, line int, err error) {
 	return rec, line, nil
 }
 
+// CheckText refuses, as a cell, text given another way (a command-line
+// value): not valid UTF-8, or holding a refused character. The error
+// names the character, escaped.
+func CheckText(s string) error {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return fmt.Errorf("a line break at byte %d; it is refused outside a quoted CSV cell", i)
+	}
+	bad, rn := firstRefused(s)
+	switch {
+	case bad == len(s):
+		return nil
+	case rn == utf8.RuneError:
+		return fmt.Errorf("not valid UTF-8")
+	}
+	return fmt.Errorf("control character %s (U+%04X) at byte %d; control characters and bidi controls are refused",
+		printable.Clean(string(rn)), rn, bad)
+}
+
 // firstRefused returns the index of the first byte of s that is not
 // valid UTF-8 (and utf8.RuneError) or starts a refused character (and
 // it), or len(s).
