@@ -97,6 +97,19 @@
 // due, without timers, so virtual time under testing/synctest works.
 // AddInboundUser registers a user as an earlier upload would have.
 //
+// # A fake for any language
+//
+// graphsync fake-graph runs a Server as a process (Options.Listener,
+// Options.Token) for clients in any language: the official SDKs,
+// PowerShell, curl. With Options.ControlAPI, a test drives it over HTTP
+// under /_graphtest/, with the server's token: POST faults (a Fault as
+// JSON: method, pathContains, pathSuffix, nth, count, status, retryAfter,
+// body, latency as a Go duration, drop), DELETE faults, POST users
+// ({"id","userPrincipalName"}), POST groups ({"id","displayName",
+// "members"}, each member not yet known registered as a user), GET
+// requests (the recorded requests as [{"method","path","query","status",
+// "body"}]). Control calls are neither recorded nor faulted.
+//
 // # Code written with the official SDK
 //
 // Code written against github.com/microsoftgraph/msgraph-sdk-go can be

@@ -20,6 +20,9 @@ type Fault struct {
 	// the fault applies to, e.g. "provisionOnDemand"; empty matches every
 	// path.
 	PathContains string
+	// PathSuffix, if set, is how the escaped path of the requests the
+	// fault applies to ends, e.g. "/provisionOnDemand".
+	PathSuffix string
 	// Nth is the first matching request the fault applies to: 0 or 1
 	// for the first, 2 for the second, and so on.
 	Nth int
@@ -60,6 +63,9 @@ func (s *Server) matchFault(method, path string) *Fault {
 			continue
 		}
 		if f.PathContains != "" && !strings.Contains(path, f.PathContains) {
+			continue
+		}
+		if f.PathSuffix != "" && !strings.HasSuffix(path, f.PathSuffix) {
 			continue
 		}
 		times := max(f.Times, 1)

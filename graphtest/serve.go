@@ -34,6 +34,10 @@ func badRequest(format string, args ...any) *apiError {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, bodyErr := readBody(r)
+	if s.opts.ControlAPI && strings.HasPrefix(r.URL.Path, controlPrefix) {
+		s.control(w, r, body, bodyErr) // not recorded, never faulted
+		return
+	}
 	s.mu.Lock()
 	s.seq++
 	rec := Request{Seq: s.seq, Time: time.Now(), Method: r.Method, Path: r.URL.EscapedPath(),
@@ -138,10 +142,15 @@ func newID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
+// authorized reports whether r carries the server's token.
+func (s *Server) authorized(r *http.Request) bool {
+	return r.Header.Get("Authorization") == "Bearer "+s.opts.Token
+}
+
 // route dispatches on the path: /{version}/servicePrincipals/{sp}/synchronization/...
 // or /{version}/auditLogs/...
 func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, body []byte, bodyErr *apiError) {
-	if r.Header.Get("Authorization") != "Bearer "+Token {
+	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm=""`)
 		writeError(w, r, reqID, &apiError{http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty or not valid."})
 		return

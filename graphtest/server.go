@@ -2,6 +2,7 @@ package graphtest
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -49,6 +50,18 @@ type Options struct {
 	// fake applies its users and logs them; zero means
 	// DefaultInboundDelay.
 	InboundDelay time.Duration
+
+	// Token is the bearer token the server accepts and Credential
+	// issues; empty means the constant Token.
+	Token string
+	// Listener, if set, is where the server serves (and URL is
+	// http:// and its address) instead of a new loopback port; Close
+	// closes it. graphsync fake-graph listens on the address it is given.
+	Listener net.Listener
+	// ControlAPI serves the control API under /_graphtest/ (same
+	// token), so that a test in any language can drive a server it runs
+	// as a process: see the package documentation.
+	ControlAPI bool
 }
 
 // Server is a fake Graph. Its methods are safe for concurrent use.
@@ -133,13 +146,21 @@ func NewServer(opts *Options) *Server {
 	if s.opts.ProvisionWindow <= 0 {
 		s.opts.ProvisionWindow = graphsync.ProvisionOnDemandWindow
 	}
-	if s.opts.InProcess {
+	if s.opts.Token == "" {
+		s.opts.Token = Token
+	}
+	switch {
+	case s.opts.InProcess:
 		// No listener: nothing in a synctest bubble waits on the network.
 		s.URL = inProcessURL
-		return s
+	case s.opts.Listener != nil:
+		s.srv = &httptest.Server{Listener: s.opts.Listener, Config: &http.Server{Handler: s}}
+		s.srv.Start()
+		s.URL = s.srv.URL
+	default:
+		s.srv = httptest.NewServer(s)
+		s.URL = s.srv.URL
 	}
-	s.srv = httptest.NewServer(s)
-	s.URL = s.srv.URL
 	return s
 }
 
@@ -154,8 +175,12 @@ func (s *Server) Close() {
 	}
 }
 
-// Credential returns an azcore.TokenCredential that issues Token.
-func (s *Server) Credential() azcore.TokenCredential { return credential{} }
+// Credential returns an azcore.TokenCredential that issues the server's
+// token (Options.Token, or Token).
+func (s *Server) Credential() azcore.TokenCredential { return credential{s.opts.Token} }
+
+// Token returns the bearer token the server accepts.
+func (s *Server) Token() string { return s.opts.Token }
 
 // ClientOptions returns options that point a graphsync.Client at the
 // server (in-process when Options.InProcess is set).
@@ -173,10 +198,10 @@ func (s *Server) NewClient() (*graphsync.Client, error) {
 	return graphsync.NewClient(s.Credential(), s.ClientOptions())
 }
 
-type credential struct{}
+type credential struct{ token string }
 
-func (credential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	return azcore.AccessToken{Token: Token, ExpiresOn: time.Now().Add(time.Hour)}, nil
+func (c credential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{Token: c.token, ExpiresOn: time.Now().Add(time.Hour)}, nil
 }
 
 // AddServicePrincipal registers a service principal with the given
