@@ -130,7 +130,7 @@ func (s *chaosServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // check verifies the exactly-once contract of ProvisionMany's results.
-func (s *chaosServer) check(t *testing.T, reqs []models.ProvisionRequest, results []graphsync.BulkResult, err error, cancelled bool) {
+func (s *chaosServer) check(t *testing.T, reqs []models.ProvisionRequest, results []graphsync.RequestOutcome, err error, cancelled bool) {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -148,11 +148,11 @@ func (s *chaosServer) check(t *testing.T, reqs []models.ProvisionRequest, result
 			t.Errorf("%s acted on %d times (answers %v)", id, acted, answers)
 		}
 		switch r.State {
-		case graphsync.BulkAnswered:
+		case graphsync.RequestAnswered:
 			if acted != 1 || r.Result == nil || r.Err != nil {
 				t.Errorf("%d answered but acted %d, result %v, err %v (answers %v)", i, acted, r.Result, r.Err, answers)
 			}
-		case graphsync.BulkNotAttempted:
+		case graphsync.RequestNotAttempted:
 			notAttempted++
 			if acted != 0 || r.Err == nil {
 				t.Errorf("%d not attempted but acted %d, err %v (answers %v)", i, acted, r.Err, answers)
@@ -162,17 +162,17 @@ func (s *chaosServer) check(t *testing.T, reqs []models.ProvisionRequest, result
 					t.Errorf("%d not attempted but the server answered %v", i, answers)
 				}
 			}
-		case graphsync.BulkFailed, graphsync.BulkUnknown:
+		case graphsync.RequestFailed, graphsync.RequestUnknown:
 			if r.Err == nil {
 				t.Errorf("%d %v without an error", i, r.State)
 			}
-			if len(answers) == 0 && r.State == graphsync.BulkFailed {
+			if len(answers) == 0 && r.State == graphsync.RequestFailed {
 				t.Errorf("%d %v (%v) but the server never saw it", i, r.State, r.Err)
 			}
 			if s.seen[id] == 0 {
 				t.Errorf("%d %v (%v): the server never saw it (garbled requests: %d)", i, r.State, r.Err, s.garbled)
 			}
-			if r.State == graphsync.BulkFailed && len(answers) > 0 && answers[len(answers)-1] == 0 {
+			if r.State == graphsync.RequestFailed && len(answers) > 0 && answers[len(answers)-1] == 0 {
 				t.Errorf("%d failed (%v) but its last send was dropped: unknown", i, r.Err)
 			}
 		default:
@@ -211,7 +211,7 @@ func TestAttackBulkChaosInProcess(t *testing.T) {
 				}
 				var progMu sync.Mutex
 				calls, lastDone := 0, 0
-				results, err := c.ProvisionMany(rctx, spID, jobID, reqs, &graphsync.BulkOptions{
+				results, err := c.ProvisionMany(rctx, spID, jobID, reqs, &graphsync.ProvisionOptions{
 					Concurrency: conc, Grace: 5 * time.Second,
 					Progress: func(p graphsync.Progress) {
 						progMu.Lock()
@@ -226,7 +226,7 @@ func TestAttackBulkChaosInProcess(t *testing.T) {
 				srv.check(t, reqs, results, err, cancelAt > 0)
 				attempted := 0
 				for _, r := range results {
-					if r.State != graphsync.BulkNotAttempted {
+					if r.State != graphsync.RequestNotAttempted {
 						attempted++
 					}
 				}
@@ -284,9 +284,9 @@ func TestAttackBulkChaosTCP(t *testing.T) {
 			if cancelAt > 0 {
 				time.AfterFunc(cancelAt, cancel)
 			}
-			results, err := c.ProvisionMany(rctx, spID, jobID, reqs, &graphsync.BulkOptions{Concurrency: conc, Grace: 30 * time.Millisecond})
+			results, err := c.ProvisionMany(rctx, spID, jobID, reqs, &graphsync.ProvisionOptions{Concurrency: conc, Grace: 30 * time.Millisecond})
 			srv.check(t, reqs, results, err, cancelAt > 0)
-			counts := map[graphsync.BulkState]int{}
+			counts := map[graphsync.RequestState]int{}
 			for _, r := range results {
 				counts[r.State]++
 			}
@@ -312,7 +312,7 @@ func TestAttackBulkChaosNoLimiter(t *testing.T) {
 				if cancelAt > 0 {
 					time.AfterFunc(cancelAt, cancel)
 				}
-				results, err := c.ProvisionMany(rctx, spID, jobID, reqs, &graphsync.BulkOptions{Concurrency: conc, Grace: 3 * time.Second})
+				results, err := c.ProvisionMany(rctx, spID, jobID, reqs, &graphsync.ProvisionOptions{Concurrency: conc, Grace: 3 * time.Second})
 				srv.check(t, reqs, results, err, cancelAt > 0)
 			})
 		})

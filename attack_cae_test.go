@@ -36,10 +36,10 @@ func TestAttackBadClaimsChallenge(t *testing.T) {
 		if errors.Is(err, graphsync.ErrCredential) || !errors.Is(err, graphsync.ErrUnauthorized) {
 			t.Errorf("GetJob after a 401 with bad claims: err = %v; want the 401 (ErrUnauthorized), not ErrCredential (whose doc says nothing was sent)", err)
 		}
-		res, err := c.ProvisionMany(ctx, spID, jobID, userRequests(3), &graphsync.BulkOptions{Concurrency: 1})
+		res, err := c.ProvisionMany(ctx, spID, jobID, userRequests(3), &graphsync.ProvisionOptions{Concurrency: 1})
 		for i, r := range res {
 			t.Logf("result %d: %v %v", i, r.State, r.Err)
-			if r.State == graphsync.BulkUnknown {
+			if r.State == graphsync.RequestUnknown {
 				t.Errorf("result %d is unknown though Graph answered 401: %v", i, r.Err)
 			}
 		}
@@ -67,9 +67,9 @@ func TestAttackClaimsThen429EndsRun(t *testing.T) {
 			}
 		})
 		c := inProcessClient(t, h, &graphsync.ClientOptions{DisableLimiter: true})
-		res, err := c.ProvisionMany(ctx, spID, jobID, userRequests(5), &graphsync.BulkOptions{Concurrency: 1})
+		res, err := c.ProvisionMany(ctx, spID, jobID, userRequests(5), &graphsync.ProvisionOptions{Concurrency: 1})
 		t.Logf("%d sends, err = %v", sends.Load(), err)
-		if res[0].State != graphsync.BulkNotAttempted || !errors.Is(err, graphsync.ErrThrottled) || sends.Load() != 2 {
+		if res[0].State != graphsync.RequestNotAttempted || !errors.Is(err, graphsync.ErrThrottled) || sends.Load() != 2 {
 			t.Errorf("result 0 = %v (%v); run err = %v; %d sends: want not attempted, the run ended by the 429, 2 sends",
 				res[0].State, res[0].Err, err, sends.Load())
 		}
@@ -105,8 +105,8 @@ func TestAttackClaimsCredentialFailureStopsRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := c.ProvisionMany(ctx, spID, jobID, userRequests(10), &graphsync.BulkOptions{Concurrency: 1})
-		states := map[graphsync.BulkState]int{}
+		res, err := c.ProvisionMany(ctx, spID, jobID, userRequests(10), &graphsync.ProvisionOptions{Concurrency: 1})
+		states := map[graphsync.RequestState]int{}
 		for _, r := range res {
 			states[r.State]++
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/graphsync/graphsync"
 )
 
-// ATTACK: BulkOptions.Concurrency with a RoundTripper that is not an
+// ATTACK: ProvisionOptions.Concurrency with a RoundTripper that is not an
 // *http.Transport (graphtest.InProcessTransport, a test double, an
 // instrumented or HTTP/3 transport). The server takes 1 s per request;
 // with the limiter disabled and Concurrency 10, 10 requests should take
@@ -29,7 +29,7 @@ func TestAttackConcurrencyWithCustomTransport(t *testing.T) {
 		})
 		c := inProcessClient(t, h, &graphsync.ClientOptions{DisableLimiter: true})
 		t0 := time.Now()
-		if _, err := c.ProvisionMany(ctx, spID, jobID, userRequests(10), &graphsync.BulkOptions{Concurrency: 10}); err != nil {
+		if _, err := c.ProvisionMany(ctx, spID, jobID, userRequests(10), &graphsync.ProvisionOptions{Concurrency: 10}); err != nil {
 			t.Fatal(err)
 		}
 		if el := time.Since(t0); el > 2*time.Second || peak.Load() < 2 {

@@ -28,7 +28,7 @@ func (h *hangingCredential) GetToken(ctx context.Context, _ policy.TokenRequestO
 
 // ATTACK: the caller cancels while the first request waits for its token.
 // Nothing was sent, so there is nothing to let finish: ProvisionMany
-// should return at once, not after BulkOptions.Grace.
+// should return at once, not after ProvisionOptions.Grace.
 func TestAttackCancelWhileWaitingForToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var sends atomic.Int32
@@ -44,7 +44,7 @@ func TestAttackCancelWhileWaitingForToken(t *testing.T) {
 		res, err := c.ProvisionMany(rctx, spID, jobID, userRequests(3), nil) // Grace: 30 s by default
 		el := time.Since(t0)
 		t.Logf("returned after %v: %v; result 0: %v %v", el, err, res[0].State, res[0].Err)
-		if !errors.Is(err, context.Canceled) || res[0].State != graphsync.BulkNotAttempted {
+		if !errors.Is(err, context.Canceled) || res[0].State != graphsync.RequestNotAttempted {
 			t.Errorf("err = %v, result 0 = %v", err, res[0].State)
 		}
 		if el > 2*time.Second {

@@ -217,7 +217,7 @@ func BenchmarkBulkMemory(b *testing.B) {
 				measure := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
 				base = measure()
 				seen := 0
-				each := func(r graphsync.BulkResult) {
+				each := func(r graphsync.RequestOutcome) {
 					if seen++; seen%5000 == 0 {
 						runtime.GC()
 						peak = max(peak, measure())
@@ -226,8 +226,8 @@ func BenchmarkBulkMemory(b *testing.B) {
 				if mode == "streamed" {
 					err = c.ProvisionEach(ctx, spID, jobID, reqs, nil, each)
 				} else {
-					var results []graphsync.BulkResult
-					results, err = c.ProvisionMany(ctx, spID, jobID, reqs, &graphsync.BulkOptions{Progress: func(graphsync.Progress) { each(graphsync.BulkResult{}) }})
+					var results []graphsync.RequestOutcome
+					results, err = c.ProvisionMany(ctx, spID, jobID, reqs, &graphsync.ProvisionOptions{Progress: func(graphsync.Progress) { each(graphsync.RequestOutcome{}) }})
 					runtime.GC()
 					peak = max(peak, measure())
 					runtime.KeepAlive(results)

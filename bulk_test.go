@@ -52,7 +52,7 @@ func TestProvisionManyStaysWithinLimit(t *testing.T) {
 		reqs[7] = models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("ghost")) // fails at Graph
 		var calls []graphsync.Progress
 		t0 := time.Now()
-		results, err := c.ProvisionMany(ctx, "sp", job, reqs, &graphsync.BulkOptions{
+		results, err := c.ProvisionMany(ctx, "sp", job, reqs, &graphsync.ProvisionOptions{
 			Progress: func(p graphsync.Progress) { calls = append(calls, p) },
 		})
 		if err != nil {
@@ -69,7 +69,7 @@ func TestProvisionManyStaysWithinLimit(t *testing.T) {
 			t.Fatalf("took %v", el)
 		}
 		for i, r := range results {
-			if r.Index != i || r.State != graphsync.BulkAnswered {
+			if r.Index != i || r.State != graphsync.RequestAnswered {
 				t.Fatalf("result %d = %+v", i, r)
 			}
 			want := fmt.Sprintf("user-%02d", i)
@@ -110,12 +110,12 @@ func TestProvisionManyCancelMidRun(t *testing.T) {
 		answered := 0
 		for i, r := range results {
 			switch r.State {
-			case graphsync.BulkAnswered:
+			case graphsync.RequestAnswered:
 				answered++
 				if i >= 10 {
 					t.Fatalf("request %d answered after the cancel", i)
 				}
-			case graphsync.BulkNotAttempted:
+			case graphsync.RequestNotAttempted:
 				if r.Result != nil || i < 10 {
 					t.Fatalf("request %d not attempted: %+v", i, r)
 				}
@@ -138,18 +138,18 @@ func TestProvisionManyInjected429And5xx(t *testing.T) {
 		srv, c, job, reqs := bulkSetup(t, 8)
 		srv.InjectFault(graphtest.Fault{PathContains: "provisionOnDemand", Nth: 2, Status: 429, RetryAfter: "2"})
 		srv.InjectFault(graphtest.Fault{PathContains: "provisionOnDemand", Nth: 5, Status: 503})
-		results, err := c.ProvisionMany(ctx, "sp", job, reqs, &graphsync.BulkOptions{Concurrency: 1})
+		results, err := c.ProvisionMany(ctx, "sp", job, reqs, &graphsync.ProvisionOptions{Concurrency: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		failed := 0
 		for i, r := range results {
 			switch r.State {
-			case graphsync.BulkAnswered:
+			case graphsync.RequestAnswered:
 				if !r.Result.Succeeded() {
 					t.Fatalf("request %d: %+v", i, r.Result.Key)
 				}
-			case graphsync.BulkFailed:
+			case graphsync.RequestFailed:
 				failed++
 				var re *graphsync.ResponseError
 				if !errors.As(r.Err, &re) || re.StatusCode != 503 {
@@ -197,7 +197,7 @@ func TestProvisionManyDeadlineReportsNotSent(t *testing.T) {
 		}
 		notSent := 0
 		for _, r := range results {
-			if r.State == graphsync.BulkNotAttempted {
+			if r.State == graphsync.RequestNotAttempted {
 				notSent++
 			}
 		}

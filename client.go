@@ -184,7 +184,7 @@ type request struct {
 	// requests in input order). Later sends wait for the limiter as usual.
 	admit func(ctx context.Context) error
 	// sendCtx, if set, bounds the sends instead of the caller's ctx, which
-	// then bounds only the waits (limiter, Retry-After): a bulk run that
+	// then bounds only the waits (limiter, Retry-After): a run of ProvisionMany that
 	// is cancelled lets requests already sent finish.
 	sendCtx context.Context
 	// track, if set, learns whether a send may have reached the server
@@ -297,7 +297,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 	for attempt := 1; ; attempt++ {
 		// The token comes first, under ctx: a slow token fetch must
 		// neither delay a start the limiter has counted nor outlive a
-		// cancelled bulk run.
+		// cancelled ProvisionMany.
 		req, err := c.prepare(ctx, r, u, clientRequestID, claims)
 		if err != nil {
 			return nil, c.sendError(ctx, r, path, err, nil)

@@ -91,7 +91,7 @@
 // ErrThrottled with errors.Is. Any 2xx is success (Graph answers 201 to
 // job creation; its documentation shows 200).
 //
-// # Bulk runs
+// # Many requests: ProvisionMany and ProvisionEach
 //
 // ProvisionMany and ProvisionEach send many provisionOnDemand requests to
 // one job: in input order, paced, each reported as answered, failed, not

@@ -397,7 +397,7 @@ func ExampleClient_ProvisionMany() {
 
 	// Paced by the Client's limiter: never more than 5 in any 10 seconds.
 	var last graphsync.Progress
-	results, err := client.ProvisionMany(ctx, "sp-1", "scim.job-1", reqs, &graphsync.BulkOptions{
+	results, err := client.ProvisionMany(ctx, "sp-1", "scim.job-1", reqs, &graphsync.ProvisionOptions{
 		Progress: func(p graphsync.Progress) { last = p }, // called after each request
 	})
 	if err != nil {
@@ -405,7 +405,7 @@ func ExampleClient_ProvisionMany() {
 	}
 	for _, r := range results {
 		switch {
-		case r.State != graphsync.BulkAnswered:
+		case r.State != graphsync.RequestAnswered:
 			fmt.Println(r.Index, r.State, r.Err)
 		case r.Result.Skipped():
 			fmt.Println(r.Index, "skipped:", r.Result.Key.Details.ErrorCode)
@@ -445,8 +445,8 @@ func ExampleClient_ProvisionEach() {
 	}
 
 	counts := map[string]int{}
-	err = client.ProvisionEach(ctx, "sp-1", job.ID, reqs, nil, func(r graphsync.BulkResult) {
-		if r.State == graphsync.BulkAnswered {
+	err = client.ProvisionEach(ctx, "sp-1", job.ID, reqs, nil, func(r graphsync.RequestOutcome) {
+		if r.State == graphsync.RequestAnswered {
 			counts[string(r.Result.Key.Result)]++ // e.g. write a journal line here
 		} else {
 			counts[r.State.String()]++

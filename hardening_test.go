@@ -444,7 +444,7 @@ func TestProvisionManyUnabsorbable429EndsTheRun(t *testing.T) {
 		lim := ratelimit.New(5, 10*time.Second)
 		c := inProcessClient(t, srv, &graphsync.ClientOptions{Limiter: lim})
 		t0 := time.Now()
-		results, err := c.ProvisionMany(ctx, spID, jobID, userRequests(10), &graphsync.BulkOptions{Concurrency: 1})
+		results, err := c.ProvisionMany(ctx, spID, jobID, userRequests(10), &graphsync.ProvisionOptions{Concurrency: 1})
 		if !errors.Is(err, graphsync.ErrThrottled) {
 			t.Fatalf("err = %v, want the 429", err)
 		}
@@ -455,7 +455,7 @@ func TestProvisionManyUnabsorbable429EndsTheRun(t *testing.T) {
 			t.Fatalf("%d requests reached the server after a 429 of an hour: %v", len(got), got)
 		}
 		for i, r := range results {
-			if r.State != graphsync.BulkNotAttempted || !errors.Is(r.Err, graphsync.ErrThrottled) {
+			if r.State != graphsync.RequestNotAttempted || !errors.Is(r.Err, graphsync.ErrThrottled) {
 				t.Fatalf("result %d = %v, %v; want not attempted because of the 429", i, r.State, r.Err)
 			}
 		}
@@ -489,7 +489,7 @@ func TestProvisionManyCredentialFailureSendsNothing(t *testing.T) {
 			t.Fatalf("%d requests reached the server", n)
 		}
 		for i, r := range results {
-			if r.State != graphsync.BulkNotAttempted || r.Err == nil {
+			if r.State != graphsync.RequestNotAttempted || r.Err == nil {
 				t.Fatalf("result %d = %v, %v; want not attempted with the cause", i, r.State, r.Err)
 			}
 		}
@@ -515,7 +515,7 @@ func TestProvisionManyConnectionRefusedIsNotAttempted(t *testing.T) {
 		t.Fatal("nil error although nothing was sent")
 	}
 	for i, r := range results {
-		if r.State != graphsync.BulkNotAttempted {
+		if r.State != graphsync.RequestNotAttempted {
 			t.Fatalf("result %d = %v (%v); a refused connection sent nothing", i, r.State, r.Err)
 		}
 	}
@@ -536,11 +536,11 @@ func TestProvisionManyDroppedConnectionIsUnknown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := c.ProvisionMany(ctx, spID, jobID, userRequests(3), &graphsync.BulkOptions{Concurrency: 1})
+	results, err := c.ProvisionMany(ctx, spID, jobID, userRequests(3), &graphsync.ProvisionOptions{Concurrency: 1})
 	if err != nil {
 		t.Fatalf("err = %v; every request was attempted", err)
 	}
-	want := []graphsync.BulkState{graphsync.BulkAnswered, graphsync.BulkUnknown, graphsync.BulkAnswered}
+	want := []graphsync.RequestState{graphsync.RequestAnswered, graphsync.RequestUnknown, graphsync.RequestAnswered}
 	for i, r := range results {
 		if r.State != want[i] {
 			t.Fatalf("result %d = %v (%v), want %v", i, r.State, r.Err, want[i])
@@ -582,7 +582,7 @@ func TestProvisionManyStartsInInputOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ProvisionMany(ctx, spID, jobID, reqs, &graphsync.BulkOptions{Concurrency: 10}); err != nil {
+	if _, err := c.ProvisionMany(ctx, spID, jobID, reqs, &graphsync.ProvisionOptions{Concurrency: 10}); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.subjects) != len(reqs) {

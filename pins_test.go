@@ -191,13 +191,13 @@ func TestBulkGrace(t *testing.T) {
 		name    string
 		grace   time.Duration
 		latency time.Duration
-		want    graphsync.BulkState
+		want    graphsync.RequestState
 		took    time.Duration
 	}{
-		{"answered within the grace", 5 * time.Second, 3 * time.Second, graphsync.BulkAnswered, 3 * time.Second},
-		{"abandoned after the grace", 2 * time.Second, 10 * time.Second, graphsync.BulkUnknown, 3 * time.Second},
-		{"default grace of 30 s", 0, 20 * time.Second, graphsync.BulkAnswered, 20 * time.Second},
-		{"default grace of 30 s, passed", 0, 40 * time.Second, graphsync.BulkUnknown, 31 * time.Second},
+		{"answered within the grace", 5 * time.Second, 3 * time.Second, graphsync.RequestAnswered, 3 * time.Second},
+		{"abandoned after the grace", 2 * time.Second, 10 * time.Second, graphsync.RequestUnknown, 3 * time.Second},
+		{"default grace of 30 s", 0, 20 * time.Second, graphsync.RequestAnswered, 20 * time.Second},
+		{"default grace of 30 s, passed", 0, 40 * time.Second, graphsync.RequestUnknown, 31 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -212,7 +212,7 @@ func TestBulkGrace(t *testing.T) {
 				cctx, cancel := context.WithCancel(ctx)
 				time.AfterFunc(time.Second, cancel)
 				t0 := time.Now()
-				results, err := c.ProvisionMany(cctx, spID, jobID, userRequests(1), &graphsync.BulkOptions{Grace: tc.grace})
+				results, err := c.ProvisionMany(cctx, spID, jobID, userRequests(1), &graphsync.ProvisionOptions{Grace: tc.grace})
 				if !errors.Is(err, context.Canceled) {
 					t.Fatalf("err = %v", err)
 				}
@@ -236,7 +236,7 @@ func TestProvisionManyUnsupportedCloud(t *testing.T) {
 		if !errors.Is(err, graphsync.ErrUnsupported) || errors.Is(err, graphsync.ErrInvalidInput) || res != nil {
 			t.Fatalf("%d requests: %v, %v", n, res, err)
 		}
-		if err := c.ProvisionEach(ctx, spID, jobID, userRequests(n), nil, func(graphsync.BulkResult) { t.Fatal("reported") }); !errors.Is(err, graphsync.ErrUnsupported) {
+		if err := c.ProvisionEach(ctx, spID, jobID, userRequests(n), nil, func(graphsync.RequestOutcome) { t.Fatal("reported") }); !errors.Is(err, graphsync.ErrUnsupported) {
 			t.Fatalf("ProvisionEach: %v", err)
 		}
 	}

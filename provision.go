@@ -89,53 +89,53 @@ func (c *Client) provision(ctx context.Context, r *request) (*models.ProvisionRe
 	return res, nil
 }
 
-// BulkState says what became of one request of ProvisionMany.
-type BulkState int
+// RequestState says what became of one request of ProvisionMany.
+type RequestState int
 
 const (
-	// BulkNotAttempted: the request was never processed by Graph (not
+	// RequestNotAttempted: the request was never processed by Graph (not
 	// sent, or only answered 429): it is safe to send again.
-	BulkNotAttempted BulkState = iota
-	// BulkAnswered: Graph answered 2xx; Result holds its decoded answer
+	RequestNotAttempted RequestState = iota
+	// RequestAnswered: Graph answered 2xx; Result holds its decoded answer
 	// (which may itself report Failure or Skipped).
-	BulkAnswered
-	// BulkFailed: the request was refused (validation, or a non-2xx
+	RequestAnswered
+	// RequestFailed: the request was refused (validation, or a non-2xx
 	// answer other than 429) or its answer did not decode; Err says why.
 	// After a 5xx Graph may still have acted.
-	BulkFailed
-	// BulkUnknown: the connection failed after the request was sent, so
+	RequestFailed
+	// RequestUnknown: the connection failed after the request was sent, so
 	// Graph may or may not have acted; Err says why.
-	BulkUnknown
+	RequestUnknown
 )
 
-func (s BulkState) String() string {
+func (s RequestState) String() string {
 	switch s {
-	case BulkNotAttempted:
+	case RequestNotAttempted:
 		return "not attempted"
-	case BulkAnswered:
+	case RequestAnswered:
 		return "answered"
-	case BulkFailed:
+	case RequestFailed:
 		return "failed"
-	case BulkUnknown:
+	case RequestUnknown:
 		return "unknown"
 	}
-	return fmt.Sprintf("BulkState(%d)", int(s))
+	return fmt.Sprintf("RequestState(%d)", int(s))
 }
 
-// BulkResult is the outcome of one request of ProvisionMany.
-type BulkResult struct {
+// RequestOutcome is the outcome of one request of ProvisionMany.
+type RequestOutcome struct {
 	// Index is the request's position in the input.
 	Index int
 	// State says what became of the request: not attempted, answered,
-	// failed or unknown (see BulkState).
-	State BulkState
-	// Result is Graph's decoded answer (BulkAnswered; with BulkFailed
+	// failed or unknown (see RequestState).
+	State RequestState
+	// Result is Graph's decoded answer (RequestAnswered; with RequestFailed
 	// when only decoding failed, it holds the raw strings).
 	Result *models.ProvisionResult
-	// Err says why the request failed (BulkFailed) or why its outcome is
-	// unknown (BulkUnknown). For BulkNotAttempted it is why the request
+	// Err says why the request failed (RequestFailed) or why its outcome is
+	// unknown (RequestUnknown). For RequestNotAttempted it is why the request
 	// was not sent (the limiter's wait, a last 429), or nil when the run
-	// was cancelled before its turn. It is nil for BulkAnswered.
+	// was cancelled before its turn. It is nil for RequestAnswered.
 	Err error
 }
 
@@ -148,11 +148,11 @@ type Progress struct {
 	// Failure answers, errors and unknown outcomes.
 	Succeeded, Skipped, Failed int
 	// Last is the request that just ended.
-	Last BulkResult
+	Last RequestOutcome
 }
 
-// BulkOptions tunes ProvisionMany; nil means the defaults.
-type BulkOptions struct {
+// ProvisionOptions tunes ProvisionMany; nil means the defaults.
+type ProvisionOptions struct {
 	// Concurrency is the number of requests in flight at once; 0 means
 	// ProvisionOnDemandLimit. The limiter, not this, sets the pace.
 	Concurrency int
@@ -163,13 +163,13 @@ type BulkOptions struct {
 	Progress func(Progress)
 	// Grace bounds how long requests already sent may run on after ctx is
 	// cancelled (default 30 s); past it they are abandoned and reported
-	// BulkUnknown.
+	// RequestUnknown.
 	Grace time.Duration
 }
 
 // ProvisionMany sends each request through ProvisionOnDemand to the same
 // job, paced by the Client's limiter so Graph's limit is never passed, and
-// returns one BulkResult per request, in input order. It is ProvisionEach
+// returns one RequestOutcome per request, in input order. It is ProvisionEach
 // with the results collected; for runs too long to hold every decoded
 // result in memory, use ProvisionEach.
 //
@@ -177,9 +177,9 @@ type BulkOptions struct {
 // limiter and is written out before the next one is admitted. (With a
 // transport other than *http.Transport that does not report writes
 // through net/http/httptrace, a request counts as written 10 ms after it
-// was handed to the transport.) Up to BulkOptions.Concurrency requests
+// was handed to the transport.) Up to ProvisionOptions.Concurrency requests
 // are in flight at once. A request Graph answered
-// 2xx is BulkAnswered even when Graph reports that provisioning failed
+// 2xx is RequestAnswered even when Graph reports that provisioning failed
 // (check Result.Failed). One failing request does not stop the others,
 // except for failures that every later request would meet too, which end
 // the run:
@@ -190,31 +190,31 @@ type BulkOptions struct {
 //     Retry-After beyond RetryPolicy.MaxWait or MaxRetryAfter).
 //
 // Then nothing more is sent, the requests not yet sent are
-// BulkNotAttempted with that error as their Err, and ProvisionMany
+// RequestNotAttempted with that error as their Err, and ProvisionMany
 // returns at once (without waiting out the pause a 429 asked for).
 //
 // When ctx is cancelled, no new request is sent: requests still waiting
-// are reported BulkNotAttempted, requests already sent are allowed to
-// finish (up to BulkOptions.Grace) so that their outcome is known, and
+// are reported RequestNotAttempted, requests already sent are allowed to
+// finish (up to ProvisionOptions.Grace) so that their outcome is known, and
 // ProvisionMany returns the results with ctx's error. When ctx has a
 // deadline, requests that the limiter knows cannot start before it are
-// not sent either. Whenever any request is BulkNotAttempted, the error is
+// not sent either. Whenever any request is RequestNotAttempted, the error is
 // non-nil and wraps the cause. Nothing is sent twice: a request is
 // retried only after a 429, which Graph did not act on.
 //
 // The arguments are validated first, as by ProvisionOnDemand; a bad one
 // (or any bad request, named by index) returns a *ValidationError and
 // sends nothing. No requests at all is not an error: the result is empty.
-func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *BulkOptions) ([]BulkResult, error) {
-	var results []BulkResult
-	err := c.provisionEach(ctx, "ProvisionMany", servicePrincipalID, jobID, reqs, opts, func(r BulkResult) {
+func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *ProvisionOptions) ([]RequestOutcome, error) {
+	var results []RequestOutcome
+	err := c.provisionEach(ctx, "ProvisionMany", servicePrincipalID, jobID, reqs, opts, func(r RequestOutcome) {
 		if results == nil {
-			results = make([]BulkResult, len(reqs))
+			results = make([]RequestOutcome, len(reqs))
 		}
 		results[r.Index] = r
 	})
 	if results == nil && err == nil {
-		results = []BulkResult{} // no requests: an empty run
+		results = []RequestOutcome{} // no requests: an empty run
 	}
 	return results, err
 }
@@ -225,23 +225,23 @@ func (c *Client) ProvisionMany(ctx context.Context, servicePrincipalID, jobID st
 // requests in flight. each is called one call at a time, from
 // ProvisionEach's goroutines, in the order the requests end (which is
 // close to input order); requests never sent are reported last, in input
-// order, with State BulkNotAttempted. Every request is reported exactly
+// order, with State RequestNotAttempted. Every request is reported exactly
 // once, unless the arguments are invalid (then none is, and the error is
 // a *ValidationError). The error, the start order and the rules for
 // ending a run early are ProvisionMany's. A slow each slows the run
 // (requests wait for their turn to report), which keeps memory bounded.
-func (c *Client) ProvisionEach(ctx context.Context, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *BulkOptions, each func(BulkResult)) error {
+func (c *Client) ProvisionEach(ctx context.Context, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *ProvisionOptions, each func(RequestOutcome)) error {
 	if each == nil {
 		return invalid("each", "must not be nil")
 	}
 	return c.provisionEach(ctx, "ProvisionEach", servicePrincipalID, jobID, reqs, opts, each)
 }
 
-func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *BulkOptions, each func(BulkResult)) (err error) {
+func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobID string, reqs []models.ProvisionRequest, opts *ProvisionOptions, each func(RequestOutcome)) (err error) {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return err
 	}
-	var o BulkOptions
+	var o ProvisionOptions
 	if opts != nil {
 		o = *opts
 	}
@@ -303,10 +303,10 @@ func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobI
 		}
 		return err
 	}
-	report := func(r BulkResult) {
+	report := func(r RequestOutcome) {
 		mu.Lock()
 		defer mu.Unlock()
-		if r.State == BulkNotAttempted {
+		if r.State == RequestNotAttempted {
 			r.Err = causeOf(r.Err)
 			notAttempted++
 			if firstCause == nil {
@@ -317,9 +317,9 @@ func (c *Client) provisionEach(ctx context.Context, op, servicePrincipalID, jobI
 		}
 		prog.Done++
 		switch {
-		case r.State == BulkAnswered && r.Result.Succeeded():
+		case r.State == RequestAnswered && r.Result.Succeeded():
 			prog.Succeeded++
-		case r.State == BulkAnswered && r.Result.Skipped():
+		case r.State == RequestAnswered && r.Result.Skipped():
 			prog.Skipped++
 		default:
 			prog.Failed++
@@ -371,7 +371,7 @@ dispatch:
 	}
 	wg.Wait()
 	for i := dispatched; i < len(reqs); i++ {
-		report(BulkResult{Index: i, State: BulkNotAttempted})
+		report(RequestOutcome{Index: i, State: RequestNotAttempted})
 	}
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -386,11 +386,11 @@ dispatch:
 // of the run too: the credential cannot get a token, a 429 the retry
 // policy could not absorb, or Graph refusing the caller (401, 403) or not
 // knowing the job or service principal (404).
-func endsRun(r BulkResult) bool {
+func endsRun(r RequestOutcome) bool {
 	switch r.State {
-	case BulkNotAttempted:
+	case RequestNotAttempted:
 		return errors.Is(r.Err, ErrCredential) || errors.Is(r.Err, ErrThrottled) || errors.Is(r.Err, ErrUnauthorized)
-	case BulkFailed:
+	case RequestFailed:
 		return errors.Is(r.Err, ErrUnauthorized) || errors.Is(r.Err, ErrForbidden) || errors.Is(r.Err, ErrNotFound)
 	}
 	return false
@@ -398,8 +398,8 @@ func endsRun(r BulkResult) bool {
 
 // provisionOne sends one request of a run. track.started is closed once
 // it is written out (if it is); the caller closes it otherwise.
-func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, jobID string, i int, req models.ProvisionRequest, track *sendTrack) BulkResult {
-	out := BulkResult{Index: i}
+func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, jobID string, i int, req models.ProvisionRequest, track *sendTrack) RequestOutcome {
+	out := RequestOutcome{Index: i}
 	if ctx.Err() != nil {
 		return out
 	}
@@ -423,13 +423,13 @@ func (c *Client) provisionOne(ctx, sendCtx context.Context, servicePrincipalID, 
 	var re *ResponseError
 	switch {
 	case err == nil:
-		out.State = BulkAnswered
+		out.State = RequestAnswered
 	case !track.mayHaveActed:
-		out.State = BulkNotAttempted
+		out.State = RequestNotAttempted
 	case errors.As(err, &re) || errors.Is(err, models.ErrResultDecode):
-		out.State = BulkFailed
+		out.State = RequestFailed
 	default:
-		out.State = BulkUnknown
+		out.State = RequestUnknown
 	}
 	return out
 }

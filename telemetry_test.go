@@ -332,15 +332,15 @@ func TestProvisionManyFailsFast(t *testing.T) {
 				}
 				// Graph does not act on a request it answers 401: safe to
 				// send again. 403 and 404 are answers to the request.
-				want := graphsync.BulkFailed
+				want := graphsync.RequestFailed
 				if status == 401 {
-					want = graphsync.BulkNotAttempted
+					want = graphsync.RequestNotAttempted
 				}
 				if results[0].State != want {
 					t.Fatalf("first = %v, want %v", results[0].State, want)
 				}
 				for _, r := range results[1:] {
-					if r.State != graphsync.BulkNotAttempted || !errors.As(r.Err, &re) || re.StatusCode != status {
+					if r.State != graphsync.RequestNotAttempted || !errors.As(r.Err, &re) || re.StatusCode != status {
 						t.Fatalf("result %d = %v %v", r.Index, r.State, r.Err)
 					}
 				}
@@ -359,7 +359,7 @@ func TestProvisionManyFailsFast(t *testing.T) {
 		}}
 		c := inProcessClient(t, srv, nil)
 		results, err := c.ProvisionMany(ctx, spID, jobID, userRequests(8), nil)
-		if err != nil || len(srv.arrived()) != 8 || results[1].State != graphsync.BulkFailed || results[2].State != graphsync.BulkAnswered {
+		if err != nil || len(srv.arrived()) != 8 || results[1].State != graphsync.RequestFailed || results[2].State != graphsync.RequestAnswered {
 			t.Fatalf("err = %v, %d sent", err, len(srv.arrived()))
 		}
 	})
@@ -376,8 +376,8 @@ func TestProvisionEachReportsEveryRequestOnce(t *testing.T) {
 			return true
 		}}
 		c := inProcessClient(t, srv, nil)
-		var seen []graphsync.BulkResult
-		err := c.ProvisionEach(ctx, spID, jobID, userRequests(15), &graphsync.BulkOptions{Concurrency: 1}, func(r graphsync.BulkResult) {
+		var seen []graphsync.RequestOutcome
+		err := c.ProvisionEach(ctx, spID, jobID, userRequests(15), &graphsync.ProvisionOptions{Concurrency: 1}, func(r graphsync.RequestOutcome) {
 			seen = append(seen, r)
 		})
 		if !errors.Is(err, graphsync.ErrForbidden) {
@@ -390,12 +390,12 @@ func TestProvisionEachReportsEveryRequestOnce(t *testing.T) {
 			if r.Index != i {
 				t.Fatalf("result %d has index %d", i, r.Index)
 			}
-			want := graphsync.BulkAnswered
+			want := graphsync.RequestAnswered
 			switch {
 			case i == 5:
-				want = graphsync.BulkFailed
+				want = graphsync.RequestFailed
 			case i > 5:
-				want = graphsync.BulkNotAttempted
+				want = graphsync.RequestNotAttempted
 			}
 			if r.State != want {
 				t.Fatalf("result %d = %v, want %v", i, r.State, want)
@@ -424,9 +424,9 @@ func TestProvisionEachStreamsAgainstGraphtest(t *testing.T) {
 		reqs[i].Parameters[0].RuleID = srv.RuleID("sp", job.ID, "User")
 	}
 	n, failed := 0, 0
-	if err := c.ProvisionEach(ctx, "sp", job.ID, reqs, nil, func(r graphsync.BulkResult) {
+	if err := c.ProvisionEach(ctx, "sp", job.ID, reqs, nil, func(r graphsync.RequestOutcome) {
 		n++
-		if r.State != graphsync.BulkAnswered || !r.Result.Failed() {
+		if r.State != graphsync.RequestAnswered || !r.Result.Failed() {
 			failed++ // unknown users are a Failure answer
 		}
 	}); err != nil {

@@ -1,165 +1,93 @@
-// Command quickstart walks a synchronization job through its life: create
-// it from a template, list the jobs, start it, read its status, pause it
-// and delete it.
+// Command quickstart walks a synchronization job through its life with
+// the graphsync library: create it from a template, list the jobs, start
+// it, read its status, pause it and delete it.
 //
-// It runs against real Microsoft Graph when the environment names it (any
-// AZURE_* or GRAPHSYNC_* variable, or -sp): the service principal is -sp
-// or GRAPHSYNC_SERVICE_PRINCIPAL_ID, the credential azidentity's
-// DefaultAzureCredential, the template -template or GRAPHSYNC_TEMPLATE_ID
-// (default: the service principal's first). Because it changes the
-// tenant, it asks for confirmation first (or takes -yes). Otherwise, or
-// with -demo, it runs against an in-process fake Graph, offline.
-//
-// Exit status: 0 done, 1 a call failed, 2 bad usage or declined.
+// Against real Graph, set GRAPHSYNC_SERVICE_PRINCIPAL_ID (and azidentity's
+// AZURE_* variables, or sign in with the Azure CLI): it creates and
+// deletes a job there. Without it, it runs against graphtest, the fake
+// Graph, offline.
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
+	"log"
 	"os"
-	"os/signal"
-	"strings"
 
-	"github.com/graphsync/graphsync/examples/internal/demo"
-	"github.com/graphsync/graphsync/examples/internal/report"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+
+	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+	ctx := context.Background()
+	client, sp := newClient()
 
-type usageError struct{ error }
-
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	// Every line printed goes through the one cleaning rule: what Graph
-	// sends (IDs, states, error text) is shown, never interpreted.
-	out, errs := report.New(stdout), report.New(stderr)
-	stdout = out
-	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // the error and the usage are printed below
-	sp := fs.String("sp", os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID"), "service principal ID (real Graph)")
-	template := fs.String("template", os.Getenv("GRAPHSYNC_TEMPLATE_ID"), "template ID (default: the service principal's first)")
-	yes := fs.Bool("yes", false, "do not ask before changing a real tenant")
-	forceDemo := fs.Bool("demo", false, "run against an in-process fake Graph, whatever the environment says")
-	if err := fs.Parse(args); err != nil {
-		var usage strings.Builder
-		fs.SetOutput(&usage)
-		fs.PrintDefaults()
-		if errors.Is(err, flag.ErrHelp) {
-			errs.Text("Usage of quickstart:\n" + usage.String())
-			return 0
-		}
-		errs.Println("quickstart:", err)
-		errs.Text(usage.String())
-		return 2
-	}
-	spGiven := false
-	fs.Visit(func(f *flag.Flag) { spGiven = spGiven || f.Name == "sp" })
-	err := quickstart(ctx, stdin, stdout, *sp, *template, *yes, !*forceDemo && (spGiven || demo.Configured()))
-	var ue usageError
-	switch {
-	case errors.As(err, &ue):
-		errs.Println("quickstart:", err)
-		return 2
-	case err != nil:
-		errs.Println("quickstart:", err)
-		return 1
-	}
-	return 0
-}
-
-// connect is demo.Connect; a test replaces it to seed the fake.
-var connect = demo.Connect
-
-func quickstart(ctx context.Context, stdin io.Reader, stdout io.Writer, spID, template string, yes, real bool) error {
-	if real && spID == "" {
-		return usageError{errors.New("real Graph is configured but the service principal is missing (-sp or GRAPHSYNC_SERVICE_PRINCIPAL_ID)")}
-	}
-	if real && !yes {
-		fmt.Fprintf(stdout, "This creates, starts, pauses and deletes a synchronization job on service principal %s in your tenant. Continue? [y/N] ", spID)
-		answer, _ := bufio.NewReader(stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			return usageError{errors.New("not confirmed; nothing was changed (use -yes to skip the question)")}
-		}
-	}
-	env, err := connect(nil, nil, nil, real, spID)
+	templates, err := client.ListTemplates(ctx, sp)
 	if err != nil {
-		return err
+		log.Fatal(err)
 	}
-	defer env.Close()
-	if env.Fake != nil {
-		fmt.Fprintln(stdout, "Offline: using an in-process fake Graph at", env.Fake.URL)
+	if len(templates) == 0 {
+		log.Fatalf("service principal %s has no synchronization templates", sp)
 	}
-	c, sp := env.Client, env.ServicePrincipalID
-
-	if template == "" {
-		templates, err := c.ListTemplates(ctx, sp)
-		if err != nil {
-			return fmt.Errorf("list templates: %w", err)
-		}
-		if len(templates) == 0 {
-			return fmt.Errorf("service principal %s has no synchronization templates", sp)
-		}
-		template = templates[0].ID
-	}
-
-	job, err := c.CreateJob(ctx, sp, models.SynchronizationJob{TemplateID: template})
+	job, err := client.CreateJob(ctx, sp, models.SynchronizationJob{TemplateID: templates[0].ID})
 	if err != nil {
-		return fmt.Errorf("create job: %w", err)
+		log.Fatal(err)
 	}
-	fmt.Fprintf(stdout, "created  %s (template %s): schedule %s, status %s\n", job.ID, job.TemplateID, job.Schedule.State, job.Status.Code)
-	// Whatever happens next, do not leave the job behind.
+	fmt.Printf("created  %s from template %s: %s\n", job.ID, job.TemplateID, job.Schedule.State)
 	defer func() {
-		if err := c.DeleteJob(context.WithoutCancel(ctx), sp, job.ID); err != nil {
-			fmt.Fprintln(stdout, "delete job:", err)
-			return
+		if err := client.DeleteJob(ctx, sp, job.ID); err != nil {
+			log.Fatal(err)
 		}
-		fmt.Fprintln(stdout, "deleted ", job.ID)
+		fmt.Println("deleted ", job.ID)
 	}()
 
-	jobs, err := c.ListJobs(ctx, sp)
+	jobs, err := client.ListJobs(ctx, sp)
 	if err != nil {
-		return fmt.Errorf("list jobs: %w", err)
+		log.Fatal(err)
 	}
-	fmt.Fprintf(stdout, "listed   %d job(s) on %s\n", len(jobs), sp)
+	fmt.Printf("listed   %d job(s)\n", len(jobs))
 
-	if err := c.StartJob(ctx, sp, job.ID); err != nil {
-		return fmt.Errorf("start job: %w", err)
+	if err := client.StartJob(ctx, sp, job.ID); err != nil {
+		log.Fatal(err)
 	}
-	job, err = c.GetJob(ctx, sp, job.ID)
-	if err != nil {
-		return fmt.Errorf("get job: %w", err)
+	if job, err = client.GetJob(ctx, sp, job.ID); err != nil {
+		log.Fatal(err)
 	}
-	fmt.Fprintf(stdout, "started  schedule %s, status %s, interval %s\n", job.Schedule.State, job.Status.Code, describe(job.Schedule.Interval))
-	if e := job.Status.LastExecution; e != nil {
-		fmt.Fprintf(stdout, "         last run %s, %d imported, %d exported\n", e.State, e.CountImported, e.CountExported)
-	}
+	fmt.Printf("started  schedule %s, status %s\n", job.Schedule.State, job.Status.Code)
 
-	if err := c.PauseJob(ctx, sp, job.ID); err != nil {
-		return fmt.Errorf("pause job: %w", err)
+	if err := client.PauseJob(ctx, sp, job.ID); err != nil {
+		log.Fatal(err)
 	}
-	job, err = c.GetJob(ctx, sp, job.ID)
-	if err != nil {
-		return fmt.Errorf("get job: %w", err)
+	if job, err = client.GetJob(ctx, sp, job.ID); err != nil {
+		log.Fatal(err)
 	}
-	fmt.Fprintf(stdout, "paused   schedule %s, status %s\n", job.Schedule.State, job.Status.Code)
-	return nil
+	fmt.Printf("paused   schedule %s, status %s\n", job.Schedule.State, job.Status.Code)
 }
 
-func describe(d models.Duration) string {
-	if d.IsMax() {
-		return "never (TimeSpan.MaxValue)"
+// newClient returns a Client and the service principal to use: real Graph
+// with azidentity's default credential when GRAPHSYNC_SERVICE_PRINCIPAL_ID
+// is set, else a fake Graph.
+func newClient() (*graphsync.Client, string) {
+	if sp := os.Getenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID"); sp != "" {
+		cred, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		client, err := graphsync.NewClient(cred, nil) // global cloud, v1.0, paced provisionOnDemand
+		if err != nil {
+			log.Fatal(err)
+		}
+		return client, sp
 	}
-	if v, err := d.Duration(); err == nil {
-		return v.String()
+	srv := graphtest.NewServer(nil) // lives as long as the program
+	srv.AddServicePrincipal("sp-1", "scim")
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
 	}
-	return d.String()
+	fmt.Println("offline: a fake Graph at", srv.URL)
+	return client, "sp-1"
 }

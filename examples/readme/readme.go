@@ -72,12 +72,12 @@ func onboard(ctx context.Context, client *graphsync.Client, spID, groupID string
 // provisionAll sends many requests to one job, paced so that Graph never
 // throttles them, and logs those that did not succeed.
 func provisionAll(ctx context.Context, client *graphsync.Client, spID, jobID string, reqs []models.ProvisionRequest) error {
-	results, err := client.ProvisionMany(ctx, spID, jobID, reqs, &graphsync.BulkOptions{
+	results, err := client.ProvisionMany(ctx, spID, jobID, reqs, &graphsync.ProvisionOptions{
 		Progress: func(p graphsync.Progress) { log.Printf("%d/%d", p.Done, p.Total) },
 	})
 	for _, r := range results {
 		switch {
-		case r.State != graphsync.BulkAnswered:
+		case r.State != graphsync.RequestAnswered:
 			log.Printf("request %d %s: %v", r.Index, r.State, r.Err)
 		case r.Result.Failed():
 			log.Printf("request %d: %s %s", r.Index, r.Result.Key.Result, r.Result.Key.Details.ErrorCode)

@@ -1,11 +1,11 @@
-package main
+package provision
 
 import (
 	"encoding/json"
 	"strings"
 	"time"
 
-	"github.com/graphsync/graphsync/examples/internal/jsonl"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/jsonl"
 )
 
 // States of an entry. Every state but stateNotAttempted is final: the

@@ -1,7 +1,6 @@
-package main
+package hrcsv
 
 import (
-	"context"
 	"strings"
 	"testing"
 )
@@ -30,7 +29,7 @@ func TestHeaderAliasesAreRepeatedColumns(t *testing.T) {
 		if cols[0] == "externalId" {
 			header, row = cols[0]+","+cols[1], "A1,x"
 		}
-		_, err := readCSV("hr.csv", strings.NewReader(header+"\n"+row+"\n"))
+		_, err := Read("hr.csv", strings.NewReader(header+"\n"+row+"\n"))
 		if err == nil || !strings.Contains(err.Error(), "repeats column") ||
 			!strings.Contains(err.Error(), strings.TrimSpace(cols[0])) || !strings.Contains(err.Error(), strings.TrimSpace(cols[1])) {
 			t.Errorf("%s: %v", header, err)
@@ -43,15 +42,8 @@ func TestHeaderAliasesAreRepeatedColumns(t *testing.T) {
 		"externalId," + "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.displayName",
 		"externalId,urn:contoso:hr:1.0:User:HireDate,urn:contoso:hr:2.0:User:HireDate",
 	} {
-		if _, err := readCSV("hr.csv", strings.NewReader(header+"\nA1,x,y\n")); err != nil {
+		if _, err := Read("hr.csv", strings.NewReader(header+"\nA1,x,y\n")); err != nil {
 			t.Errorf("%s: %v", header, err)
 		}
-	}
-	// Refused before anything is sent.
-	srv, job := fakeReal(t, nil)
-	csv := writeFile(t, "hr.csv", "externalId,urn:ietf:params:scim:schemas:core:2.0:User:externalId\nA1,A2\n")
-	r := runArgs(t, context.Background(), "", "-job", job, "-csv", csv, "-poll", "20ms", "-timeout", "1s")
-	if r.code != exitUsage || bulkCalls(srv) != 0 || !strings.Contains(r.stderr, "column 2") || !strings.Contains(r.stderr, "column 1") {
-		t.Fatalf("exit %d, %d sent\n%s", r.code, bulkCalls(srv), r.stderr)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package upload
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
@@ -44,8 +44,6 @@ func TestTimeoutBoundsEveryLogRead(t *testing.T) {
 			clearEnv(t)
 			t.Setenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID", "sp-real")
 			csv := writeFile(t, "hr.csv", hrCSV(3))
-			old := connectGraph
-			t.Cleanup(func() { connectGraph = old })
 			synctest.Test(t, func(t *testing.T) {
 				// The fake takes a day to log an outcome: none comes.
 				srv := graphtest.NewServer(&graphtest.Options{InProcess: true, InboundDelay: 24 * time.Hour})
@@ -67,14 +65,11 @@ func TestTimeoutBoundsEveryLogRead(t *testing.T) {
 					}
 					srv.ServeHTTP(w, r)
 				})
-				connectGraph = func(opts *graphsync.ClientOptions, real bool, sp, jobID string) (*env, error) {
-					o := *opts
-					o.BaseURL, o.Transport = srv.URL, graphtest.InProcessTransport(h)
-					c, err := graphsync.NewClient(srv.Credential(), &o)
-					return &env{client: c, sp: sp, job: jobID}, err
-				}
+				t.Setenv("GRAPHSYNC_GRAPH_URL", srv.URL)
+				t.Setenv("GRAPHSYNC_TOKEN", srv.Token())
 				start := time.Now()
-				r := runArgs(t, context.Background(), "", "-json", "-job", job.ID, "-csv", csv, "-poll", "5s", "-timeout", "1m")
+				r := runWith(t, context.Background(), &cli.Options{Transport: graphtest.InProcessTransport(h)}, "",
+					"-json", "-job", job.ID, "-csv", csv, "-poll", "5s", "-timeout", "1m")
 				took := time.Since(start)
 				if took > time.Minute+10*time.Second {
 					t.Errorf("ran %s with -timeout 1m", took)

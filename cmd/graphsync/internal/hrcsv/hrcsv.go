@@ -1,4 +1,48 @@
-package main
+// Package hrcsv reads an HR export: a CSV file whose header names one SCIM
+// attribute per column, each line one person, into the SCIM users that
+// API-driven inbound provisioning (bulkUpload) takes.
+//
+// The header names one SCIM attribute per column; externalId (the
+// person's ID in the HR system) is required, and an empty cell leaves its attribute out (it is
+// not cleared). Columns, matched without regard to case:
+//
+//	externalId, userName, displayName, nickName, title, userType,
+//	preferredLanguage, locale, timezone, profileUrl
+//	active                      true or false (false disables the account)
+//	name.givenName              also familyName, middleName, formatted,
+//	                            honorificPrefix, honorificSuffix
+//	emails[type eq "work"].value   a value of a multi-valued attribute by
+//	                            type: emails, phoneNumbers, ims, photos,
+//	                            roles, entitlements, x509Certificates
+//	                            (.value, .display, .primary) and addresses
+//	                            (.streetAddress, .locality, .region,
+//	                            .postalCode, .country, .formatted,
+//	                            .primary); emails[work].value is short
+//	                            for the same. The quotes need no CSV
+//	                            quoting (the CSV is read with lazy quotes).
+//	urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department
+//	                            the enterprise extension: employeeNumber,
+//	                            costCenter, organization, division,
+//	                            department, manager (the manager's
+//	                            externalId), manager.displayName
+//	urn:contoso:employee:HireDate  a custom extension: URN:attribute, sent
+//	                            as a string
+//
+// Each attribute may have one column: two spellings of the same one
+// (letter case, surrounding spaces, externalId and
+// urn:ietf:params:scim:schemas:core:2.0:User:externalId, emails[work].value
+// and emails[type eq "work"].value, the enterprise manager and
+// manager.value) are a repeated column, refused naming both.
+//
+// A byte-order mark is dropped, lines starting with '#' are comments, and
+// errors name the physical line. An empty input, an externalId given
+// twice, a cell that is not valid UTF-8 and a cell with a control
+// character are errors, before anything is sent: C0 and C1 controls (TAB
+// and a lone CR included; a line break inside a quoted cell is fine), DEL,
+// bidi embeddings, overrides and isolates, and the line and paragraph
+// separators. Invisible characters that names need (zero-width joiners,
+// direction marks, a soft hyphen) are accepted.
+package hrcsv
 
 import (
 	"crypto/sha256"
@@ -11,24 +55,24 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/graphsync/graphsync/examples/internal/csvin"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/csvin"
 	"github.com/graphsync/graphsync/models"
 )
 
-// record is one HR record: a CSV line and the user it describes.
-type record struct {
-	// line is the physical line number of the record in the CSV (blank
+// Record is one HR record: a CSV line and the user it describes.
+type Record struct {
+	// Line is the physical line number of the record in the CSV (blank
 	// and comment lines counted).
-	line int
-	user models.SCIMUser
+	Line int
+	User models.SCIMUser
 }
 
-// fingerprint identifies the record's content: "sha256:" and the SHA-256
+// Fingerprint identifies the record's content: "sha256:" and the SHA-256
 // of its SCIM user's JSON, which is what bulkUpload carries (the schemas
 // list BulkUploadChunks adds aside, which follows from the attributes).
 // A journal line counts for a record only with the same fingerprint.
-func (r record) fingerprint() string {
-	b, err := json.Marshal(r.user)
+func (r Record) Fingerprint() string {
+	b, err := json.Marshal(r.User)
 	if err != nil {
 		return "" // not uploadable either; counts for nothing
 	}
@@ -36,27 +80,27 @@ func (r record) fingerprint() string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// errNoRecords is returned for an input with no record in it.
-var errNoRecords = errors.New("no records")
+// ErrNoRecords is returned for an input with no record in it.
+var ErrNoRecords = errors.New("no records")
 
 // setter sets one attribute of a user from a cell.
 type setter func(u *models.SCIMUser, v string) error
 
-// readCSV reads HR records. The first line that is not a comment is the
+// Read reads HR records. The first line that is not a comment is the
 // header: one SCIM attribute per column (see the package comment for the
 // syntax); externalId is required. A byte-order mark is dropped, lines
 // starting with '#' are comments, an empty cell leaves its attribute out.
 // A cell that is not valid UTF-8 or holds a control character (package
-// csvin) is an error. Errors carry the physical line number. An input without a record is an error (errNoRecords), as
+// csvin) is an error. Errors carry the physical line number. An input without a record is an error (ErrNoRecords), as
 // is an externalId given twice.
-func readCSV(name string, in io.Reader) ([]record, error) {
+func Read(name string, in io.Reader) ([]Record, error) {
 	// A header cell such as emails[type eq "work"].value needs no CSV
 	// quoting.
 	r := csvin.New(name, in, true)
 	var (
 		columns []setter
 		header  []string
-		out     []record
+		out     []Record
 		seen    = map[string]int{}
 	)
 	for {
@@ -93,10 +137,10 @@ func readCSV(name string, in io.Reader) ([]record, error) {
 			return nil, fmt.Errorf("%s line %d: externalId %q is also on line %d; give each person one record", name, line, u.ExternalID, prev)
 		}
 		seen[u.ExternalID] = line
-		out = append(out, record{line: line, user: u})
+		out = append(out, Record{Line: line, User: u})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, errNoRecords)
+		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, ErrNoRecords)
 	}
 	return out, nil
 }

@@ -1,4 +1,4 @@
-package main
+package provision
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/graphsync/graphsync/examples/internal/csvin"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/csvin"
 	"github.com/graphsync/graphsync/internal/printable"
 	"github.com/graphsync/graphsync/models"
 )

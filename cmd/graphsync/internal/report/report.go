@@ -97,6 +97,14 @@ func (w *Writer) Table(columns ...string) *Table {
 	return t
 }
 
+// Rows returns a table of n columns without headings, for rows that
+// follow a table printed before (new events, as they come).
+func (w *Writer) Rows(n int) *Table {
+	t := &Table{w: w, n: n}
+	t.tw = tabwriter.NewWriter(&t.buf, 0, 0, 2, ' ', 0)
+	return t
+}
+
 // Table is a table of cleaned cells: each cell is on its row and each row
 // on its line, whatever the cells hold.
 type Table struct {

@@ -1,4 +1,4 @@
-package main
+package provision
 
 import (
 	"bufio"
@@ -9,7 +9,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,9 +19,9 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/graphsync/graphsync"
-	"github.com/graphsync/graphsync/examples/internal/demo"
-	"github.com/graphsync/graphsync/examples/internal/testenv"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/demotenant"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/testenv"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
@@ -28,10 +30,22 @@ import (
 // process of their own (signals, exit codes, standard input).
 func TestMain(m *testing.M) {
 	if os.Getenv("PROVISION_AS_MAIN") == "1" {
-		main()
-		return
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Execute(ctx, Command(), "provision", os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	goleak.VerifyTestMain(m)
+}
+
+func sampleUser(i int) string { return demotenant.SampleUser(i) }
+
+// seedSample registers the demo's sample users and group.
+func seedSample(srv *graphtest.Server) {
+	for i := 1; i <= demotenant.SampleUsers; i++ {
+		srv.AddUser(sampleUser(i), fmt.Sprintf("user%02d@contoso.com", i))
+	}
+	srv.AddGroup(demotenant.GroupID, "Sales")
 }
 
 // clearEnv unsets every AZURE_* and GRAPHSYNC_* variable for the test.
@@ -42,10 +56,16 @@ type result struct {
 	stdout, stderr string
 }
 
+// runArgs runs graphsync provision in-process. Against a fake Graph
+// configured as real (fakeReal), it paces at 1000 a second unless args
+// say otherwise: the fake does not throttle.
 func runArgs(t *testing.T, ctx context.Context, stdin string, args ...string) result {
 	t.Helper()
+	if os.Getenv("GRAPHSYNC_GRAPH_URL") != "" && !slices.Contains(args, "-rate") {
+		args = append([]string{"-rate", "1000/1s"}, args...)
+	}
 	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, strings.NewReader(stdin), &stdout, &stderr)
+	code := cli.Execute(ctx, Command(), "provision", args, strings.NewReader(stdin), &stdout, &stderr)
 	return result{code, stdout.String(), stderr.String()}
 }
 
@@ -100,18 +120,19 @@ func TestNoSilentDemo(t *testing.T) {
 			if r.code != exitUsage || r.stdout != "" {
 				t.Fatalf("exit %d, stdout %q", r.code, r.stdout)
 			}
+			_, missing, _ := strings.Cut(r.stderr, "missing: ")
 			for _, m := range tc.missing {
-				if !strings.Contains(r.stderr, m) {
+				if !strings.Contains(missing, m) {
 					t.Errorf("stderr does not name %q: %s", m, r.stderr)
 				}
 			}
 			for _, p := range tc.present {
-				if strings.Contains(r.stderr, p) {
+				if strings.Contains(missing, p) {
 					t.Errorf("stderr names %q, which is there: %s", p, r.stderr)
 				}
 			}
-			if strings.Contains(r.stderr, "demo") || strings.Contains(r.stderr, "fake") {
-				t.Errorf("fell back to the demo: %s", r.stderr)
+			if strings.Contains(r.stderr, "Offline demo") || !strings.Contains(r.stderr, "Run with -demo") {
+				t.Errorf("fell back to the demo, or did not say how to run it: %s", r.stderr)
 			}
 		})
 	}
@@ -123,8 +144,9 @@ func TestNoSilentDemo(t *testing.T) {
 	}
 }
 
-// fakeReal points "real" runs at a graphtest server: it replaces
-// connectGraph for the test and returns the server and its job.
+// fakeReal points "real" runs at a graphtest server, as an operator
+// points graphsync at another Graph (GRAPHSYNC_GRAPH_URL and
+// GRAPHSYNC_TOKEN), and returns the server and its job.
 func fakeReal(t *testing.T, setup func(*graphtest.Server)) (*graphtest.Server, string) {
 	t.Helper()
 	srv := graphtest.NewServer(&graphtest.Options{DisableProvisionLimit: true})
@@ -142,19 +164,9 @@ func fakeReal(t *testing.T, setup func(*graphtest.Server)) (*graphtest.Server, s
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := connectGraph
-	connectGraph = func(opts *graphsync.ClientOptions, _ *graphtest.Options, _ func(*graphtest.Server), real bool, sp string) (*demo.Env, error) {
-		if !real {
-			t.Fatal("the test wanted a real run")
-		}
-		o := *opts
-		o.BaseURL = srv.URL
-		o.DisableLimiter = true
-		c, err := graphsync.NewClient(srv.Credential(), &o)
-		return &demo.Env{Client: c, ServicePrincipalID: sp}, err
-	}
-	t.Cleanup(func() { connectGraph = old })
 	clearEnv(t)
+	t.Setenv("GRAPHSYNC_GRAPH_URL", srv.URL)
+	t.Setenv("GRAPHSYNC_TOKEN", srv.Token())
 	t.Setenv("GRAPHSYNC_SERVICE_PRINCIPAL_ID", "sp-real")
 	return srv, job.ID
 }
@@ -298,7 +310,7 @@ func readEntries(t *testing.T, path string) []entry {
 func checkExactlyOnce(t *testing.T, path string) {
 	t.Helper()
 	want := map[string]int{}
-	for _, s := range sampleSubjects() {
+	for _, s := range demotenant.SampleSubjects() {
 		want[s.ObjectID+"|"+s.ObjectTypeName]++
 	}
 	got := map[string]int{}
@@ -440,7 +452,7 @@ func TestExitCodesAsAProcess(t *testing.T) {
 	cmd = asProcess(t, "-h")
 	stdout.Reset()
 	cmd.Stdout = &stdout
-	if err := cmd.Run(); exitCode(err) != exitOK || stdout.Len() != 0 {
+	if err := cmd.Run(); exitCode(err) != exitOK || !strings.HasPrefix(stdout.String(), "Usage:") || strings.Contains(stdout.String(), sampleUser(1)) {
 		t.Fatalf("-h: exit %d, stdout %q", exitCode(err), stdout.String())
 	}
 }

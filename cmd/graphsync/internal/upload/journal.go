@@ -1,4 +1,4 @@
-package main
+package upload
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/graphsync/graphsync/examples/internal/jsonl"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/jsonl"
 )
 
 // States of an entry. stateOutcome and stateRejected are final: the

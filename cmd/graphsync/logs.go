@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/report"
+	"github.com/graphsync/graphsync/models"
+)
+
+// logsCommand is graphsync logs: the provisioning logs, selected with
+// Graph's documented filters, once or followed.
+func logsCommand() *cli.Command {
+	return &cli.Command{
+		Name:    "logs",
+		Summary: "read the provisioning logs (typed filters; -follow for new events)",
+		Help: `Print the provisioning events the filters select, oldest first: what the
+provisioning service did with each object, with Graph's error and recommended
+action. -follow keeps reading new events every -poll until interrupted (exit 3).
+The caller needs AuditLog.Read.All.`,
+		Flags: logsFlags,
+	}
+}
+
+func logsFlags(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
+	cfg.Shared(fs, cli.UsesJobFilter|cli.UsesJSON)
+	var (
+		q      models.ProvisioningLogQuery
+		since  = fs.Duration("since", 0, "events of this long before now (an alternative to -after)")
+		after  = fs.String("after", "", "events after this time (RFC 3339)")
+		before = fs.String("before", "", "events before this time (RFC 3339)")
+		follow = fs.Bool("follow", false, "keep reading new events until interrupted")
+		poll   = fs.Duration("poll", 30*time.Second, "with -follow, how often to read new events")
+	)
+	fs.StringVar(&q.CycleID, "cycle", "", "events of this cycle")
+	fs.StringVar(&q.ChangeID, "change", "", "events of this change")
+	fs.StringVar(&q.SourceIdentityID, "source-id", "", "events of this source object (for inbound provisioning, the externalId)")
+	fs.IntVar(&q.Top, "top", 0, "page size (1 to 1000; default Graph's)")
+	return func(ctx context.Context, inv *cli.Invocation) error {
+		var err error
+		if *since < 0 || *poll <= 0 {
+			return cli.Usagef("-since must not be negative, -poll must be positive")
+		}
+		if *since > 0 && *after != "" {
+			return cli.Usagef("give -since or -after, not both")
+		}
+		if *since > 0 {
+			q.After = time.Now().Add(-*since)
+		}
+		if q.After.IsZero() && *after != "" {
+			if q.After, err = time.Parse(time.RFC3339, *after); err != nil {
+				return cli.Usagef("-after: %v", err)
+			}
+		}
+		if *before != "" {
+			if q.Before, err = time.Parse(time.RFC3339, *before); err != nil {
+				return cli.Usagef("-before: %v", err)
+			}
+		}
+		if *follow && inv.Config.JSON {
+			return cli.Usagef("-follow prints a table as events come; -json prints one array and cannot follow")
+		}
+		return connected(func(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
+			q.JobID = env.JobID
+			if err := q.Validate(); err != nil {
+				return cli.Usagef("%v", err)
+			}
+			if inv.Config.JSON {
+				evs, err := env.Client.ListProvisioningLogs(ctx, q)
+				if err != nil {
+					return err
+				}
+				return inv.Out.JSON(evs)
+			}
+			seen := map[string]bool{}
+			header := true
+			for {
+				n, err := printEvents(ctx, inv, env, q, seen, header)
+				if err != nil || !*follow {
+					return err
+				}
+				header = header && n == 0
+				t := time.NewTimer(*poll)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return ctx.Err()
+				case <-t.C:
+				}
+			}
+		})(ctx, inv)
+	}
+}
+
+// printEvents prints the events q selects that are not in seen, as rows
+// (the column heads first when header), and returns how many it printed.
+func printEvents(ctx context.Context, inv *cli.Invocation, env *cli.Env, q models.ProvisioningLogQuery, seen map[string]bool, header bool) (int, error) {
+	var t *report.Table
+	n := 0
+	for ev, err := range env.Client.ProvisioningLogs(ctx, q) {
+		if err != nil {
+			return n, err
+		}
+		if seen[ev.ID] {
+			continue
+		}
+		seen[ev.ID] = true
+		if t == nil {
+			if header {
+				t = inv.Out.Table("TIME", "ACTION", "STATUS", "SOURCE", "TARGET", "CYCLE", "ERROR CODE", "REASON")
+			} else {
+				t = inv.Out.Rows(8)
+			}
+		}
+		t.Row(eventRow(ev)...)
+		n++
+	}
+	if t != nil {
+		return n, t.Flush()
+	}
+	return n, nil
+}
+
+func eventRow(ev models.ProvisioningObjectSummary) []any {
+	status, code, reason := "", "", ""
+	if si := ev.ProvisioningStatusInfo; si != nil {
+		status = string(si.Status)
+		if ei := si.ErrorInformation; ei != nil {
+			code, reason = ei.ErrorCode, ei.Reason
+		}
+	}
+	return []any{ev.ActivityDateTime.UTC().Format(time.RFC3339), ev.ProvisioningAction, status,
+		identity(ev.SourceIdentity), identity(ev.TargetIdentity), ev.CycleID, code, reason}
+}
+
+func identity(id *models.ProvisionedIdentity) string {
+	switch {
+	case id == nil:
+		return ""
+	case id.DisplayName != "" && id.ID != "":
+		return fmt.Sprintf("%s (%s)", id.DisplayName, id.ID)
+	case id.ID != "":
+		return id.ID
+	}
+	return id.DisplayName
+}
