@@ -1,6 +1,7 @@
 package expression
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +14,11 @@ import (
 // error, and Evaluate and Check refuse a deeper Node built by hand. The
 // reference page's deepest example nests 5 levels.
 const MaxDepth = 100
+
+// ErrLimit is wrapped by the errors of Evaluate and FromSource that refuse
+// a tree nested deeper than MaxDepth or a value larger than
+// EvalOptions.MaxValueBytes.
+var ErrLimit = errors.New("expression: limit exceeded")
 
 // A SyntaxError says why and where Parse refused an expression.
 type SyntaxError struct {
