@@ -9,8 +9,9 @@ import (
 	"github.com/graphsync/graphsync/internal/printable"
 )
 
-// MaxDepth is how deeply calls and comparisons may nest in an expression:
-// Parse refuses deeper nesting with a SyntaxError, FromSource with an
+// MaxDepth is how deeply calls and comparisons may nest in an expression,
+// counted as the levels of arguments below the whole expression: Parse
+// refuses deeper nesting with a SyntaxError, FromSource with an
 // error, and Evaluate and Check refuse a deeper Node built by hand. The
 // reference page's deepest example nests 5 levels.
 const MaxDepth = 100
@@ -131,7 +132,9 @@ func (p *parser) argument(depth int) (Node, error) {
 		p.pos = save
 		return left, nil
 	}
-	if depth+1 > MaxDepth {
+	// The left operand was read as if it stood alone; under the
+	// comparison it is one level deeper.
+	if depth+1+height(left) > MaxDepth {
 		return Node{}, p.fail(left.Pos, "calls and comparisons nest deeper than "+strconv.Itoa(MaxDepth))
 	}
 	opPos := p.pos
@@ -301,6 +304,15 @@ func (p *parser) str() (Node, error) {
 		p.pos += 2
 		from = p.pos
 	}
+}
+
+// height is how many levels of arguments n has below it.
+func height(n Node) int {
+	h := 0
+	for _, a := range n.Args {
+		h = max(h, 1+height(a))
+	}
+	return h
 }
 
 func isDigit(c byte) bool  { return '0' <= c && c <= '9' }

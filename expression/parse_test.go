@@ -154,6 +154,23 @@ func TestParseDepthLimit(t *testing.T) {
 	if !errors.As(err, &se) || !strings.Contains(se.Msg, "nest deeper than 100") || se.Offset != 2*MaxDepth {
 		t.Errorf("%d levels: %v, want a nesting error at the innermost call", MaxDepth+1, err)
 	}
+	// A comparison's left operand is a level below the comparison: at the
+	// last level it may not be a call.
+	wrap := func(inner string) string {
+		return strings.Repeat("F(", MaxDepth-1) + inner + strings.Repeat(")", MaxDepth-1)
+	}
+	if _, err := Parse(wrap("Not([a]) = 1")); !errors.As(err, &se) || !strings.Contains(se.Msg, "nest deeper") {
+		t.Errorf("a call under a comparison at the last level: %v", err)
+	}
+	n, err := Parse(wrap("[a] = 1"))
+	if err != nil {
+		t.Fatalf("a comparison at the last level: %v", err)
+	}
+	for _, p := range Check(n) {
+		if !strings.Contains(p.Msg, `unknown function "F"`) {
+			t.Errorf("Check of what Parse accepts: %v", p)
+		}
+	}
 	// A million opening parentheses fail fast at the limit.
 	if _, err := Parse(nest(1_000_000)); err == nil {
 		t.Error("a million levels parsed")
