@@ -79,7 +79,8 @@ func ToSource(n Node) models.AttributeMappingSource {
 // parameter without a value, a key that names no parameter of a known
 // function or comes out of order, and nesting deeper than MaxDepth (that
 // one wraps ErrLimit). Whether the function exists is Check's business:
-// an unknown function's parameters are taken in order.
+// an unknown function's parameters are taken in order, or at the
+// positions ToSource's keys argumentN give.
 func FromSource(s models.AttributeMappingSource) (Node, error) {
 	n, err := fromSource(s, 0)
 	if err != nil {
@@ -137,7 +138,7 @@ func fromSource(s models.AttributeMappingSource, depth int) (Node, error) {
 	}
 	f, ok := Lookup(s.Name)
 	if !ok {
-		return Node{Kind: Call, Name: s.Name, Args: args}, nil
+		return Node{Kind: Call, Name: s.Name, Args: placeNumbered(s.Parameters, args)}, nil
 	}
 	placed, err := place(f, s.Parameters, args)
 	if err != nil {
@@ -159,6 +160,15 @@ func place(f Function, params []models.StringKeyAttributeMappingSourceValuePair,
 				break
 			}
 		}
+		if n, ok := argumentNumber(p.Key); k < 0 && ok && n > len(out) && n <= len(out)+MaxDepth {
+			// ToSource's key for an argument past the parameters.
+			for len(out) < n-1 {
+				out = append(out, Node{Kind: Omitted})
+			}
+			out = append(out, args[i])
+			cur = len(f.Params)
+			continue
+		}
 		switch {
 		case k < 0:
 			return nil, errors.New("expression: " + f.Name + " has no parameter " + printable.Quote(p.Key, 40))
@@ -174,6 +184,35 @@ func place(f Function, params []models.StringKeyAttributeMappingSourceValuePair,
 		cur = k
 	}
 	return out, nil
+}
+
+// placeNumbered places an unknown function's arguments: at the positions
+// their keys give when every key is ToSource's argumentN, in increasing
+// order, omitted arguments filling the gaps (up to MaxDepth of them, so
+// that a key cannot make a call of any size); otherwise in order.
+func placeNumbered(params []models.StringKeyAttributeMappingSourceValuePair, args []Node) []Node {
+	var out []Node
+	for i, p := range params {
+		n, ok := argumentNumber(p.Key)
+		if !ok || n <= len(out) || n > len(out)+MaxDepth {
+			return args
+		}
+		for len(out) < n-1 {
+			out = append(out, Node{Kind: Omitted})
+		}
+		out = append(out, args[i])
+	}
+	return out
+}
+
+// argumentNumber reads ToSource's key argumentN.
+func argumentNumber(key string) (int, bool) {
+	rest, ok := strings.CutPrefix(key, "argument")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil && n > 0
 }
 
 // sameSource reports whether two attributeMappingSources are the same
