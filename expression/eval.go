@@ -72,8 +72,10 @@ func (e *EvalError) Unwrap() error { return e.Err }
 // each function as the reference page documents it (see the package
 // documentation for the readings chosen where the page is not exact).
 //
-// Evaluate refuses, with an *EvalError, what Check would report (an
-// unknown function or name, a wrong number of arguments), a function's
+// Evaluate refuses, with an *EvalError, most of what Check would report
+// (an unknown function or name, a wrong number of arguments,
+// SelectUniqueValue not at the top; an omitted required argument is read
+// as null), a function's
 // documented failure (IIF reading a null or empty attribute in its
 // condition; SelectUniqueValue finding no free value), a value a function
 // cannot read (Mid's start "abc", a date CDate cannot parse), a node
