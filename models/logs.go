@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,11 +15,16 @@ import (
 // provisioning service did with one object, for example one user of a
 // bulkUpload request. It is read-only.
 //
-// Every property is written when encoding, as its zero value when Graph
-// left it out ("", 0, null; 0001-01-01T00:00:00Z for ActivityDateTime). Members this type does not model are kept in Extra and written
-// back, so a record read and written again loses nothing. Graph's
-// documentation spells some enumeration values in more than one case
-// ("Import" and "import"); compare them with strings.EqualFold.
+// An event decoded from Graph encodes back as it was received: a member
+// Graph sent as null is written as null (a null string reads as "", a
+// null number as 0: see Duration), one it left out stays out, and "", 0
+// and false it sent are written as sent. Member names are matched exactly
+// ("ID" is not "id"); members this type does not name are kept in Extra
+// and written back. This holds for every type an event holds. An event
+// built in Go is written with every member, zero values included and nil
+// pointers and slices as null, as Graph writes one. Graph's documentation
+// spells some enumeration values in more than one case ("Import" and
+// "import"); compare them with strings.EqualFold.
 type ProvisioningObjectSummary struct {
 	// ID identifies the event.
 	ID string `json:"id"`
@@ -35,7 +41,8 @@ type ProvisioningObjectSummary struct {
 	// ProvisioningAction is what was done: create, update, delete,
 	// disable, stagedDelete or other.
 	ProvisioningAction LogAction `json:"provisioningAction"`
-	// DurationInMilliseconds is how long the action took.
+	// DurationInMilliseconds is how long the action took; 0 when Graph
+	// sent null or nothing (Duration tells these apart).
 	DurationInMilliseconds int64 `json:"durationInMilliseconds"`
 	// ProvisioningStatusInfo is the outcome, with the error if it failed.
 	ProvisioningStatusInfo *ProvisioningStatusInfo `json:"provisioningStatusInfo"`
@@ -62,6 +69,7 @@ type ProvisioningObjectSummary struct {
 	// Extra holds the members Graph sent that this type does not model,
 	// as received.
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // ProvisioningStatusInfo is the outcome of a provisioning event.
@@ -73,10 +81,12 @@ type ProvisioningStatusInfo struct {
 	ErrorInformation *ProvisioningErrorInfo `json:"errorInformation"`
 	// Extra holds unmodelled members, as received.
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // ProvisioningErrorInfo describes the failure of a provisioning event.
-// Graph may send null for any of its strings; that reads as "".
+// Graph may send null for any of its strings; that reads as "" and is
+// written back as null.
 type ProvisioningErrorInfo struct {
 	// ErrorCode is the error, e.g. "ContosoEntryConflict".
 	ErrorCode string `json:"errorCode"`
@@ -91,6 +101,7 @@ type ProvisioningErrorInfo struct {
 	RecommendedAction string `json:"recommendedAction"`
 	// Extra holds unmodelled members, as received.
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // ProvisioningLogStep is one step of a provisioning event (Graph
@@ -111,6 +122,7 @@ type ProvisioningLogStep struct {
 	Details StringMap `json:"details"`
 	// Extra holds unmodelled members, as received.
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // ProvisionedIdentity is the source or target object of a provisioning
@@ -126,6 +138,7 @@ type ProvisionedIdentity struct {
 	Details StringMap `json:"details"`
 	// Extra holds unmodelled members, as received.
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // ProvisioningSystem is the source or target system of a provisioning
@@ -140,6 +153,7 @@ type ProvisioningSystem struct {
 	Details StringMap `json:"details"`
 	// Extra holds unmodelled members, as received.
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // ProvisioningServicePrincipal is the service principal whose job
@@ -151,6 +165,7 @@ type ProvisioningServicePrincipal struct {
 	DisplayName string `json:"displayName"`
 	// Extra holds unmodelled members, as received.
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // Initiator is who or what started a provisioning event.
@@ -166,6 +181,7 @@ type Initiator struct {
 	// Extra holds unmodelled members, as received. (One of Graph's
 	// examples spells the type "initiatingType"; it lands here.)
 	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
 }
 
 // LogAction is what a provisioning event did (Graph provisioningAction).
@@ -233,124 +249,148 @@ const (
 	InitiatorUnknownFutureValue InitiatorType = "unknownFutureValue"
 )
 
-// The types below keep unmodelled members: each decodes and encodes
-// through decodeKeeping and encodeKeeping with its own member names.
-type (
-	provisioningObjectSummary    ProvisioningObjectSummary
-	provisioningStatusInfo       ProvisioningStatusInfo
-	provisioningErrorInfo        ProvisioningErrorInfo
-	provisioningLogStep          ProvisioningLogStep
-	provisionedIdentity          ProvisionedIdentity
-	provisioningSystem           ProvisioningSystem
-	provisioningServicePrincipal ProvisioningServicePrincipal
-	initiator                    Initiator
-)
-
-var (
-	summaryMembers          = jsonMembers[provisioningObjectSummary]()
-	statusInfoMembers       = jsonMembers[provisioningStatusInfo]()
-	errorInfoMembers        = jsonMembers[provisioningErrorInfo]()
-	logStepMembers          = jsonMembers[provisioningLogStep]()
-	identityMembers         = jsonMembers[provisionedIdentity]()
-	systemMembers           = jsonMembers[provisioningSystem]()
-	servicePrincipalMembers = jsonMembers[provisioningServicePrincipal]()
-	initiatorMembers        = jsonMembers[initiator]()
-)
-
-// UnmarshalJSON keeps unmodelled members in Extra.
-func (s *ProvisioningObjectSummary) UnmarshalJSON(b []byte) error {
-	return decodeKeeping(b, (*provisioningObjectSummary)(s), summaryMembers, &s.Extra)
-}
-
-// MarshalJSON writes Extra back after the modelled members.
-func (s ProvisioningObjectSummary) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(provisioningObjectSummary(s), summaryMembers, s.Extra)
-}
-
-// UnmarshalJSON keeps unmodelled members in Extra.
-func (s *ProvisioningStatusInfo) UnmarshalJSON(b []byte) error {
-	return decodeKeeping(b, (*provisioningStatusInfo)(s), statusInfoMembers, &s.Extra)
-}
-
-// MarshalJSON writes Extra back after the modelled members.
-func (s ProvisioningStatusInfo) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(provisioningStatusInfo(s), statusInfoMembers, s.Extra)
-}
-
-// UnmarshalJSON keeps unmodelled members in Extra.
-func (e *ProvisioningErrorInfo) UnmarshalJSON(b []byte) error {
-	return decodeKeeping(b, (*provisioningErrorInfo)(e), errorInfoMembers, &e.Extra)
-}
-
-// MarshalJSON writes Extra back after the modelled members.
-func (e ProvisioningErrorInfo) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(provisioningErrorInfo(e), errorInfoMembers, e.Extra)
-}
-
-// UnmarshalJSON keeps unmodelled members in Extra.
-func (s *ProvisioningLogStep) UnmarshalJSON(b []byte) error {
-	return decodeKeeping(b, (*provisioningLogStep)(s), logStepMembers, &s.Extra)
-}
-
-// MarshalJSON writes Extra back after the modelled members.
-func (s ProvisioningLogStep) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(provisioningLogStep(s), logStepMembers, s.Extra)
-}
-
-// UnmarshalJSON keeps unmodelled members in Extra.
-func (p *ProvisionedIdentity) UnmarshalJSON(b []byte) error {
-	return decodeKeeping(b, (*provisionedIdentity)(p), identityMembers, &p.Extra)
-}
-
-// MarshalJSON writes Extra back after the modelled members.
-func (p ProvisionedIdentity) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(provisionedIdentity(p), identityMembers, p.Extra)
-}
-
-// UnmarshalJSON keeps unmodelled members in Extra.
-func (s *ProvisioningSystem) UnmarshalJSON(b []byte) error {
-	return decodeKeeping(b, (*provisioningSystem)(s), systemMembers, &s.Extra)
-}
-
-// MarshalJSON writes Extra back after the modelled members.
-func (s ProvisioningSystem) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(provisioningSystem(s), systemMembers, s.Extra)
-}
-
-// UnmarshalJSON keeps unmodelled members in Extra. It also reads an array
-// of at most one object, the shape the resource page documents.
-func (p *ProvisioningServicePrincipal) UnmarshalJSON(b []byte) error {
-	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '[' {
-		var items []json.RawMessage
-		if err := json.Unmarshal(b, &items); err != nil {
-			return err
+// Duration returns how long the action took, and false when Graph sent
+// null for durationInMilliseconds or left it out. An event built in Go
+// reports true.
+func (s ProvisioningObjectSummary) Duration() (time.Duration, bool) {
+	if s.wire.decoded && s.DurationInMilliseconds == 0 {
+		i := fieldIndex(fieldsOf(reflect.TypeFor[ProvisioningObjectSummary]()), "durationInMilliseconds")
+		if s.wire.present&(1<<i) == 0 {
+			return 0, false
 		}
+	}
+	return time.Duration(s.DurationInMilliseconds) * time.Millisecond, true
+}
+
+// Each type above decodes and encodes through decodeEvery and encodeEvery:
+// a value read from Graph is written back as received, one built in Go
+// with every member.
+
+// UnmarshalJSON decodes s without losing anything (see the type's
+// documentation).
+func (s *ProvisioningObjectSummary) UnmarshalJSON(b []byte) error { return unmarshalModel(b, s) }
+
+func (s *ProvisioningObjectSummary) decodeFrom(node any) error {
+	return decodeEvery(node, s, &s.Extra, &s.wire)
+}
+
+// MarshalJSON encodes s as it was received, with any changes made since;
+// a value built in Go is written with every member.
+func (s ProvisioningObjectSummary) MarshalJSON() ([]byte, error) { return marshalModel(s) }
+
+func (s ProvisioningObjectSummary) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &s, s.Extra, s.wire)
+}
+
+// UnmarshalJSON decodes s without losing anything.
+func (s *ProvisioningStatusInfo) UnmarshalJSON(b []byte) error { return unmarshalModel(b, s) }
+
+func (s *ProvisioningStatusInfo) decodeFrom(node any) error {
+	return decodeEvery(node, s, &s.Extra, &s.wire)
+}
+
+// MarshalJSON encodes s as it was received, with any changes made since.
+func (s ProvisioningStatusInfo) MarshalJSON() ([]byte, error) { return marshalModel(s) }
+
+func (s ProvisioningStatusInfo) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &s, s.Extra, s.wire)
+}
+
+// UnmarshalJSON decodes e without losing anything.
+func (e *ProvisioningErrorInfo) UnmarshalJSON(b []byte) error { return unmarshalModel(b, e) }
+
+func (e *ProvisioningErrorInfo) decodeFrom(node any) error {
+	return decodeEvery(node, e, &e.Extra, &e.wire)
+}
+
+// MarshalJSON encodes e as it was received, with any changes made since.
+func (e ProvisioningErrorInfo) MarshalJSON() ([]byte, error) { return marshalModel(e) }
+
+func (e ProvisioningErrorInfo) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &e, e.Extra, e.wire)
+}
+
+// UnmarshalJSON decodes s without losing anything.
+func (s *ProvisioningLogStep) UnmarshalJSON(b []byte) error { return unmarshalModel(b, s) }
+
+func (s *ProvisioningLogStep) decodeFrom(node any) error {
+	return decodeEvery(node, s, &s.Extra, &s.wire)
+}
+
+// MarshalJSON encodes s as it was received, with any changes made since.
+func (s ProvisioningLogStep) MarshalJSON() ([]byte, error) { return marshalModel(s) }
+
+func (s ProvisioningLogStep) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &s, s.Extra, s.wire)
+}
+
+// UnmarshalJSON decodes p without losing anything.
+func (p *ProvisionedIdentity) UnmarshalJSON(b []byte) error { return unmarshalModel(b, p) }
+
+func (p *ProvisionedIdentity) decodeFrom(node any) error {
+	return decodeEvery(node, p, &p.Extra, &p.wire)
+}
+
+// MarshalJSON encodes p as it was received, with any changes made since.
+func (p ProvisionedIdentity) MarshalJSON() ([]byte, error) { return marshalModel(p) }
+
+func (p ProvisionedIdentity) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &p, p.Extra, p.wire)
+}
+
+// UnmarshalJSON decodes s without losing anything.
+func (s *ProvisioningSystem) UnmarshalJSON(b []byte) error { return unmarshalModel(b, s) }
+
+func (s *ProvisioningSystem) decodeFrom(node any) error {
+	return decodeEvery(node, s, &s.Extra, &s.wire)
+}
+
+// MarshalJSON encodes s as it was received, with any changes made since.
+func (s ProvisioningSystem) MarshalJSON() ([]byte, error) { return marshalModel(s) }
+
+func (s ProvisioningSystem) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &s, s.Extra, s.wire)
+}
+
+// UnmarshalJSON decodes p without losing anything. It also reads an array
+// of at most one object, the shape the resource page documents; an empty
+// array reads as a zero value, written back as an object.
+func (p *ProvisioningServicePrincipal) UnmarshalJSON(b []byte) error { return unmarshalModel(b, p) }
+
+func (p *ProvisioningServicePrincipal) decodeFrom(node any) error {
+	if items, ok := node.([]any); ok {
 		switch len(items) {
 		case 0:
 			*p = ProvisioningServicePrincipal{}
 			return nil
 		case 1:
-			b = items[0]
+			node = items[0]
 		default:
-			return fmt.Errorf("models: servicePrincipal holds %d objects, not one", len(items))
+			return fmt.Errorf("servicePrincipal holds %d objects, not one", len(items))
 		}
 	}
-	return decodeKeeping(b, (*provisioningServicePrincipal)(p), servicePrincipalMembers, &p.Extra)
+	return decodeEvery(node, p, &p.Extra, &p.wire)
 }
 
-// MarshalJSON writes Extra back after the modelled members.
-func (p ProvisioningServicePrincipal) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(provisioningServicePrincipal(p), servicePrincipalMembers, p.Extra)
+// MarshalJSON encodes p as it was received, with any changes made since.
+func (p ProvisioningServicePrincipal) MarshalJSON() ([]byte, error) { return marshalModel(p) }
+
+func (p ProvisioningServicePrincipal) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &p, p.Extra, p.wire)
 }
 
-// UnmarshalJSON keeps unmodelled members in Extra.
-func (i *Initiator) UnmarshalJSON(b []byte) error {
-	return decodeKeeping(b, (*initiator)(i), initiatorMembers, &i.Extra)
+// UnmarshalJSON decodes i without losing anything.
+func (i *Initiator) UnmarshalJSON(b []byte) error { return unmarshalModel(b, i) }
+
+func (i *Initiator) decodeFrom(node any) error {
+	return decodeEvery(node, i, &i.Extra, &i.wire)
 }
 
-// MarshalJSON writes Extra back after the modelled members.
-func (i Initiator) MarshalJSON() ([]byte, error) {
-	return encodeKeeping(initiator(i), initiatorMembers, i.Extra)
+// MarshalJSON encodes i as it was received, with any changes made since.
+func (i Initiator) MarshalJSON() ([]byte, error) { return marshalModel(i) }
+
+func (i Initiator) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &i, i.Extra, i.wire)
 }
 
 // ProvisioningLogQuery selects provisioning events. Set fields are

@@ -14,147 +14,162 @@ import (
 	"github.com/graphsync/graphsync/models"
 )
 
-// docsLogPage returns the provisioning logs example n as valid JSON.
-// Example 1 as published ends its modifiedProperties array with a
-// trailing comma; exactly that comma is removed, and the test fails if
-// the fixture no longer has it (then this repair should go).
-func docsLogPage(t testing.TB, n int) []byte {
+// docsLogPage returns a provisioning logs example as valid JSON: file is
+// list_response_1, list_response_2 (v1.0) or list_response_beta_1,
+// list_response_beta_2. Example 1 as published (in both versions) ends its
+// modifiedProperties array with a trailing comma; exactly that comma is
+// removed, and the test fails if the fixture no longer has it (then this
+// repair should go).
+func docsLogPage(t testing.TB, file string) []byte {
 	t.Helper()
-	b := readFixture(t, fmt.Sprintf("provisioninglogs/list_response_%d.json", n))
-	if n == 1 {
+	b := readFixture(t, "provisioninglogs/"+file+".json")
+	if strings.HasSuffix(file, "_1") {
 		if json.Valid(b) {
-			t.Fatal("example 1 is valid JSON now: drop the repair")
+			t.Fatalf("%s is valid JSON now: drop the repair", file)
 		}
 		bad := []byte("},\n            ],\n            \"servicePrincipal\"")
 		if bytes.Count(b, bad) != 1 {
-			t.Fatal("example 1's trailing comma is not where it was")
+			t.Fatalf("%s: the trailing comma is not where it was", file)
 		}
 		b = bytes.Replace(b, bad, []byte("}\n            ],\n            \"servicePrincipal\""), 1)
 	}
 	if !json.Valid(b) {
-		t.Fatalf("example %d is not JSON", n)
+		t.Fatalf("%s is not JSON", file)
 	}
 	return b
 }
 
-// Each documented event decodes and encodes back with every member it
-// had, value for value. Members Graph sent as null may come back as ""
-// (strings are not pointers: a null errorInfo string reads as ""), and
-// members the example leaves out come back as zero values ("", 0, null,
-// {} or []), because the models write every property they hold.
-func TestProvisioningLogsFixturesKeepEveryField(t *testing.T) {
-	for n := 1; n <= 2; n++ {
-		t.Run(fmt.Sprint("example", n), func(t *testing.T) {
-			var page struct {
-				Value []json.RawMessage `json:"value"`
-			}
-			if err := json.Unmarshal(docsLogPage(t, n), &page); err != nil {
-				t.Fatal(err)
-			}
-			if len(page.Value) != 1 {
-				t.Fatalf("%d events", len(page.Value))
-			}
+// docsEvent returns the one event of a documented page, as JSON.
+func docsEvent(t *testing.T, file string) json.RawMessage {
+	t.Helper()
+	var page struct {
+		Value []json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal(docsLogPage(t, file), &page); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Value) != 1 {
+		t.Fatalf("%s: %d events", file, len(page.Value))
+	}
+	return page.Value[0]
+}
+
+// Each documented event, v1.0 and beta, decodes and encodes back as the
+// same JSON: nothing lost (the nulls of errorInformation, additionalDetails
+// and oldValue stay null), nothing added (example 1's initiator has no
+// initiatorType, and none is written).
+func TestProvisioningLogsFixturesRoundTrip(t *testing.T) {
+	for _, file := range []string{"list_response_1", "list_response_2", "list_response_beta_1", "list_response_beta_2"} {
+		t.Run(file, func(t *testing.T) {
+			in := docsEvent(t, file)
 			var ev models.ProvisioningObjectSummary
-			if err := json.Unmarshal(page.Value[0], &ev); err != nil {
+			if err := json.Unmarshal(in, &ev); err != nil {
 				t.Fatal(err)
 			}
 			out, err := json.Marshal(ev)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var want, got any
-			_ = json.Unmarshal(page.Value[0], &want)
-			_ = json.Unmarshal(out, &got)
-			if err := keeps(got, want, "$"); err != nil {
-				t.Fatalf("%v\nencoded: %s", err, out)
+			jsonEqual(t, out, in)
+			if !strings.Contains(file, "beta") {
+				checkDocsEvent(t, file, ev)
 			}
-			checkDocsEvent(t, n, ev)
 		})
 	}
 }
 
-// keeps reports how got fails to hold every non-null member of want with
-// the same value, or holds a member want lacks with a value other than a
-// zero value.
-func keeps(got, want any, path string) error {
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%s: got %v, want an object", path, got)
+// A null stays null and a zero Graph sent stays a zero, at every level;
+// Duration says whether Graph gave a duration.
+func TestProvisioningLogsKeepNullsAndZeros(t *testing.T) {
+	for _, tc := range []struct {
+		in  string
+		dur time.Duration
+		ok  bool
+	}{
+		{`{"durationInMilliseconds":null}`, 0, false},
+		{`{"durationInMilliseconds":0}`, 0, true},
+		{`{"durationInMilliseconds":1500}`, 1500 * time.Millisecond, true},
+		{`{}`, 0, false},
+		{`{"id":null,"tenantId":"","provisioningStatusInfo":{"status":null,"errorInformation":{"additionalDetails":null,"reason":"","errorCode":null}},` +
+			`"provisioningSteps":[{"details":null,"name":""}],"modifiedProperties":[{"displayName":null,"oldValue":"","newValue":null}],` +
+			`"servicePrincipal":null,"initiatedBy":{"id":"","initiatorType":null},"sourceIdentity":{"details":{}},"targetSystem":{"details":{"a":null}}}`, 0, false},
+	} {
+		var ev models.ProvisioningObjectSummary
+		if err := json.Unmarshal([]byte(tc.in), &ev); err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
 		}
-		for k, wv := range w {
-			gv, present := g[k]
-			if wv == nil {
-				if present && !isZero(gv) {
-					return fmt.Errorf("%s.%s: got %v, want null", path, k, gv)
-				}
-				continue
-			}
-			if !present {
-				return fmt.Errorf("%s.%s: lost", path, k)
-			}
-			if err := keeps(gv, wv, path+"."+k); err != nil {
-				return err
-			}
+		out, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for k, gv := range g {
-			if _, inWant := w[k]; !inWant && !isZero(gv) {
-				return fmt.Errorf("%s.%s: added %v", path, k, gv)
-			}
+		if !strings.Contains(tc.in, `"a":null`) {
+			jsonEqual(t, out, []byte(tc.in))
+		} else if want := strings.Replace(tc.in, `"a":null`, `"a":""`, 1); string(out) == tc.in {
+			// StringMap reads a null value as "" (see StringMap).
+			t.Fatalf("%s: a null in details came back", out)
+		} else {
+			jsonEqual(t, out, []byte(want))
 		}
-		return nil
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			return fmt.Errorf("%s: got %v, want %d items", path, got, len(w))
+		if d, ok := ev.Duration(); d != tc.dur || ok != tc.ok {
+			t.Errorf("%s: Duration() = %v, %v; want %v, %v", tc.in, d, ok, tc.dur, tc.ok)
 		}
-		for i := range w {
-			if err := keeps(g[i], w[i], fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-		return nil
-	default:
-		if !reflect.DeepEqual(got, want) {
-			return fmt.Errorf("%s: got %#v, want %#v", path, got, want)
-		}
-		return nil
+	}
+	// A duration set in Go after decoding counts.
+	var ev models.ProvisioningObjectSummary
+	_ = json.Unmarshal([]byte(`{"durationInMilliseconds":null}`), &ev)
+	ev.DurationInMilliseconds = 7
+	if d, ok := ev.Duration(); d != 7*time.Millisecond || !ok {
+		t.Errorf("Duration() = %v, %v after setting it", d, ok)
+	}
+	if out, _ := json.Marshal(ev); string(out) != `{"durationInMilliseconds":7}` {
+		t.Errorf("encoded %s", out)
 	}
 }
 
-func isZero(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return true
-	case string:
-		return v == "" || v == "0001-01-01T00:00:00Z" // the zero time.Time
-	case float64:
-		return v == 0
-	case bool:
-		return !v
-	case map[string]any:
-		return len(v) == 0
-	case []any:
-		return len(v) == 0
+// An event built in Go, as graphtest builds them, is written with every
+// member: zero values as such, nil pointers and slices as null.
+func TestProvisioningLogsBuiltInGoWriteEveryMember(t *testing.T) {
+	ev := models.ProvisioningObjectSummary{
+		ID:                     "e1",
+		ActivityDateTime:       time.Date(2024, 5, 1, 2, 3, 4, 500_000_000, time.UTC),
+		ProvisioningStatusInfo: &models.ProvisioningStatusInfo{Status: models.LogStatusSkipped},
+		ModifiedProperties:     []models.ModifiedProperty{{DisplayName: "n"}},
+		ProvisioningSteps:      []models.ProvisioningLogStep{{Name: "s", Details: models.StringMap{"b": "2", "a": "1"}}},
 	}
-	return false
+	out, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"id":"e1","activityDateTime":"2024-05-01T02:03:04.5Z","tenantId":"","jobId":"","cycleId":"","changeId":"",` +
+		`"provisioningAction":"","durationInMilliseconds":0,"provisioningStatusInfo":{"status":"skipped","errorInformation":null},` +
+		`"provisioningSteps":[{"name":"s","provisioningStepType":"","status":"","description":"","details":{"a":"1","b":"2"}}],` +
+		`"modifiedProperties":[{"displayName":"n","oldValue":null,"newValue":null}],"servicePrincipal":null,"sourceSystem":null,` +
+		`"targetSystem":null,"initiatedBy":null,"sourceIdentity":null,"targetIdentity":null}`
+	if string(out) != want {
+		t.Fatalf("encoded\n got %s\nwant %s", out, want)
+	}
+	if d, ok := ev.Duration(); d != 0 || !ok {
+		t.Errorf("Duration() = %v, %v for an event built in Go", d, ok)
+	}
 }
 
 // checkDocsEvent asserts typed fields of the decoded examples.
-func checkDocsEvent(t *testing.T, n int, ev models.ProvisioningObjectSummary) {
+func checkDocsEvent(t *testing.T, file string, ev models.ProvisioningObjectSummary) {
 	t.Helper()
 	if ev.ProvisioningAction != models.LogActionCreate || ev.InitiatedBy == nil || ev.ServicePrincipal == nil {
 		t.Fatalf("event %+v", ev)
 	}
-	switch n {
-	case 1:
+	switch file {
+	case "list_response_1":
 		want := time.Date(2019, 5, 4, 3, 0, 54, 0, time.UTC)
 		if !ev.ActivityDateTime.Equal(want) || ev.DurationInMilliseconds != 3236 || ev.JobID != "aws.74beb1753b704b63b8d56f0b76082b16.10a7a801-7101-4c69-ae00-ce9f75f8460a" {
 			t.Fatalf("event %+v", ev)
 		}
 		if ev.ProvisioningStatusInfo.Status != models.LogStatusSuccess || ev.ProvisioningStatusInfo.ErrorInformation != nil {
 			t.Fatalf("status %+v", ev.ProvisioningStatusInfo)
+		}
+		if d, ok := ev.Duration(); d != 3236*time.Millisecond || !ok {
+			t.Fatalf("Duration() = %v, %v", d, ok)
 		}
 		if raw := ev.InitiatedBy.Extra["initiatingType"]; string(raw) != `"system"` || ev.InitiatedBy.InitiatorType != "" {
 			t.Fatalf("initiator %+v", ev.InitiatedBy)
@@ -169,7 +184,7 @@ func checkDocsEvent(t *testing.T, n int, ev models.ProvisioningObjectSummary) {
 		if s := ev.ProvisioningSteps[0]; !strings.EqualFold(string(s.ProvisioningStepType), string(models.LogStepImport)) || s.Details == nil {
 			t.Fatalf("step %+v", s)
 		}
-	case 2:
+	case "list_response_2":
 		info := ev.ProvisioningStatusInfo
 		if info.Status != models.LogStatusFailure || info.ErrorInformation == nil {
 			t.Fatalf("status %+v", info)
@@ -197,29 +212,25 @@ func checkDocsEvent(t *testing.T, n int, ev models.ProvisioningObjectSummary) {
 func TestProvisioningLogsKeepUnknownMembers(t *testing.T) {
 	in := `{"id":"1","future":{"a":[1,2]},"provisioningStatusInfo":{"status":"warning","x":1,"errorInformation":{"errorCode":"E","y":true}},` +
 		`"provisioningSteps":[{"name":"s","z":"?"}],"initiatedBy":{"initiatorType":"robot"},"servicePrincipal":{"id":"sp","name":"n"},` +
-		`"sourceSystem":{"id":"s","w":null},"targetIdentity":{"id":"t","v":"1"},"action":"Create"}`
+		`"sourceSystem":{"id":"s","w":null},"targetIdentity":{"id":"t","v":"1"},"ID":"other","legacy":"Create"}`
 	var ev models.ProvisioningObjectSummary
 	if err := json.Unmarshal([]byte(in), &ev); err != nil {
 		t.Fatal(err)
 	}
-	if ev.InitiatedBy.InitiatorType != "robot" || string(ev.Extra["future"]) != `{"a":[1,2]}` || string(ev.ServicePrincipal.Extra["name"]) != `"n"` {
+	if ev.InitiatedBy.InitiatorType != "robot" || string(ev.Extra["future"]) != `{"a":[1,2]}` || string(ev.ServicePrincipal.Extra["name"]) != `"n"` ||
+		ev.ID != "1" || string(ev.Extra["ID"]) != `"other"` {
 		t.Fatalf("decoded %+v", ev)
 	}
 	out, err := json.Marshal(ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want, got any
-	_ = json.Unmarshal([]byte(in), &want)
-	_ = json.Unmarshal(out, &got)
-	if err := keeps(got, want, "$"); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	if !strings.HasSuffix(string(out), `"action":"Create","future":{"a":[1,2]}}`) {
+	jsonEqual(t, out, []byte(in))
+	if !strings.HasSuffix(string(out), `"ID":"other","future":{"a":[1,2]},"legacy":"Create"}`) {
 		t.Fatalf("extra members not last in key order: %s", out)
 	}
 	// Extra cannot shadow a modelled member or smuggle in bad JSON.
-	ev = models.ProvisioningObjectSummary{ID: "real", Extra: map[string]json.RawMessage{"id": json.RawMessage(`"fake"`), "ID": json.RawMessage(`"fake"`)}}
+	ev = models.ProvisioningObjectSummary{ID: "real", Extra: map[string]json.RawMessage{"id": json.RawMessage(`"fake"`)}}
 	if out, _ := json.Marshal(ev); strings.Count(string(out), `"fake"`) != 0 {
 		t.Fatalf("Extra shadowed id: %s", out)
 	}

@@ -282,8 +282,10 @@ const (
 	ActionOther        ProvisioningAction = "Other"
 )
 
-// ModifiedProperty is one attribute the provisioning changed. OldValue and
-// NewValue are nil when Graph sends null.
+// ModifiedProperty is one attribute the provisioning changed (Graph
+// modifiedProperty). OldValue and NewValue are nil when Graph sends null.
+// Like ProvisioningObjectSummary, it is written back as it was received,
+// or with every member when built in Go.
 type ModifiedProperty struct {
 	// DisplayName names the attribute.
 	DisplayName string `json:"displayName"`
@@ -291,6 +293,25 @@ type ModifiedProperty struct {
 	OldValue *string `json:"oldValue"`
 	// NewValue is the value after; nil for none.
 	NewValue *string `json:"newValue"`
+	// Extra holds the members Graph sent that this type does not name,
+	// as received.
+	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
+}
+
+// UnmarshalJSON decodes p without losing anything.
+func (p *ModifiedProperty) UnmarshalJSON(b []byte) error { return unmarshalModel(b, p) }
+
+func (p *ModifiedProperty) decodeFrom(node any) error {
+	return decodeEvery(node, p, &p.Extra, &p.wire)
+}
+
+// MarshalJSON encodes p as it was received, with any changes made since;
+// a value built in Go is written with every member.
+func (p ModifiedProperty) MarshalJSON() ([]byte, error) { return marshalModel(p) }
+
+func (p ModifiedProperty) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &p, p.Extra, p.wire)
 }
 
 // ProvisioningStep is one step of the provisioning pipeline.
