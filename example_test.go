@@ -318,8 +318,9 @@ func ExampleClient_UpdateJobSchema() {
 		}
 		fmt.Println(m.TargetAttributeName, "←", src)
 	}
-	// Everything read is written back, even what the models do not name.
-	fmt.Println(string(schema.Directories[0].Objects[0].Attributes[0].Extra["apiExpressions"]))
+	// Everything read is kept and written back: an attribute's
+	// apiExpressions, and members the models do not name (in Extra).
+	fmt.Println(schema.Directories[0].Objects[0].Attributes[0].APIExpressions)
 	// Output:
 	// userName ← [userPrincipalName]
 	// active ← Not([IsSoftDeleted])

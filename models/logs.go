@@ -66,6 +66,14 @@ type ProvisioningObjectSummary struct {
 	SourceIdentity *ProvisionedIdentity `json:"sourceIdentity"`
 	// TargetIdentity is the object in the target system.
 	TargetIdentity *ProvisionedIdentity `json:"targetIdentity"`
+	// Action names the activity, for example "Create" (beta only,
+	// deprecated in favour of ProvisioningAction). An event built in Go
+	// writes it only when set.
+	Action string `json:"action,omitempty"`
+	// StatusInfo is the outcome (beta only, deprecated in favour of
+	// ProvisioningStatusInfo): a statusBase, or a statusDetails with the
+	// error. An event built in Go writes it only when set.
+	StatusInfo *StatusDetails `json:"statusInfo,omitempty"`
 	// Extra holds the members Graph sent that this type does not model,
 	// as received.
 	Extra map[string]json.RawMessage `json:"-"`
@@ -80,6 +88,31 @@ type ProvisioningStatusInfo struct {
 	// is success or skipped.
 	ErrorInformation *ProvisioningErrorInfo `json:"errorInformation"`
 	// Extra holds unmodelled members, as received.
+	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
+}
+
+// StatusDetails is the deprecated outcome of a provisioning event in beta
+// (ProvisioningObjectSummary.StatusInfo): Graph statusBase, whose only
+// member is the status, or the derived statusDetails, which Graph marks
+// with "@odata.type": "#microsoft.graph.statusDetails" (kept in Extra) and
+// which adds the error members. Members of statusDetails that are "" are
+// left out of a value built in Go.
+type StatusDetails struct {
+	// Status is success, warning, failure or skipped.
+	Status LogStatus `json:"status"`
+	// AdditionalDetails adds to Reason.
+	AdditionalDetails string `json:"additionalDetails,omitempty"`
+	// ErrorCategory says whose failure it is (Graph's example spells it
+	// "NonServiceFailure" as well as "nonServiceFailure").
+	ErrorCategory LogErrorCategory `json:"errorCategory,omitempty"`
+	// ErrorCode is the error, e.g. "ContosoEntryConflict".
+	ErrorCode string `json:"errorCode,omitempty"`
+	// Reason explains the status.
+	Reason string `json:"reason,omitempty"`
+	// RecommendedAction is how to resolve the error.
+	RecommendedAction string `json:"recommendedAction,omitempty"`
+	// Extra holds unmodelled members, as received, such as "@odata.type".
 	Extra map[string]json.RawMessage `json:"-"`
 	wire  wire
 }
@@ -293,6 +326,20 @@ func (s *ProvisioningStatusInfo) decodeFrom(node any) error {
 func (s ProvisioningStatusInfo) MarshalJSON() ([]byte, error) { return marshalModel(s) }
 
 func (s ProvisioningStatusInfo) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &s, s.Extra, s.wire)
+}
+
+// UnmarshalJSON decodes s without losing anything.
+func (s *StatusDetails) UnmarshalJSON(b []byte) error { return unmarshalModel(b, s) }
+
+func (s *StatusDetails) decodeFrom(node any) error {
+	return decodeEvery(node, s, &s.Extra, &s.wire)
+}
+
+// MarshalJSON encodes s as it was received, with any changes made since.
+func (s StatusDetails) MarshalJSON() ([]byte, error) { return marshalModel(s) }
+
+func (s StatusDetails) encodeTo(b *bytes.Buffer) error {
 	return encodeEvery(b, &s, s.Extra, s.wire)
 }
 

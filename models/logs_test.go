@@ -71,9 +71,7 @@ func TestProvisioningLogsFixturesRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			jsonEqual(t, out, in)
-			if !strings.Contains(file, "beta") {
-				checkDocsEvent(t, file, ev)
-			}
+			checkDocsEvent(t, file, ev)
 		})
 	}
 }
@@ -156,7 +154,10 @@ func TestProvisioningLogsBuiltInGoWriteEveryMember(t *testing.T) {
 // checkDocsEvent asserts typed fields of the decoded examples.
 func checkDocsEvent(t *testing.T, file string, ev models.ProvisioningObjectSummary) {
 	t.Helper()
-	if ev.ProvisioningAction != models.LogActionCreate || ev.InitiatedBy == nil || ev.ServicePrincipal == nil {
+	if ev.Extra != nil {
+		t.Fatalf("%s: unmodelled members %v", file, ev.Extra)
+	}
+	if (ev.ProvisioningAction != models.LogActionCreate && file != "list_response_beta_2") || ev.InitiatedBy == nil || ev.ServicePrincipal == nil {
 		t.Fatalf("event %+v", ev)
 	}
 	switch file {
@@ -183,6 +184,18 @@ func checkDocsEvent(t *testing.T, file string, ev models.ProvisioningObjectSumma
 		}
 		if s := ev.ProvisioningSteps[0]; !strings.EqualFold(string(s.ProvisioningStepType), string(models.LogStepImport)) || s.Details == nil {
 			t.Fatalf("step %+v", s)
+		}
+	case "list_response_beta_1":
+		if ev.Action != "Create" || ev.StatusInfo == nil || ev.StatusInfo.Status != models.LogStatusSuccess || ev.StatusInfo.Extra != nil {
+			t.Fatalf("action %q statusInfo %+v", ev.Action, ev.StatusInfo)
+		}
+	case "list_response_beta_2":
+		st := ev.StatusInfo
+		if ev.Action != "Create" || ev.ProvisioningAction != "" || st == nil || st.Status != models.LogStatusFailure ||
+			st.ErrorCode != "ContosoEntryConflict" || st.ErrorCategory != models.LogErrorNonServiceFailure ||
+			!strings.HasPrefix(st.Reason, "Message: Contoso returned") || st.AdditionalDetails != "" ||
+			string(st.Extra["@odata.type"]) != `"#microsoft.graph.statusDetails"` {
+			t.Fatalf("action %q statusInfo %+v", ev.Action, st)
 		}
 	case "list_response_2":
 		info := ev.ProvisioningStatusInfo

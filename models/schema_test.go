@@ -354,3 +354,20 @@ func TestRuleForTheDocumentedSchema(t *testing.T) {
 		t.Errorf("Group: %v", err)
 	}
 }
+
+// An attribute's apiExpressions, in Graph's metadata since v1.0, is a
+// named field, not Extra; [], null and absent come back as sent.
+func TestAttributeDefinitionAPIExpressions(t *testing.T) {
+	d := roundTrip[AttributeDefinition](t, []byte(`{"name":"userName","anchor":false,"type":"String",
+		"apiExpressions":[{"key":"Get","value":"$.userName"},{"key":"Set","value":null}]}`))
+	if len(d.APIExpressions) != 2 || d.APIExpressions[0].Key != "Get" || d.APIExpressions[0].Value != "$.userName" ||
+		d.APIExpressions[1].Value != "" || d.Extra != nil {
+		t.Fatalf("attribute = %+v", d)
+	}
+	for _, in := range []string{`{"apiExpressions":[]}`, `{"apiExpressions":null}`, `{"name":"x"}`} {
+		d := roundTrip[AttributeDefinition](t, []byte(in))
+		if d.Extra != nil || (strings.Contains(in, "[]") != (d.APIExpressions != nil)) {
+			t.Fatalf("%s: %+v", in, d)
+		}
+	}
+}

@@ -66,8 +66,9 @@ func marshalModel(m encoder) ([]byte, error) {
 
 // field is one named member of a model type.
 type field struct {
-	name  string // the JSON member name, matched exactly
-	index int    // the struct field index
+	name      string // the JSON member name, matched exactly
+	index     int    // the struct field index
+	omitEmpty bool   // tagged omitempty: encodeEvery leaves it out when zero
 }
 
 var fieldTables sync.Map // reflect.Type → []field
@@ -85,8 +86,8 @@ func fieldsOf(t reflect.Type) []field {
 		if !ok || tag == "-" || !sf.IsExported() {
 			continue
 		}
-		name, _, _ := bytes.Cut([]byte(tag), []byte(","))
-		fs = append(fs, field{name: string(name), index: i})
+		name, opts, _ := strings.Cut(tag, ",")
+		fs = append(fs, field{name: name, index: i, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")})
 	}
 	if len(fs) > 64 {
 		panic("models: " + t.String() + " has more than 64 members")
@@ -373,14 +374,18 @@ func decodeEvery[T any](node any, v *T, extra *map[string]json.RawMessage, w *wi
 // encodeEvery writes the struct *v as encodeObject does when it was
 // decoded (see decodeEvery). A value built in Go is written with every
 // member, zero values included and nil pointers, slices and maps as null,
-// the way Graph writes a whole object; the members in extra follow.
+// the way Graph writes a whole object, except the members tagged
+// omitempty, which are written only when set; the members in extra follow.
 func encodeEvery[T any](b *bytes.Buffer, v *T, extra map[string]json.RawMessage, w wire) error {
 	if w.decoded {
 		return encodeObject(b, v, extra, w)
 	}
-	rv := reflect.ValueOf(v).Elem()
-	fs := fieldsOf(rv.Type())
-	every := wire{present: 1<<len(fs) - 1}
+	var every wire
+	for i, f := range fieldsOf(reflect.TypeFor[T]()) {
+		if !f.omitEmpty {
+			every.present |= 1 << i
+		}
+	}
 	return encodeObject(b, v, extra, every)
 }
 
