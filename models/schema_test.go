@@ -273,6 +273,37 @@ func TestTemplateMetadataIsKeyValue(t *testing.T) {
 	roundTrip[SynchronizationTemplate](t, readFixture(t, "../testdata/graphdocs/template_get_response.json"))
 }
 
+// A template read through beta names its metadata in camelCase (Graph's
+// beta metadata, and the beta examples, spell them so); the constants find
+// them all the same, and the names are written back as received.
+func TestTemplateMetadataBetaSpelling(t *testing.T) {
+	tpl := roundTrip[SynchronizationTemplate](t, []byte(`{"id":"aWSSingleSignon","metadata":[
+		{"key":"AzureIngestionAttributeOptimization","value":"False"},
+		{"key":"galleryApplicationIdentifier","value":"21ed01d2-ec13-4e9e-86c1-cd546719ebc4"},
+		{"key":"galleryApplicationKey","value":"awssinglesignon"},
+		{"key":"isOAuthEnabled","value":"true"},
+		{"key":"IsSynchronizationAgentAssignmentRequired","value":"false"},
+		{"key":"configurationFields","value":"[]"}]}`))
+	for key, want := range map[SynchronizationMetadata]string{
+		MetadataGalleryApplicationIdentifier:             "21ed01d2-ec13-4e9e-86c1-cd546719ebc4",
+		MetadataGalleryApplicationKey:                    "awssinglesignon",
+		MetadataIsOAuthEnabled:                           "true",
+		MetadataIsSynchronizationAgentAssignmentRequired: "false",
+		MetadataConfigurationFields:                      "[]",
+		"azureingestionattributeoptimization":            "False",
+	} {
+		if v, ok := tpl.MetadataValue(key); !ok || v != want {
+			t.Errorf("MetadataValue(%s) = %q, %v; want %q", key, v, ok, want)
+		}
+	}
+	if _, ok := tpl.MetadataValue(MetadataOAuthSettings); ok {
+		t.Error("MetadataValue found oAuthSettings, which is not there")
+	}
+	if !tpl.Metadata[3].Key.Is(MetadataIsOAuthEnabled) || tpl.Metadata[3].Key.Is(MetadataIsSynchronizationInPreview) {
+		t.Error("Is compares wrongly")
+	}
+}
+
 func TestTimestampAndFlags(t *testing.T) {
 	ts := Timestamp("2025-03-30T07:00:28.2095357Z")
 	tm, err := ts.Time()
