@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -440,9 +442,27 @@ func (i Initiator) encodeTo(b *bytes.Buffer) error {
 	return encodeEvery(b, &i, i.Extra, i.wire)
 }
 
-// ProvisioningLogQuery selects provisioning events. Set fields are
-// combined with "and"; the zero value selects every event. Values are
-// matched exactly (Graph's filters are case-sensitive).
+// ProvisioningLogQuery selects provisioning events: every filter
+// Graph documents for GET /auditLogs/provisioning. Set fields are combined
+// with "and"; the zero value selects every event. Text is matched as Graph
+// matches it: exactly, with regard to case, except the status, which Graph
+// compares without regard to case.
+//
+// The documented filters, and how the fields write them:
+//
+//	id, tenantId, jobId, cycleId, changeId        eq, contains
+//	provisioningAction                            eq, contains
+//	provisioningStatusInfo/status                 eq, contains
+//	servicePrincipal/id, servicePrincipal/displayName   eq
+//	sourceIdentity/id, /displayName, /identityType      eq, contains
+//	targetIdentity/id, /displayName, /identityType      eq, contains
+//	sourceSystem/displayName, targetSystem/displayName  eq, contains
+//	initiatedBy/displayName                       eq, contains
+//	activityDateTime                              gt, lt; and $orderby
+//	durationInMilliseconds (documented in beta)   gt, lt
+//
+// Graph documents neither "or", "not", "ge", "le" nor startswith for these
+// logs, and the query writes none of them.
 type ProvisioningLogQuery struct {
 	// JobID selects the events of one synchronization job (jobId eq).
 	JobID string
@@ -453,6 +473,49 @@ type ProvisioningLogQuery struct {
 	// SourceIdentityID selects the events of one source object, e.g. one
 	// user of a bulkUpload (sourceIdentity/id eq).
 	SourceIdentityID string
+	// ID selects one event (id eq).
+	ID string
+	// TenantID selects the events of one tenant (tenantId eq).
+	TenantID string
+	// ProvisioningAction selects the events of one action, e.g.
+	// LogActionCreate (provisioningAction eq).
+	ProvisioningAction LogAction
+	// Status selects the events with one outcome, e.g. LogStatusFailure
+	// (provisioningStatusInfo/status eq; Graph ignores case here).
+	Status LogStatus
+	// ServicePrincipalID selects the events of one service principal
+	// (servicePrincipal/id eq).
+	ServicePrincipalID string
+	// ServicePrincipalName selects the events of the service principals
+	// of that name (servicePrincipal/displayName eq).
+	ServicePrincipalName string
+	// SourceIdentityName selects by the source object's display name
+	// (sourceIdentity/displayName eq).
+	SourceIdentityName string
+	// SourceIdentityType selects by the source object's type, e.g. "User"
+	// (sourceIdentity/identityType eq).
+	SourceIdentityType string
+	// TargetIdentityID selects the events of one target object
+	// (targetIdentity/id eq).
+	TargetIdentityID string
+	// TargetIdentityName selects by the target object's display name
+	// (targetIdentity/displayName eq).
+	TargetIdentityName string
+	// TargetIdentityType selects by the target object's type
+	// (targetIdentity/identityType eq).
+	TargetIdentityType string
+	// SourceSystemName selects by the source system's name, e.g. "API"
+	// (sourceSystem/displayName eq).
+	SourceSystemName string
+	// TargetSystemName selects by the target system's name, e.g. "Azure
+	// Active Directory" (targetSystem/displayName eq).
+	TargetSystemName string
+	// InitiatedByName selects by the initiator's name, e.g. "Azure AD
+	// Provisioning Service" (initiatedBy/displayName eq).
+	InitiatedByName string
+	// Contains selects the events whose properties contain the texts it
+	// holds (contains(property,'text')).
+	Contains LogContains
 	// After, if set, selects events strictly after it (activityDateTime
 	// gt): Graph documents gt, lt and eq for activityDateTime, not ge or
 	// le.
@@ -460,24 +523,121 @@ type ProvisioningLogQuery struct {
 	// Before, if set, selects events strictly before it
 	// (activityDateTime lt).
 	Before time.Time
+	// LongerThan, if set, selects the events whose action took longer
+	// (durationInMilliseconds gt), in whole milliseconds. Graph documents
+	// this filter in beta.
+	LongerThan time.Duration
+	// ShorterThan, if set, selects the events whose action took less
+	// time (durationInMilliseconds lt), in whole milliseconds; beta.
+	ShorterThan time.Duration
+	// OrderBy orders the events by time ($orderby): LogOldestFirst or
+	// LogNewestFirst; "" leaves the order to Graph.
+	OrderBy LogOrder
 	// Top is the page size ($top); 0 means Graph's default. Every page is
 	// fetched either way; a page holding more events than Top (or than
 	// 1000, Graph's largest page, when Top is 0) is refused with an error.
 	Top int
 }
 
-// Validate checks that Top is not negative, that After is before Before
-// when both are set, and that the IDs are valid UTF-8 without control
-// characters. It returns a *FieldError naming the field.
+// LogContains selects provisioning events by text their properties
+// contain (Graph's contains function, case-sensitive). Set fields are
+// combined with "and".
+type LogContains struct {
+	ID                 string // contains(id,'…')
+	TenantID           string // contains(tenantId,'…')
+	JobID              string // contains(jobId,'…')
+	CycleID            string // contains(cycleId,'…')
+	ChangeID           string // contains(changeId,'…')
+	ProvisioningAction string // contains(provisioningAction,'…')
+	Status             string // contains(provisioningStatusInfo/status,'…')
+	SourceIdentityID   string // contains(sourceIdentity/id,'…')
+	SourceIdentityName string // contains(sourceIdentity/displayName,'…')
+	SourceIdentityType string // contains(sourceIdentity/identityType,'…')
+	TargetIdentityID   string // contains(targetIdentity/id,'…')
+	TargetIdentityName string // contains(targetIdentity/displayName,'…')
+	TargetIdentityType string // contains(targetIdentity/identityType,'…')
+	SourceSystemName   string // contains(sourceSystem/displayName,'…')
+	TargetSystemName   string // contains(targetSystem/displayName,'…')
+	InitiatedByName    string // contains(initiatedBy/displayName,'…')
+}
+
+// LogOrder is the order of provisioning events ($orderby).
+type LogOrder string
+
+// The orders Graph documents: by activityDateTime.
+const (
+	LogOldestFirst LogOrder = "activityDateTime asc"
+	LogNewestFirst LogOrder = "activityDateTime desc"
+)
+
+// maxLogDuration is the largest durationInMilliseconds (an Edm.Int32).
+const maxLogDuration = (1<<31 - 1) * time.Millisecond
+
+// logText is one text filter of a query: the field that holds it, the
+// property it compares, and the value ("" when unset).
+type logText struct{ field, property, value string }
+
+// eqFilters returns the eq filters of q, in the order Filter writes them.
+func (q *ProvisioningLogQuery) eqFilters() []logText {
+	return []logText{
+		{"JobID", "jobId", q.JobID},
+		{"CycleID", "cycleId", q.CycleID},
+		{"ChangeID", "changeId", q.ChangeID},
+		{"SourceIdentityID", "sourceIdentity/id", q.SourceIdentityID},
+		{"ID", "id", q.ID},
+		{"TenantID", "tenantId", q.TenantID},
+		{"ProvisioningAction", "provisioningAction", string(q.ProvisioningAction)},
+		{"Status", "provisioningStatusInfo/status", string(q.Status)},
+		{"ServicePrincipalID", "servicePrincipal/id", q.ServicePrincipalID},
+		{"ServicePrincipalName", "servicePrincipal/displayName", q.ServicePrincipalName},
+		{"SourceIdentityName", "sourceIdentity/displayName", q.SourceIdentityName},
+		{"SourceIdentityType", "sourceIdentity/identityType", q.SourceIdentityType},
+		{"TargetIdentityID", "targetIdentity/id", q.TargetIdentityID},
+		{"TargetIdentityName", "targetIdentity/displayName", q.TargetIdentityName},
+		{"TargetIdentityType", "targetIdentity/identityType", q.TargetIdentityType},
+		{"SourceSystemName", "sourceSystem/displayName", q.SourceSystemName},
+		{"TargetSystemName", "targetSystem/displayName", q.TargetSystemName},
+		{"InitiatedByName", "initiatedBy/displayName", q.InitiatedByName},
+	}
+}
+
+// containsFilters returns the contains filters of q, in the order Filter
+// writes them.
+func (q *ProvisioningLogQuery) containsFilters() []logText {
+	c := &q.Contains
+	return []logText{
+		{"Contains.ID", "id", c.ID},
+		{"Contains.TenantID", "tenantId", c.TenantID},
+		{"Contains.JobID", "jobId", c.JobID},
+		{"Contains.CycleID", "cycleId", c.CycleID},
+		{"Contains.ChangeID", "changeId", c.ChangeID},
+		{"Contains.ProvisioningAction", "provisioningAction", c.ProvisioningAction},
+		{"Contains.Status", "provisioningStatusInfo/status", c.Status},
+		{"Contains.SourceIdentityID", "sourceIdentity/id", c.SourceIdentityID},
+		{"Contains.SourceIdentityName", "sourceIdentity/displayName", c.SourceIdentityName},
+		{"Contains.SourceIdentityType", "sourceIdentity/identityType", c.SourceIdentityType},
+		{"Contains.TargetIdentityID", "targetIdentity/id", c.TargetIdentityID},
+		{"Contains.TargetIdentityName", "targetIdentity/displayName", c.TargetIdentityName},
+		{"Contains.TargetIdentityType", "targetIdentity/identityType", c.TargetIdentityType},
+		{"Contains.SourceSystemName", "sourceSystem/displayName", c.SourceSystemName},
+		{"Contains.TargetSystemName", "targetSystem/displayName", c.TargetSystemName},
+		{"Contains.InitiatedByName", "initiatedBy/displayName", c.InitiatedByName},
+	}
+}
+
+// Validate checks that the texts are valid UTF-8 without control
+// characters, that Top is not negative, that After is before Before and
+// LongerThan shorter than ShorterThan when both are set, that the
+// durations are whole, non-negative milliseconds that fit Graph's 32-bit
+// property, and that OrderBy is one of the LogOrder constants. It returns
+// a *FieldError naming the field, e.g. "Contains.SourceIdentityName".
 func (q ProvisioningLogQuery) Validate() error {
-	for _, f := range []struct{ name, value string }{
-		{"JobID", q.JobID}, {"CycleID", q.CycleID}, {"ChangeID", q.ChangeID}, {"SourceIdentityID", q.SourceIdentityID},
-	} {
+	for _, f := range slices.Concat(q.eqFilters(), q.containsFilters()) {
 		if !utf8.ValidString(f.value) {
-			return &FieldError{f.name, "must be valid UTF-8"}
+			return &FieldError{f.field, "must be valid UTF-8"}
 		}
 		if strings.ContainsFunc(f.value, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return &FieldError{f.name, "must not contain control characters"}
+			return &FieldError{f.field, "must not contain control characters"}
 		}
 	}
 	if q.Top < 0 {
@@ -486,21 +646,45 @@ func (q ProvisioningLogQuery) Validate() error {
 	if !q.After.IsZero() && !q.Before.IsZero() && !q.After.Before(q.Before) {
 		return &FieldError{"After", "must be before Before"}
 	}
+	for _, d := range []struct {
+		field string
+		value time.Duration
+	}{{"LongerThan", q.LongerThan}, {"ShorterThan", q.ShorterThan}} {
+		switch {
+		case d.value < 0:
+			return &FieldError{d.field, "must not be negative"}
+		case d.value%time.Millisecond != 0:
+			return &FieldError{d.field, "must be a whole number of milliseconds"}
+		case d.value > maxLogDuration:
+			return &FieldError{d.field, "must be at most 2147483647 ms"}
+		}
+	}
+	if q.LongerThan != 0 && q.ShorterThan != 0 && q.LongerThan >= q.ShorterThan {
+		return &FieldError{"LongerThan", "must be shorter than ShorterThan"}
+	}
+	if q.OrderBy != "" && q.OrderBy != LogOldestFirst && q.OrderBy != LogNewestFirst {
+		return &FieldError{"OrderBy", fmt.Sprintf("must be %q or %q", LogOldestFirst, LogNewestFirst)}
+	}
 	return nil
 }
 
 // Filter returns the OData $filter expression for q (not URL-encoded),
-// "" when q selects everything. IDs are written as OData string literals:
-// in single quotes, with each single quote inside doubled, so no value can
-// end its literal or add a clause. Times are DateTimeOffset literals in
-// UTC, unquoted, e.g. activityDateTime gt 2024-05-01T00:00:00Z.
+// "" when q selects everything. Texts are written as OData string
+// literals: in single quotes, with each single quote inside doubled, so no
+// value can end its literal or add a clause. Times are DateTimeOffset
+// literals in UTC, unquoted, e.g. activityDateTime gt 2024-05-01T00:00:00Z;
+// durations are integers of milliseconds. The clauses come in the order of
+// the fields: eq filters, contains filters, times, durations.
 func (q ProvisioningLogQuery) Filter() string {
 	var clauses []string
-	for _, c := range []struct{ property, value string }{
-		{"jobId", q.JobID}, {"cycleId", q.CycleID}, {"changeId", q.ChangeID}, {"sourceIdentity/id", q.SourceIdentityID},
-	} {
-		if c.value != "" {
-			clauses = append(clauses, c.property+" eq "+odataString(c.value))
+	for _, f := range q.eqFilters() {
+		if f.value != "" {
+			clauses = append(clauses, f.property+" eq "+odataString(f.value))
+		}
+	}
+	for _, f := range q.containsFilters() {
+		if f.value != "" {
+			clauses = append(clauses, "contains("+f.property+","+odataString(f.value)+")")
 		}
 	}
 	if !q.After.IsZero() {
@@ -508,6 +692,12 @@ func (q ProvisioningLogQuery) Filter() string {
 	}
 	if !q.Before.IsZero() {
 		clauses = append(clauses, "activityDateTime lt "+q.Before.UTC().Format(time.RFC3339Nano))
+	}
+	if q.LongerThan > 0 {
+		clauses = append(clauses, "durationInMilliseconds gt "+strconv.FormatInt(q.LongerThan.Milliseconds(), 10))
+	}
+	if q.ShorterThan > 0 {
+		clauses = append(clauses, "durationInMilliseconds lt "+strconv.FormatInt(q.ShorterThan.Milliseconds(), 10))
 	}
 	return strings.Join(clauses, " and ")
 }

@@ -280,7 +280,7 @@ func TestProvisioningLogQueryFilter(t *testing.T) {
 		want string
 	}{
 		{models.ProvisioningLogQuery{}, ""},
-		{models.ProvisioningLogQuery{Top: 10}, ""},
+		{models.ProvisioningLogQuery{Top: 10, OrderBy: models.LogNewestFirst}, ""},
 		{models.ProvisioningLogQuery{JobID: "API2AAD.b1.1a"}, "jobId eq 'API2AAD.b1.1a'"},
 		{models.ProvisioningLogQuery{JobID: "j", CycleID: "c", ChangeID: "ch", SourceIdentityID: "s/1"},
 			"jobId eq 'j' and cycleId eq 'c' and changeId eq 'ch' and sourceIdentity/id eq 's/1'"},
@@ -289,6 +289,35 @@ func TestProvisioningLogQueryFilter(t *testing.T) {
 		{models.ProvisioningLogQuery{After: t0}, "activityDateTime gt 2024-05-01T00:03:04.5Z"},
 		{models.ProvisioningLogQuery{CycleID: "c", After: t0, Before: t0.Add(time.Hour)},
 			"cycleId eq 'c' and activityDateTime gt 2024-05-01T00:03:04.5Z and activityDateTime lt 2024-05-01T01:03:04.5Z"},
+		// Every eq filter, in the documented order.
+		{models.ProvisioningLogQuery{ID: "e1", TenantID: "t1", ProvisioningAction: models.LogActionStagedDelete, Status: models.LogStatusFailure,
+			ServicePrincipalID: "sp1", ServicePrincipalName: "Contoso", SourceIdentityName: "Ada", SourceIdentityType: "User",
+			TargetIdentityName: "Ada L", TargetIdentityType: "User", SourceSystemName: "API",
+			TargetSystemName: "Azure Active Directory", InitiatedByName: "Azure AD Provisioning Service"},
+			"id eq 'e1' and tenantId eq 't1' and provisioningAction eq 'stagedDelete' and provisioningStatusInfo/status eq 'failure' and " +
+				"servicePrincipal/id eq 'sp1' and servicePrincipal/displayName eq 'Contoso' and sourceIdentity/displayName eq 'Ada' and " +
+				"sourceIdentity/identityType eq 'User' and targetIdentity/displayName eq 'Ada L' and targetIdentity/identityType eq 'User' and " +
+				"sourceSystem/displayName eq 'API' and targetSystem/displayName eq 'Azure Active Directory' and " +
+				"initiatedBy/displayName eq 'Azure AD Provisioning Service'"},
+		{models.ProvisioningLogQuery{TargetIdentityID: "t/2", ProvisioningAction: "a custom'action"},
+			"provisioningAction eq 'a custom''action' and targetIdentity/id eq 't/2'"},
+		// Every contains filter, after the eq filters.
+		{models.ProvisioningLogQuery{JobID: "j", Contains: models.LogContains{ID: "1", TenantID: "2", JobID: "3", CycleID: "4", ChangeID: "5",
+			ProvisioningAction: "dele", Status: "fail", SourceIdentityID: "6", SourceIdentityName: "Ad'a", SourceIdentityType: "Us",
+			TargetIdentityID: "7", TargetIdentityName: "8", TargetIdentityType: "Gr", SourceSystemName: "AP", TargetSystemName: "Azure",
+			InitiatedByName: "Service"}},
+			"jobId eq 'j' and contains(id,'1') and contains(tenantId,'2') and contains(jobId,'3') and contains(cycleId,'4') and " +
+				"contains(changeId,'5') and contains(provisioningAction,'dele') and contains(provisioningStatusInfo/status,'fail') and " +
+				"contains(sourceIdentity/id,'6') and contains(sourceIdentity/displayName,'Ad''a') and contains(sourceIdentity/identityType,'Us') and " +
+				"contains(targetIdentity/id,'7') and contains(targetIdentity/displayName,'8') and contains(targetIdentity/identityType,'Gr') and " +
+				"contains(sourceSystem/displayName,'AP') and contains(targetSystem/displayName,'Azure') and contains(initiatedBy/displayName,'Service')"},
+		{models.ProvisioningLogQuery{Contains: models.LogContains{SourceIdentityName: "x') or contains(id,'"}},
+			"contains(sourceIdentity/displayName,'x'') or contains(id,''')"},
+		// Durations (documented in beta), after the times.
+		{models.ProvisioningLogQuery{Before: t0, LongerThan: 1500 * time.Millisecond, ShorterThan: time.Minute},
+			"activityDateTime lt 2024-05-01T00:03:04.5Z and durationInMilliseconds gt 1500 and durationInMilliseconds lt 60000"},
+		{models.ProvisioningLogQuery{ShorterThan: time.Millisecond}, "durationInMilliseconds lt 1"},
+		{models.ProvisioningLogQuery{LongerThan: (1<<31 - 1) * time.Millisecond}, "durationInMilliseconds gt 2147483647"},
 	} {
 		if err := tc.q.Validate(); err != nil {
 			t.Fatalf("%+v: %v", tc.q, err)
@@ -311,22 +340,63 @@ func TestProvisioningLogQueryValidate(t *testing.T) {
 		{models.ProvisioningLogQuery{JobID: "a\nb"}, "JobID"},
 		{models.ProvisioningLogQuery{SourceIdentityID: "\xff"}, "SourceIdentityID"},
 		{models.ProvisioningLogQuery{CycleID: "\x7f"}, "CycleID"},
+		{models.ProvisioningLogQuery{Status: "fail\ture"}, "Status"},
+		{models.ProvisioningLogQuery{ProvisioningAction: "\xc3"}, "ProvisioningAction"},
+		{models.ProvisioningLogQuery{InitiatedByName: "\x00"}, "InitiatedByName"},
+		{models.ProvisioningLogQuery{ServicePrincipalName: "a\rb"}, "ServicePrincipalName"},
+		{models.ProvisioningLogQuery{Contains: models.LogContains{SourceIdentityName: "\n"}}, "Contains.SourceIdentityName"},
+		{models.ProvisioningLogQuery{Contains: models.LogContains{InitiatedByName: "\xff"}}, "Contains.InitiatedByName"},
+		{models.ProvisioningLogQuery{LongerThan: -time.Millisecond}, "LongerThan"},
+		{models.ProvisioningLogQuery{ShorterThan: 1500 * time.Microsecond}, "ShorterThan"},
+		{models.ProvisioningLogQuery{ShorterThan: 1 << 31 * time.Millisecond}, "ShorterThan"},
+		{models.ProvisioningLogQuery{LongerThan: time.Second, ShorterThan: time.Second}, "LongerThan"},
+		{models.ProvisioningLogQuery{OrderBy: "activityDateTime"}, "OrderBy"},
+		{models.ProvisioningLogQuery{OrderBy: "jobId desc"}, "OrderBy"},
 	} {
 		fe, ok := tc.q.Validate().(*models.FieldError)
 		if !ok || fe.Field != tc.field {
 			t.Errorf("%+v: %v, want a *FieldError for %s", tc.q, fe, tc.field)
 		}
 	}
+	for _, q := range []models.ProvisioningLogQuery{
+		{OrderBy: models.LogOldestFirst}, {OrderBy: models.LogNewestFirst},
+		{LongerThan: time.Second, ShorterThan: time.Second + time.Millisecond}, {TargetIdentityID: "é"},
+	} {
+		if err := q.Validate(); err != nil {
+			t.Errorf("%+v: %v", q, err)
+		}
+	}
 }
 
-// clause is one comparison of a parsed filter.
+// clause is one comparison of a parsed filter: op is eq, gt, lt or
+// contains.
 type clause struct{ property, op, value string }
 
-// parseFilter parses the filters Filter writes: comparisons joined by
-// " and ", each a property, an operator and an OData string literal (in
-// single quotes, ” for a quote) or an unquoted timestamp. It is strict:
-// anything else is an error.
+// parseFilter parses the filters Filter writes: clauses joined by " and ",
+// each either "property op operand" or "contains(property,literal)", an
+// operand being an OData string literal (in single quotes, a quote
+// inside doubled) or an unquoted timestamp or integer. It is strict: anything else
+// is an error.
 func parseFilter(f string) ([]clause, error) {
+	literal := func(rest string) (string, string, error) {
+		var v strings.Builder
+		i := 1
+		for {
+			if i >= len(rest) {
+				return "", "", fmt.Errorf("unterminated literal in %q", rest)
+			}
+			if rest[i] == '\'' {
+				if i+1 < len(rest) && rest[i+1] == '\'' {
+					v.WriteByte('\'')
+					i += 2
+					continue
+				}
+				return v.String(), rest[i+1:], nil
+			}
+			v.WriteByte(rest[i])
+			i++
+		}
+	}
 	var out []clause
 	for f != "" {
 		if len(out) > 0 {
@@ -335,6 +405,23 @@ func parseFilter(f string) ([]clause, error) {
 				return nil, fmt.Errorf("expected ' and ' at %q", f)
 			}
 			f = rest
+		}
+		if rest, ok := strings.CutPrefix(f, "contains("); ok {
+			prop, rest, ok := strings.Cut(rest, ",")
+			if !ok || !strings.HasPrefix(rest, "'") {
+				return nil, fmt.Errorf("bad contains at %q", f)
+			}
+			v, rest, err := literal(rest)
+			if err != nil {
+				return nil, err
+			}
+			rest, ok = strings.CutPrefix(rest, ")")
+			if !ok {
+				return nil, fmt.Errorf("contains not closed at %q", rest)
+			}
+			out = append(out, clause{prop, "contains", v})
+			f = rest
+			continue
 		}
 		prop, rest, ok := strings.Cut(f, " ")
 		if !ok {
@@ -346,25 +433,11 @@ func parseFilter(f string) ([]clause, error) {
 		}
 		c := clause{property: prop, op: op}
 		if strings.HasPrefix(rest, "'") {
-			var v strings.Builder
-			i := 1
-			for {
-				if i >= len(rest) {
-					return nil, fmt.Errorf("unterminated literal in %q", rest)
-				}
-				if rest[i] == '\'' {
-					if i+1 < len(rest) && rest[i+1] == '\'' {
-						v.WriteByte('\'')
-						i += 2
-						continue
-					}
-					i++
-					break
-				}
-				v.WriteByte(rest[i])
-				i++
+			v, after, err := literal(rest)
+			if err != nil {
+				return nil, err
 			}
-			c.value, f = v.String(), rest[i:]
+			c.value, f = v, after
 		} else {
 			end := strings.Index(rest, " ")
 			if end < 0 {
@@ -377,24 +450,71 @@ func parseFilter(f string) ([]clause, error) {
 	return out, nil
 }
 
-// FuzzProvisioningLogFilter checks that whatever the IDs hold (quotes,
-// " and ", " or ", parentheses), the filter parses back into exactly the
-// clauses asked for, each ID as one literal, and nothing else.
+// logTextFields says, independently of the code under test, which field
+// of a query writes which clause, in order: the eq fields, then the
+// contains ones.
+var logTextFields = []struct {
+	property string
+	op       string
+	set      func(q *models.ProvisioningLogQuery, v string)
+}{
+	{"jobId", "eq", func(q *models.ProvisioningLogQuery, v string) { q.JobID = v }},
+	{"cycleId", "eq", func(q *models.ProvisioningLogQuery, v string) { q.CycleID = v }},
+	{"changeId", "eq", func(q *models.ProvisioningLogQuery, v string) { q.ChangeID = v }},
+	{"sourceIdentity/id", "eq", func(q *models.ProvisioningLogQuery, v string) { q.SourceIdentityID = v }},
+	{"id", "eq", func(q *models.ProvisioningLogQuery, v string) { q.ID = v }},
+	{"tenantId", "eq", func(q *models.ProvisioningLogQuery, v string) { q.TenantID = v }},
+	{"provisioningAction", "eq", func(q *models.ProvisioningLogQuery, v string) { q.ProvisioningAction = models.LogAction(v) }},
+	{"provisioningStatusInfo/status", "eq", func(q *models.ProvisioningLogQuery, v string) { q.Status = models.LogStatus(v) }},
+	{"servicePrincipal/id", "eq", func(q *models.ProvisioningLogQuery, v string) { q.ServicePrincipalID = v }},
+	{"servicePrincipal/displayName", "eq", func(q *models.ProvisioningLogQuery, v string) { q.ServicePrincipalName = v }},
+	{"sourceIdentity/displayName", "eq", func(q *models.ProvisioningLogQuery, v string) { q.SourceIdentityName = v }},
+	{"sourceIdentity/identityType", "eq", func(q *models.ProvisioningLogQuery, v string) { q.SourceIdentityType = v }},
+	{"targetIdentity/id", "eq", func(q *models.ProvisioningLogQuery, v string) { q.TargetIdentityID = v }},
+	{"targetIdentity/displayName", "eq", func(q *models.ProvisioningLogQuery, v string) { q.TargetIdentityName = v }},
+	{"targetIdentity/identityType", "eq", func(q *models.ProvisioningLogQuery, v string) { q.TargetIdentityType = v }},
+	{"sourceSystem/displayName", "eq", func(q *models.ProvisioningLogQuery, v string) { q.SourceSystemName = v }},
+	{"targetSystem/displayName", "eq", func(q *models.ProvisioningLogQuery, v string) { q.TargetSystemName = v }},
+	{"initiatedBy/displayName", "eq", func(q *models.ProvisioningLogQuery, v string) { q.InitiatedByName = v }},
+	{"id", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.ID = v }},
+	{"tenantId", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.TenantID = v }},
+	{"jobId", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.JobID = v }},
+	{"cycleId", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.CycleID = v }},
+	{"changeId", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.ChangeID = v }},
+	{"provisioningAction", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.ProvisioningAction = v }},
+	{"provisioningStatusInfo/status", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.Status = v }},
+	{"sourceIdentity/id", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.SourceIdentityID = v }},
+	{"sourceIdentity/displayName", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.SourceIdentityName = v }},
+	{"sourceIdentity/identityType", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.SourceIdentityType = v }},
+	{"targetIdentity/id", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.TargetIdentityID = v }},
+	{"targetIdentity/displayName", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.TargetIdentityName = v }},
+	{"targetIdentity/identityType", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.TargetIdentityType = v }},
+	{"sourceSystem/displayName", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.SourceSystemName = v }},
+	{"targetSystem/displayName", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.TargetSystemName = v }},
+	{"initiatedBy/displayName", "contains", func(q *models.ProvisioningLogQuery, v string) { q.Contains.InitiatedByName = v }},
+}
+
+// FuzzProvisioningLogFilter checks that whatever the texts hold (quotes,
+// " and ", " or ", parentheses, commas), the filter parses back into
+// exactly the clauses asked for, each text as one literal, and nothing
+// else. The four texts are spread over the text fields: field i gets text
+// i%4 when bit i of mask is set.
 func FuzzProvisioningLogFilter(f *testing.F) {
-	f.Add("API2AAD.b16687d38faf42adb29892cdcaf01c6e.1a03de52", "", "", "", int64(0))
-	f.Add("a' or jobId eq 'b", "'", "''", "x' and cycleId eq 'y", int64(1714521600))
-	f.Add("') or (1 eq 1", "c", " and ", "%27%20or", int64(-1))
-	f.Add("'", "", "a'' or ''b", "end'", int64(0))
+	f.Add("API2AAD.b16687d38faf42adb29892cdcaf01c6e.1a03de52", "", "", "", uint64(1), int64(0), int64(0))
+	f.Add("a' or jobId eq 'b", "'", "''", "x' and cycleId eq 'y", uint64(0xf), int64(1714521600), int64(1500))
+	f.Add("') or (1 eq 1", "c", " and ", "%27%20or", ^uint64(0), int64(-1), int64(-2))
+	f.Add("'", "x') or contains(id,'", "a'' or ''b", "end'", uint64(0x3_0000_0000), int64(0), int64(1<<31))
 	f.Fuzz(checkFilterParsesBack)
 }
 
 // TestProvisioningLogFilterProperty runs the fuzz property over random
-// IDs built from the characters that matter (quotes, spaces, "and",
-// "or", parentheses), so that every test run checks it.
+// texts built from the characters that matter (quotes, spaces, "and",
+// "or", parentheses, commas), over random sets of fields, so that every
+// test run checks it.
 func TestProvisioningLogFilterProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	pieces := []string{"'", "''", " ", " and ", " or ", "eq", "(", ")", "a", "/", "%27", "é", "jobId", "\\"}
-	id := func() string {
+	pieces := []string{"'", "''", " ", " and ", " or ", "eq", "(", ")", ",", "a", "/", "%27", "é", "jobId", "contains(", "\\"}
+	text := func() string {
 		var b strings.Builder
 		for range rng.IntN(6) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
@@ -402,35 +522,41 @@ func TestProvisioningLogFilterProperty(t *testing.T) {
 		return b.String()
 	}
 	for range 5000 {
-		checkFilterParsesBack(t, id(), id(), id(), id(), rng.Int64N(4e9)-2e9)
+		checkFilterParsesBack(t, text(), text(), text(), text(), rng.Uint64(), rng.Int64N(4e9)-2e9, rng.Int64N(3e9)-1e9)
 	}
 }
 
-func checkFilterParsesBack(t *testing.T, job, cycle, change, source string, unix int64) {
-	q := models.ProvisioningLogQuery{JobID: job, CycleID: cycle, ChangeID: change, SourceIdentityID: source}
+func checkFilterParsesBack(t *testing.T, a, b, c, d string, mask uint64, unix, ms int64) {
+	texts := []string{a, b, c, d}
+	var q models.ProvisioningLogQuery
+	var want []clause
+	for i, f := range logTextFields {
+		if mask&(1<<i) != 0 {
+			f.set(&q, texts[i%4])
+			if texts[i%4] != "" {
+				want = append(want, clause{f.property, f.op, texts[i%4]})
+			}
+		}
+	}
 	if unix != 0 {
 		q.After = time.Unix(unix, 0)
+		want = append(want, clause{"activityDateTime", "gt", q.After.UTC().Format(time.RFC3339Nano)})
+	}
+	if ms > 0 && ms < 1<<31 {
+		q.LongerThan = time.Duration(ms) * time.Millisecond
+		want = append(want, clause{"durationInMilliseconds", "gt", fmt.Sprint(ms)})
 	}
 	if q.Validate() != nil {
-		for _, s := range []string{job, cycle, change, source} {
+		for _, s := range texts {
 			if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 				return // refused before any filter is built
 			}
 		}
-		t.Fatalf("%+v refused", q)
+		t.Fatalf("%+v refused: %v", q, q.Validate())
 	}
 	got, err := parseFilter(q.Filter())
 	if err != nil {
 		t.Fatalf("%q: %v", q.Filter(), err)
-	}
-	var want []clause
-	for _, c := range []clause{{"jobId", "eq", job}, {"cycleId", "eq", cycle}, {"changeId", "eq", change}, {"sourceIdentity/id", "eq", source}} {
-		if c.value != "" {
-			want = append(want, c)
-		}
-	}
-	if unix != 0 {
-		want = append(want, clause{"activityDateTime", "gt", q.After.UTC().Format(time.RFC3339Nano)})
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("filter %q parsed as %q, want %q", q.Filter(), got, want)
