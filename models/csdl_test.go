@@ -334,7 +334,7 @@ func TestModelsRoundTripCSDLInstances(t *testing.T) {
 						t.Fatal(err)
 					}
 					model := m.model()
-					if err := json.Unmarshal(in, model); err != nil {
+					if err := decodeModel(in, model); err != nil {
 						t.Fatalf("decoding: %v\ninstance: %s", err, in)
 					}
 					if v == setValues {
@@ -342,7 +342,7 @@ func TestModelsRoundTripCSDLInstances(t *testing.T) {
 							t.Errorf("%s is not a named field: it was kept in Extra", path)
 						}
 					}
-					out, err := json.Marshal(model)
+					out, err := encodeModel(model)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -353,6 +353,28 @@ func TestModelsRoundTripCSDLInstances(t *testing.T) {
 			}
 		}
 	}
+}
+
+// decodeModel decodes data into the model m as Graph's answers are
+// decoded: with the model's UnmarshalJSON, or, for ModifiedProperty, which
+// has none, as a provisioning log event decodes it.
+func decodeModel(data []byte, m any) error {
+	if d, ok := m.(decoder); ok {
+		if _, own := m.(json.Unmarshaler); !own {
+			return unmarshalModel(data, d)
+		}
+	}
+	return json.Unmarshal(data, m)
+}
+
+// encodeModel is decodeModel's counterpart.
+func encodeModel(m any) ([]byte, error) {
+	if e, ok := reflect.ValueOf(m).Elem().Interface().(encoder); ok {
+		if _, own := m.(json.Marshaler); !own {
+			return marshalModel(e)
+		}
+	}
+	return json.Marshal(m)
 }
 
 // extraIn returns the path of the first non-empty Extra field in v, "" if
