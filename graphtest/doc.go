@@ -92,9 +92,10 @@
 // skip when nothing changed, fail without a userName for a new user) and
 // writes one provisioning log event per record, which GET
 // /{version}/auditLogs/provisioning serves with every $filter Graph
-// documents, $orderby and $top, paged with @odata.nextLink. Records are applied when a request or an accessor
-// (InboundUser, InboundUsers, ProvisioningLogs, PendingInbound) finds them
-// due, without timers, so virtual time under testing/synctest works.
+// documents, $orderby and $top, paged with @odata.nextLink. Records are
+// applied when a request or an accessor (InboundUser, InboundUsers,
+// ProvisioningLogs, PendingInbound) finds them due, without timers, so
+// virtual time under testing/synctest works.
 // AddInboundUser registers a user as an earlier upload would have.
 //
 // # Code written with the official SDK
