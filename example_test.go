@@ -318,8 +318,9 @@ func ExampleClient_UpdateJobSchema() {
 		}
 		fmt.Println(m.TargetAttributeName, "←", src)
 	}
-	// Everything read is written back, even what the models do not name.
-	fmt.Println(string(schema.Directories[0].Objects[0].Attributes[0].Extra["apiExpressions"]))
+	// Everything read is kept and written back: an attribute's
+	// apiExpressions, and members the models do not name (in Extra).
+	fmt.Println(schema.Directories[0].Objects[0].Attributes[0].APIExpressions)
 	// Output:
 	// userName ← [userPrincipalName]
 	// active ← Not([IsSoftDeleted])
@@ -664,6 +665,43 @@ func ExampleClient_ListProvisioningLogs() {
 	// E0001 create success
 	// E0002 other skipped
 	// E0003 update failure
+}
+
+// The failed events of one job for users whose name contains "O'Neil",
+// newest first: typed filters, quoted and ordered for Graph.
+func ExampleClient_ListProvisioningLogs_failures() {
+	// An in-file stand-in for Graph: it prints the query and answers one
+	// failed event, whose duration Graph left null.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("$filter:", r.URL.Query().Get("$filter"))
+		fmt.Println("$orderby:", r.URL.Query().Get("$orderby"))
+		io.WriteString(w, `{"value":[{"sourceIdentity":{"id":"E0007","displayName":"Rose O'Neil"},"provisioningAction":"update",
+			"durationInMilliseconds":null,"provisioningStatusInfo":{"status":"failure","errorInformation":{
+			"errorCode":"AzureActiveDirectoryInvalidUserPrincipalName","reason":"invalid UPN","additionalDetails":null}}}]}`)
+	}))
+	defer srv.Close()
+	client, _ := graphsync.NewClient(&fakeCredential{}, &graphsync.ClientOptions{BaseURL: srv.URL})
+
+	events, err := client.ListProvisioningLogs(context.Background(), models.ProvisioningLogQuery{
+		JobID:    "API2AAD.1",
+		Status:   models.LogStatusFailure,
+		Contains: models.LogContains{SourceIdentityName: "O'Neil"},
+		OrderBy:  models.LogNewestFirst,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, ev := range events {
+		_, known := ev.Duration()
+		fmt.Println(ev.SourceIdentity.DisplayName, ev.ProvisioningStatusInfo.ErrorInformation.ErrorCode, "duration known:", known)
+		out, _ := json.Marshal(ev.ProvisioningStatusInfo.ErrorInformation)
+		fmt.Println(string(out)) // the null stays null
+	}
+	// Output:
+	// $filter: jobId eq 'API2AAD.1' and provisioningStatusInfo/status eq 'failure' and contains(sourceIdentity/displayName,'O''Neil')
+	// $orderby: activityDateTime desc
+	// Rose O'Neil AzureActiveDirectoryInvalidUserPrincipalName duration known: false
+	// {"errorCode":"AzureActiveDirectoryInvalidUserPrincipalName","reason":"invalid UPN","additionalDetails":null}
 }
 
 func ExampleClient_ProvisioningLogs() {

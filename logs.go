@@ -14,15 +14,17 @@ import (
 const tmplProvisioningLogs = "/auditLogs/provisioning"
 
 // ListProvisioningLogs returns the provisioning events query selects
-// (GET /auditLogs/provisioning with $filter and $top), following
+// (GET /auditLogs/provisioning with $filter, $orderby and $top), following
 // @odata.nextLink until the last page; a nextLink that leaves the
 // Client's scheme, host and port or leads back to a page already read is
 // refused with an error, as is a page of more events than query.Top (or
 // than 1000, Graph's largest page, when Top is 0), before its events are
 // decoded. It is how a
 // caller learns what became of each user of a BulkUpload: select the job
-// (and, for one user, SourceIdentityID). Events appear minutes after the
-// provisioning service acts. The caller needs AuditLog.Read.All.
+// (and, for one user, SourceIdentityID; for the failures, Status). The
+// query can use every filter Graph documents (see ProvisioningLogQuery).
+// Events appear minutes after the provisioning service acts. The caller
+// needs AuditLog.Read.All.
 //
 // A bad query returns a *ValidationError and nothing is sent. For result
 // sets too large to hold in memory, use ProvisioningLogs.
@@ -81,13 +83,20 @@ func logsRequest(ctx context.Context, op string, query models.ProvisioningLogQue
 
 // logsQuery returns the encoded query string for q: $filter (the whole
 // expression percent-encoded as one value, so the IDs inside its quoted
-// literals are never path-escaped or split) and $top. The names keep
-// their literal "$".
+// literals are never path-escaped or split), $orderby and $top. The names
+// keep their literal "$".
 func logsQuery(q models.ProvisioningLogQuery) string {
 	var b strings.Builder
 	if f := q.Filter(); f != "" {
 		b.WriteString("$filter=")
 		writeEscaped(&b, f)
+	}
+	if q.OrderBy != "" {
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString("$orderby=")
+		writeEscaped(&b, string(q.OrderBy))
 	}
 	if q.Top > 0 {
 		if b.Len() > 0 {

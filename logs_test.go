@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,6 +108,71 @@ func TestProvisioningLogsQueryString(t *testing.T) {
 	}
 	if n := ts.requests(); n != 1 {
 		t.Fatalf("%d requests", n)
+	}
+}
+
+// The new filter parts reach the server exactly: eq on an enumeration,
+// contains with a quote in its text, the beta durations, and $orderby
+// between $filter and $top, each percent-encoded with its literal "$".
+func TestProvisioningLogsQueryStringEveryPart(t *testing.T) {
+	q := models.ProvisioningLogQuery{
+		JobID:              "API2AAD.1",
+		Status:             models.LogStatusFailure,
+		ServicePrincipalID: "sp-1",
+		SourceIdentityType: "User",
+		Contains:           models.LogContains{SourceIdentityName: "O'Neil", InitiatedByName: "Service"},
+		LongerThan:         1500 * time.Millisecond,
+		OrderBy:            models.LogNewestFirst,
+		Top:                50,
+	}
+	want := "$filter=jobId%20eq%20%27API2AAD.1%27%20and%20provisioningStatusInfo%2Fstatus%20eq%20%27failure%27%20and%20" +
+		"servicePrincipal%2Fid%20eq%20%27sp-1%27%20and%20sourceIdentity%2FidentityType%20eq%20%27User%27%20and%20" +
+		"contains%28sourceIdentity%2FdisplayName%2C%27O%27%27Neil%27%29%20and%20contains%28initiatedBy%2FdisplayName%2C%27Service%27%29%20and%20" +
+		"durationInMilliseconds%20gt%201500&$orderby=activityDateTime%20desc&$top=50"
+	c, ts, _ := setup(t, nil)
+	var mu sync.Mutex
+	var got []url.Values
+	var raw []string
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		assertRequest(t, r, "GET", logsPath)
+		mu.Lock()
+		got, raw = append(got, r.URL.Query()), append(raw, r.URL.RawQuery)
+		mu.Unlock()
+		io.WriteString(w, `{"value":[]}`)
+	})
+	if _, err := c.ListProvisioningLogs(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	// $orderby alone.
+	if _, err := c.ListProvisioningLogs(ctx, models.ProvisioningLogQuery{OrderBy: models.LogOldestFirst}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(raw) != 2 || raw[0] != want || raw[1] != "$orderby=activityDateTime%20asc" {
+		t.Fatalf("raw queries\n got %q\nwant %q", raw, []string{want, "$orderby=activityDateTime%20asc"})
+	}
+	if got[0].Get("$filter") != q.Filter() || got[0].Get("$orderby") != "activityDateTime desc" {
+		t.Errorf("query %v, want $filter=%s", got[0], q.Filter())
+	}
+	// A bad query is refused before anything is sent.
+	before := ts.requests()
+	for _, bad := range []struct {
+		q     models.ProvisioningLogQuery
+		field string
+	}{
+		{models.ProvisioningLogQuery{OrderBy: "jobId"}, "query.OrderBy"},
+		{models.ProvisioningLogQuery{Contains: models.LogContains{TargetIdentityName: "a\nb"}}, "query.Contains.TargetIdentityName"},
+		{models.ProvisioningLogQuery{ShorterThan: time.Microsecond}, "query.ShorterThan"},
+	} {
+		_, err := c.ListProvisioningLogs(ctx, bad.q)
+		var ve *graphsync.ValidationError
+		if !errors.As(err, &ve) || ve.Field != bad.field {
+			t.Errorf("%+v: %v, want a *ValidationError for %s", bad.q, err, bad.field)
+		}
+	}
+	if ts.requests() != before {
+		t.Fatalf("%d requests for bad queries", ts.requests()-before)
 	}
 }
 

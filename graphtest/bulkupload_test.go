@@ -420,6 +420,7 @@ func TestProvisioningLogsQueries(t *testing.T) {
 		f("activityDateTime gt 2000-01-01T00:00:00Z and activityDateTime lt 2999-01-01T00:00:00.1234567Z"),
 		f("sourceIdentity/id eq 'it''s'"),
 		"$top=1",
+		"$orderby=activityDateTime",
 		"",
 	} {
 		if code, b := get(ok); code != 200 {
@@ -439,7 +440,7 @@ func TestProvisioningLogsQueries(t *testing.T) {
 		f("activityDateTime gt yesterday"),
 		f("jobId eq 'x' and"),
 		f("startswith(jobId,'x')"),
-		"$top=0", "$top=1001", "$top=x", "$orderby=activityDateTime", "$skiptoken=99", "$top=1&$top=2",
+		"$top=0", "$top=1001", "$top=x", "$orderby=jobId", "$skiptoken=99", "$top=1&$top=2",
 	} {
 		if code, b := get(bad); code != 400 || errorCode(t, b) != "BadRequest" {
 			t.Errorf("%s: %d %s", bad, code, b)

@@ -91,10 +91,11 @@
 // matching users on externalId (create, update, disable on active=false,
 // skip when nothing changed, fail without a userName for a new user) and
 // writes one provisioning log event per record, which GET
-// /{version}/auditLogs/provisioning serves with $filter and $top, paged
-// with @odata.nextLink. Records are applied when a request or an accessor
-// (InboundUser, InboundUsers, ProvisioningLogs, PendingInbound) finds them
-// due, without timers, so virtual time under testing/synctest works.
+// /{version}/auditLogs/provisioning serves with every $filter Graph
+// documents, $orderby and $top, paged with @odata.nextLink. Records are
+// applied when a request or an accessor (InboundUser, InboundUsers,
+// ProvisioningLogs, PendingInbound) finds them due, without timers, so
+// virtual time under testing/synctest works.
 // AddInboundUser registers a user as an earlier upload would have.
 //
 // # A fake for any language
@@ -205,17 +206,38 @@
 //     AzureActiveDirectoryConflictEntries (errorCategory
 //     nonServiceFailure, with a reason and a recommended action). The job
 //     need not be started.
-//   - The provisioning logs: $filter takes only clauses joined by "and" of
-//     jobId, cycleId, changeId, id, sourceIdentity/id, targetIdentity/id
-//     (eq and an OData string literal, quotes doubled) and
-//     activityDateTime (eq, gt, lt and an unquoted DateTimeOffset);
-//     property names match without regard to case (the documented
-//     Location writes "jobid"). Anything else, and any query option but
-//     $filter, $top and $skiptoken, is 400 BadRequest "Invalid filter
-//     clause: ..." or similar. A page holds $top events (1 to 1000), 100
-//     without it; events come oldest first, and the $skiptoken of the
-//     nextLink is a position in the log, so events written between pages
-//     come on later pages. The Location of an accepted bulkUpload and the
-//     nextLink point at the fake's own URL; the Location keeps the
-//     documented form (jobid, a trailing slash).
+//   - The provisioning logs: $filter takes clauses joined by "and", as
+//     Graph documents them: eq with an OData string literal (quotes
+//     doubled) on id, tenantId, jobId, cycleId, changeId,
+//     provisioningAction, provisioningStatusInfo/status,
+//     servicePrincipal/id, servicePrincipal/displayName,
+//     sourceIdentity/id, /displayName and /identityType, the same of
+//     targetIdentity, sourceSystem/displayName, targetSystem/displayName
+//     and initiatedBy/displayName; contains(property,'text') on the same
+//     but servicePrincipal's (documented for eq only); activityDateTime
+//     eq, gt and lt with an unquoted DateTimeOffset;
+//     durationInMilliseconds eq, gt and lt with an integer; in beta also
+//     the deprecated action and statusInfo/status (eq, contains), which
+//     the fake's events do not carry. Text compares with regard to case,
+//     but the status without, as documented. $orderby takes
+//     activityDateTime, asc (the default) or desc. Anything else (or,
+//     not, parentheses, startswith and other functions, ne, ge, le, other
+//     properties), and any query option but $filter, $orderby, $top and
+//     $skiptoken, is 400 BadRequest "Invalid filter clause: ..." or
+//     similar. The fake's own readings: property, function and
+//     direction names match without regard to case (the documented
+//     Location writes "jobid"); spaces may surround contains's
+//     arguments; servicePrincipal/name, the name the property's
+//     description uses, compares the metadata's displayName;
+//     durationInMilliseconds is taken in v1.0 too (the current reference
+//     documents it for beta, an earlier v1.0 page listed it); a property
+//     of an object Graph sent as null compares as "", and a null
+//     duration matches no comparison. A page holds $top events (1 to
+//     1000), 100 without it; without $orderby events come oldest first.
+//     The $skiptoken of the nextLink is a position in the log: oldest
+//     first, events written between pages come on later pages; newest
+//     first, they would belong before the first page and are not served.
+//     The Location of an accepted bulkUpload and the nextLink point at
+//     the fake's own URL; the Location keeps the documented form (jobid,
+//     a trailing slash).
 package graphtest

@@ -39,3 +39,20 @@ func ExampleProvisioningLogQuery_Filter() {
 	// Output:
 	// jobId eq 'API2AAD.b16687d38faf42adb29892cdcaf01c6e.1a03de52' and sourceIdentity/id eq 'O''Brien' and activityDateTime gt 2025-03-01T09:30:00Z
 }
+
+// Every filter Graph documents for the provisioning logs has a typed field:
+// eq on the fields of the query, contains in Contains, the durations
+// (documented in beta) in whole milliseconds.
+func ExampleProvisioningLogQuery_Filter_everyKind() {
+	q := models.ProvisioningLogQuery{
+		Status:             models.LogStatusFailure,
+		ProvisioningAction: models.LogActionCreate,
+		TargetSystemName:   "Azure Active Directory",
+		Contains:           models.LogContains{SourceIdentityName: "O'Brien", InitiatedByName: "Provisioning"},
+		LongerThan:         2 * time.Second,
+		OrderBy:            models.LogNewestFirst, // sent as $orderby, not in the filter
+	}
+	fmt.Println(q.Filter())
+	// Output:
+	// provisioningAction eq 'create' and provisioningStatusInfo/status eq 'failure' and targetSystem/displayName eq 'Azure Active Directory' and contains(sourceIdentity/displayName,'O''Brien') and contains(initiatedBy/displayName,'Provisioning') and durationInMilliseconds gt 2000
+}

@@ -17,9 +17,8 @@
 // PUT, which replaces it. SynchronizationSchema, the types it holds and
 // SynchronizationTemplate therefore keep everything Graph sends:
 //   - Members the Go types do not name (properties Graph adds later, or does
-//     not document, such as "@odata.type" or an attribute's
-//     "apiExpressions") are kept as JSON in each object's Extra field and
-//     written back.
+//     not document, such as "@odata.type") are kept as JSON in each
+//     object's Extra field and written back.
 //   - A member that was null is written back as null, one that was absent
 //     stays absent, an empty array stays an empty array, and a member that
 //     was present is written even when it holds the zero value. Nullable

@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 )
 
 // Graph has several key/value pair types. All of those in this file are
@@ -207,9 +208,21 @@ func (e SynchronizationMetadataEntry) encodeTo(b *bytes.Buffer) error {
 }
 
 // SynchronizationMetadata names a property of a synchronization template.
+// Graph's v1.0 metadata spells the names as the constants below do
+// ("GalleryApplicationIdentifier"); beta's spells most of them in camelCase
+// ("galleryApplicationIdentifier"), and templates read through beta carry
+// those. Compare names with Is (or look them up with
+// SynchronizationTemplate.MetadataValue), which ignores case as Graph does.
 type SynchronizationMetadata string
 
-// Documented template properties; others are kept as received.
+// Is reports whether k and other name the same property, without regard
+// to case: "isOAuthEnabled" (beta) is MetadataIsOAuthEnabled.
+func (k SynchronizationMetadata) Is(other SynchronizationMetadata) bool {
+	return strings.EqualFold(string(k), string(other))
+}
+
+// Documented template properties (v1.0's spelling); others are kept as
+// received.
 const (
 	// MetadataGalleryApplicationIdentifier is the GUID of the enterprise
 	// application in Microsoft Entra ID.

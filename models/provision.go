@@ -282,8 +282,13 @@ const (
 	ActionOther        ProvisioningAction = "Other"
 )
 
-// ModifiedProperty is one attribute the provisioning changed. OldValue and
-// NewValue are nil when Graph sends null.
+// ModifiedProperty is one attribute the provisioning changed (Graph
+// modifiedProperty). OldValue and NewValue are nil when Graph sends null.
+// Inside a provisioning log event (ProvisioningObjectSummary) it is read
+// and written back as Graph sent it, like the event: a null DisplayName
+// stays null, members it does not name go to Extra. On its own, and in
+// provisionOnDemand's result, encoding/json reads and writes it as a plain
+// struct, which keeps that decoding as fast as it was.
 type ModifiedProperty struct {
 	// DisplayName names the attribute.
 	DisplayName string `json:"displayName"`
@@ -291,6 +296,21 @@ type ModifiedProperty struct {
 	OldValue *string `json:"oldValue"`
 	// NewValue is the value after; nil for none.
 	NewValue *string `json:"newValue"`
+	// Extra holds the members Graph sent that this type does not name,
+	// as received, when read as part of a provisioning log event.
+	Extra map[string]json.RawMessage `json:"-"`
+	wire  wire
+}
+
+// ModifiedProperty has no UnmarshalJSON and MarshalJSON of its own (see
+// the type); a provisioning log event reads and writes it with these.
+
+func (p *ModifiedProperty) decodeFrom(node any) error {
+	return decodeEvery(node, p, &p.Extra, &p.wire)
+}
+
+func (p ModifiedProperty) encodeTo(b *bytes.Buffer) error {
+	return encodeEvery(b, &p, p.Extra, p.wire)
 }
 
 // ProvisioningStep is one step of the provisioning pipeline.

@@ -607,6 +607,12 @@ type AttributeDefinition struct {
 	// Anchor is true for the attribute that anchors the object: unique,
 	// immutable, exactly one per object.
 	Anchor bool `json:"anchor"`
+	// APIExpressions are expressions the synchronization engine uses to
+	// read the attribute through the directory's API, key and value, for
+	// example {"key": "Get", "value": "$.userName"}. Graph documents no
+	// meaning for them; they are kept so that a schema written back keeps
+	// them.
+	APIExpressions []StringKeyStringValuePair `json:"apiExpressions"`
 	// CaseExact is true if values are compared with regard to case.
 	CaseExact bool `json:"caseExact"`
 	// DefaultValue is the attribute's default value; Graph sends null
@@ -633,8 +639,7 @@ type AttributeDefinition struct {
 	// Type is the type of the attribute's values.
 	Type AttributeType `json:"type"`
 	// Extra holds the members Graph sent that this type does not name,
-	// written back unchanged (see SynchronizationSchema.Extra). Graph
-	// sends "apiExpressions" here, for example.
+	// written back unchanged (see SynchronizationSchema.Extra).
 	Extra map[string]json.RawMessage `json:"-"`
 	wire  wire
 }

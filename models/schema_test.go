@@ -274,6 +274,37 @@ func TestTemplateMetadataIsKeyValue(t *testing.T) {
 	roundTrip[SynchronizationTemplate](t, readFixture(t, "../testdata/graphdocs/template_get_response.json"))
 }
 
+// A template read through beta names its metadata in camelCase (Graph's
+// beta metadata, and the beta examples, spell them so); the constants find
+// them all the same, and the names are written back as received.
+func TestTemplateMetadataBetaSpelling(t *testing.T) {
+	tpl := roundTrip[SynchronizationTemplate](t, []byte(`{"id":"aWSSingleSignon","metadata":[
+		{"key":"AzureIngestionAttributeOptimization","value":"False"},
+		{"key":"galleryApplicationIdentifier","value":"21ed01d2-ec13-4e9e-86c1-cd546719ebc4"},
+		{"key":"galleryApplicationKey","value":"awssinglesignon"},
+		{"key":"isOAuthEnabled","value":"true"},
+		{"key":"IsSynchronizationAgentAssignmentRequired","value":"false"},
+		{"key":"configurationFields","value":"[]"}]}`))
+	for key, want := range map[SynchronizationMetadata]string{
+		MetadataGalleryApplicationIdentifier:             "21ed01d2-ec13-4e9e-86c1-cd546719ebc4",
+		MetadataGalleryApplicationKey:                    "awssinglesignon",
+		MetadataIsOAuthEnabled:                           "true",
+		MetadataIsSynchronizationAgentAssignmentRequired: "false",
+		MetadataConfigurationFields:                      "[]",
+		"azureingestionattributeoptimization":            "False",
+	} {
+		if v, ok := tpl.MetadataValue(key); !ok || v != want {
+			t.Errorf("MetadataValue(%s) = %q, %v; want %q", key, v, ok, want)
+		}
+	}
+	if _, ok := tpl.MetadataValue(MetadataOAuthSettings); ok {
+		t.Error("MetadataValue found oAuthSettings, which is not there")
+	}
+	if !tpl.Metadata[3].Key.Is(MetadataIsOAuthEnabled) || tpl.Metadata[3].Key.Is(MetadataIsSynchronizationInPreview) {
+		t.Error("Is compares wrongly")
+	}
+}
+
 func TestTimestampAndFlags(t *testing.T) {
 	ts := Timestamp("2025-03-30T07:00:28.2095357Z")
 	tm, err := ts.Time()
@@ -382,5 +413,22 @@ func TestRuleForTheDocumentedSchema(t *testing.T) {
 	// "Group" is mapped by two rules, both with that case and enabled.
 	if _, err := s.RuleFor("Group"); !errors.Is(err, ErrAmbiguousRule) {
 		t.Errorf("Group: %v", err)
+	}
+}
+
+// An attribute's apiExpressions, in Graph's metadata since v1.0, is a
+// named field, not Extra; [], null and absent come back as sent.
+func TestAttributeDefinitionAPIExpressions(t *testing.T) {
+	d := roundTrip[AttributeDefinition](t, []byte(`{"name":"userName","anchor":false,"type":"String",
+		"apiExpressions":[{"key":"Get","value":"$.userName"},{"key":"Set","value":null}]}`))
+	if len(d.APIExpressions) != 2 || d.APIExpressions[0].Key != "Get" || d.APIExpressions[0].Value != "$.userName" ||
+		d.APIExpressions[1].Value != "" || d.Extra != nil {
+		t.Fatalf("attribute = %+v", d)
+	}
+	for _, in := range []string{`{"apiExpressions":[]}`, `{"apiExpressions":null}`, `{"name":"x"}`} {
+		d := roundTrip[AttributeDefinition](t, []byte(in))
+		if d.Extra != nil || (strings.Contains(in, "[]") != (d.APIExpressions != nil)) {
+			t.Fatalf("%s: %+v", in, d)
+		}
 	}
 }

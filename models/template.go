@@ -52,11 +52,13 @@ func (t SynchronizationTemplate) encodeTo(b *bytes.Buffer) error {
 	return encodeObject(b, &t, t.Extra, t.wire)
 }
 
-// MetadataValue returns the value of the template's metadata entry key, and
-// whether there is one.
+// MetadataValue returns the value of the template's first metadata entry
+// named key, and whether there is one. Names are compared without regard to
+// case (see SynchronizationMetadata.Is), so the constants find the entries
+// of a template read through beta, whose names are in camelCase.
 func (t *SynchronizationTemplate) MetadataValue(key SynchronizationMetadata) (string, bool) {
 	for _, e := range t.Metadata {
-		if e.Key == key {
+		if e.Key.Is(key) {
 			return e.Value, true
 		}
 	}

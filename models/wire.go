@@ -9,7 +9,9 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 )
 
 // wire remembers how an object looked when it was decoded, so that
@@ -19,9 +21,12 @@ import (
 // objects of a synchronization schema need this because a PUT of the
 // schema replaces it whole.
 //
-// A value built in Go has no wire state: its zero fields are not written.
+// A value built in Go has no wire state: its zero fields are not written
+// (encodeObject), or, for the read models whose values built in Go stand
+// for whole Graph answers, every field is (encodeEvery).
 type wire struct {
 	null    bool   // the object itself was JSON null
+	decoded bool   // set by decodeEvery: the value was read from JSON
 	present uint64 // bit i: member i of the type's field table was present and not null
 	nulls   uint64 // bit i: member i was null
 }
@@ -61,8 +66,9 @@ func marshalModel(m encoder) ([]byte, error) {
 
 // field is one named member of a model type.
 type field struct {
-	name  string // the JSON member name, matched exactly
-	index int    // the struct field index
+	name      string // the JSON member name, matched exactly
+	index     int    // the struct field index
+	omitEmpty bool   // tagged omitempty: encodeEvery leaves it out when zero
 }
 
 var fieldTables sync.Map // reflect.Type → []field
@@ -80,8 +86,8 @@ func fieldsOf(t reflect.Type) []field {
 		if !ok || tag == "-" || !sf.IsExported() {
 			continue
 		}
-		name, _, _ := bytes.Cut([]byte(tag), []byte(","))
-		fs = append(fs, field{name: string(name), index: i})
+		name, opts, _ := strings.Cut(tag, ",")
+		fs = append(fs, field{name: name, index: i, omitEmpty: slices.Contains(strings.Split(opts, ","), "omitempty")})
 	}
 	if len(fs) > 64 {
 		panic("models: " + t.String() + " has more than 64 members")
@@ -146,7 +152,21 @@ func decodeValue(node any, dst reflect.Value) error {
 	if d, ok := dst.Addr().Interface().(decoder); ok {
 		return d.decodeFrom(node)
 	}
+	if dst.Type() == timeType {
+		text, ok := node.(string)
+		if !ok {
+			return fmt.Errorf("%s is not a string", describe(node))
+		}
+		t, err := time.Parse(time.RFC3339Nano, text)
+		if err != nil {
+			return fmt.Errorf("%q is not an RFC 3339 timestamp", text)
+		}
+		dst.Set(reflect.ValueOf(t))
+		return nil
+	}
 	switch dst.Kind() {
+	case reflect.Map:
+		return decodeStringMap(node, dst)
 	case reflect.Pointer:
 		if node == nil {
 			dst.SetZero()
@@ -203,6 +223,39 @@ func decodeValue(node any, dst reflect.Value) error {
 		return nil
 	}
 	panic("models: no decoding for " + dst.Type().String())
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// decodeStringMap stores the parsed JSON object node in dst, a map of
+// strings such as StringMap, as StringMap.UnmarshalJSON does: a string as
+// itself, null as "", any other value as its JSON text.
+func decodeStringMap(node any, dst reflect.Value) error {
+	if dst.Type().Key().Kind() != reflect.String || dst.Type().Elem().Kind() != reflect.String {
+		panic("models: no decoding for " + dst.Type().String())
+	}
+	members, ok := node.(map[string]any)
+	if !ok {
+		return fmt.Errorf("%s is not an object", describe(node))
+	}
+	m := reflect.MakeMapWithSize(dst.Type(), len(members))
+	for k, v := range members {
+		var s string
+		switch v := v.(type) {
+		case string:
+			s = v
+		case nil:
+		default:
+			raw, err := json.Marshal(v)
+			if err != nil {
+				return inMember(k, err)
+			}
+			s = string(raw)
+		}
+		m.SetMapIndex(reflect.ValueOf(k).Convert(dst.Type().Key()), reflect.ValueOf(s).Convert(dst.Type().Elem()))
+	}
+	dst.Set(m)
+	return nil
 }
 
 // pathError is a decoding error with the path of the member it concerns,
@@ -308,6 +361,34 @@ func encodeObject[T any](b *bytes.Buffer, v *T, extra map[string]json.RawMessage
 	return nil
 }
 
+// decodeEvery is decodeObject for the types encoded with encodeEvery: it
+// also marks the value as decoded, so that it is written back as received.
+func decodeEvery[T any](node any, v *T, extra *map[string]json.RawMessage, w *wire) error {
+	if err := decodeObject(node, v, extra, w); err != nil {
+		return err
+	}
+	w.decoded = true
+	return nil
+}
+
+// encodeEvery writes the struct *v as encodeObject does when it was
+// decoded (see decodeEvery). A value built in Go is written with every
+// member, zero values included and nil pointers, slices and maps as null,
+// the way Graph writes a whole object, except the members tagged
+// omitempty, which are written only when set; the members in extra follow.
+func encodeEvery[T any](b *bytes.Buffer, v *T, extra map[string]json.RawMessage, w wire) error {
+	if w.decoded {
+		return encodeObject(b, v, extra, w)
+	}
+	var every wire
+	for i, f := range fieldsOf(reflect.TypeFor[T]()) {
+		if !f.omitEmpty {
+			every.present |= 1 << i
+		}
+	}
+	return encodeObject(b, v, extra, every)
+}
+
 // encodeValue writes v, a field or element of a model type.
 func encodeValue(b *bytes.Buffer, v reflect.Value) error {
 	if v.Kind() != reflect.Pointer {
@@ -315,7 +396,33 @@ func encodeValue(b *bytes.Buffer, v reflect.Value) error {
 			return e.encodeTo(b)
 		}
 	}
+	if v.Type() == timeType {
+		text, err := v.Interface().(time.Time).MarshalJSON()
+		if err != nil {
+			return err
+		}
+		b.Write(text)
+		return nil
+	}
 	switch v.Kind() {
+	case reflect.Map:
+		if v.IsNil() {
+			b.WriteString("null")
+			return nil
+		}
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(x, y reflect.Value) int { return strings.Compare(x.String(), y.String()) })
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeString(b, k.String())
+			b.WriteByte(':')
+			writeString(b, v.MapIndex(k).String())
+		}
+		b.WriteByte('}')
+		return nil
 	case reflect.Pointer, reflect.Slice:
 		if v.IsNil() {
 			b.WriteString("null")

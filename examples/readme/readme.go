@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
@@ -84,6 +85,30 @@ func provisionAll(ctx context.Context, client *graphsync.Client, spID, jobID str
 		}
 	}
 	return err
+}
+
+// README:end
+
+// README:begin failures
+// failures prints what went wrong for the users of a job in the last day,
+// newest first, one page of the provisioning logs at a time.
+func failures(ctx context.Context, client *graphsync.Client, jobID string) error {
+	query := models.ProvisioningLogQuery{
+		JobID:              jobID,
+		Status:             models.LogStatusFailure,
+		SourceIdentityType: "User",
+		After:              time.Now().Add(-24 * time.Hour),
+		OrderBy:            models.LogNewestFirst,
+	}
+	for ev, err := range client.ProvisioningLogs(ctx, query) {
+		if err != nil {
+			return err
+		}
+		if info := ev.ProvisioningStatusInfo; info != nil && info.ErrorInformation != nil && ev.SourceIdentity != nil {
+			fmt.Printf("%s: %s\n", ev.SourceIdentity.ID, info.ErrorInformation.ErrorCode)
+		}
+	}
+	return nil
 }
 
 // README:end
