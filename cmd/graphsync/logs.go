@@ -38,6 +38,23 @@ func logsFlags(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	fs.StringVar(&q.CycleID, "cycle", "", "events of this cycle")
 	fs.StringVar(&q.ChangeID, "change", "", "events of this change")
 	fs.StringVar(&q.SourceIdentityID, "source-id", "", "events of this source object (for inbound provisioning, the externalId)")
+	fs.StringVar(&q.SourceIdentityName, "source-name", "", "events of the source object with this display name")
+	fs.StringVar(&q.TargetIdentityID, "target-id", "", "events of this target object")
+	fs.StringVar(&q.TargetIdentityName, "target-name", "", "events of the target object with this display name")
+	fs.StringVar(&q.InitiatedByName, "initiated-by", "", "events initiated by this (display name)")
+	fs.StringVar(&q.ServicePrincipalID, "sp-filter", "", "events of this service principal (a filter; -sp names the caller's)")
+	fs.Func("status", "events with this status: success, failure, skipped or warning", func(v string) error {
+		q.Status = models.LogStatus(v)
+		return nil
+	})
+	fs.Func("action", "events of this provisioning action: create, update, delete, disable, stagedDelete or other", func(v string) error {
+		q.ProvisioningAction = models.LogAction(v)
+		return nil
+	})
+	fs.StringVar(&q.Contains.SourceIdentityName, "source-name-contains", "", "events whose source object's display name contains this")
+	fs.StringVar(&q.Contains.TargetIdentityName, "target-name-contains", "", "events whose target object's display name contains this")
+	fs.DurationVar(&q.LongerThan, "longer-than", 0, "events that took longer than this (beta)")
+	newest := fs.Bool("newest-first", false, "newest events first (Graph's $orderby=activityDateTime desc)")
 	fs.IntVar(&q.Top, "top", 0, "page size (1 to 1000; default Graph's)")
 	return func(ctx context.Context, inv *cli.Invocation) error {
 		var err error
@@ -63,6 +80,12 @@ func logsFlags(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 		if *follow && inv.Config.JSON {
 			return cli.Usagef("-follow prints a table as events come; -json prints one array and cannot follow")
 		}
+		if *newest {
+			if *follow {
+				return cli.Usagef("-follow reads the oldest new events first; -newest-first cannot follow")
+			}
+			q.OrderBy = models.LogNewestFirst
+		}
 		return connected(func(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
 			q.JobID = env.JobID
 			if err := q.Validate(); err != nil {
@@ -79,8 +102,14 @@ func logsFlags(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 			header := true
 			for {
 				n, err := printEvents(ctx, inv, env, q, seen, header)
-				if err != nil || !*follow {
+				if err != nil {
 					return err
+				}
+				if !*follow {
+					if n == 0 {
+						inv.Err.Println("No events.")
+					}
+					return nil
 				}
 				header = header && n == 0
 				t := time.NewTimer(*poll)

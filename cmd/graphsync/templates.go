@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
 )
@@ -61,7 +62,7 @@ func templatesGet(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 				t.Row("metadata "+string(m.Key), m.Value)
 			}
 			if tm.Schema != nil {
-				t.Row("schema", len(tm.Schema.SynchronizationRules), "rule(s); -json prints it")
+				t.Row("schema", fmt.Sprintf("%d rule(s); -json prints it", len(tm.Schema.SynchronizationRules)))
 			}
 			return t.Flush()
 		})(ctx, inv)
