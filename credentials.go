@@ -13,7 +13,7 @@ import (
 // ValidateCredentials asks Graph whether credentials work for the job's
 // application, before they are saved (SaveSecrets) or the job is started:
 // req.Credentials (for example BaseAddress and SecretToken), or, with
-// req.UseSavedCredentials, the credentials already saved. Graph answers
+// req.UseSavedCredentials true, the credentials already saved. Graph answers
 // 204 No Content when they work; when they do not, the error is a
 // *ResponseError with Graph's code and message.
 //
@@ -21,17 +21,18 @@ import (
 // credential is needed, each with a key; with it, Credentials must be
 // empty (Graph would ignore them, and secrets are not sent for nothing).
 // A bad request returns a *ValidationError naming the field, and nothing
-// is sent. Credential values never appear in errors, and formatting req
-// does not show them.
+// is sent. What req sets is sent, and nothing else (see
+// models.ValidateCredentialsRequest). Credential values never appear in
+// errors, and formatting req does not show them.
 func (c *Client) ValidateCredentials(ctx context.Context, servicePrincipalID, jobID string, req models.ValidateCredentialsRequest) error {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return err
 	}
-	switch {
-	case req.UseSavedCredentials && len(req.Credentials) > 0:
-		return invalid("req.Credentials", "must be empty when req.UseSavedCredentials is set: Graph ignores them")
-	case !req.UseSavedCredentials && len(req.Credentials) == 0:
-		return invalid("req.Credentials", "must hold at least one credential unless req.UseSavedCredentials is set")
+	switch saved := req.UsesSavedCredentials(); {
+	case saved && len(req.Credentials) > 0:
+		return invalid("req.Credentials", "must be empty when req.UseSavedCredentials is true: Graph ignores them")
+	case !saved && len(req.Credentials) == 0:
+		return invalid("req.Credentials", "must hold at least one credential unless req.UseSavedCredentials is true")
 	}
 	if err := checkSecrets("req.Credentials", req.Credentials); err != nil {
 		return err

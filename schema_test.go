@@ -203,7 +203,7 @@ func TestValidateCredentialsAllParameters(t *testing.T) {
 		ApplicationIdentifier: "app", TemplateID: "scim",
 		Credentials: []models.SecretKeyValue{{Key: models.CredentialBaseAddress, Value: models.NewSecret("https://scim.example.com")}},
 	}))
-	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: true}))
+	must(t, c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: new(true)}))
 	assertJSONEqual(t, []byte(bodies[0]), []byte(`{"applicationIdentifier":"app","templateId":"scim","credentials":[{"key":"BaseAddress","value":"https://scim.example.com"}]}`))
 	assertJSONEqual(t, []byte(bodies[1]), []byte(`{"useSavedCredentials":true}`))
 }
@@ -248,7 +248,7 @@ func TestSchemaCallsRefuseBadInput(t *testing.T) {
 		}},
 		{"validate: nothing", "req.Credentials", func() error { return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{}) }},
 		{"validate: saved and given", "req.Credentials", func() error {
-			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: true, Credentials: cred})
+			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{UseSavedCredentials: new(true), Credentials: cred})
 		}},
 		{"validate: no key", "req.Credentials[1].Key", func() error {
 			return c.ValidateCredentials(ctx, spID, jobID, models.ValidateCredentialsRequest{Credentials: append(cred, models.SecretKeyValue{Key: " ", Value: models.NewSecret("s")})})
@@ -276,7 +276,7 @@ func TestSchemaCallsKeepIDsInOneSegment(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	schema := models.SynchronizationSchema{SynchronizationRules: []models.SynchronizationRule{{ID: "r"}}}
-	creds := models.ValidateCredentialsRequest{UseSavedCredentials: true}
+	creds := models.ValidateCredentialsRequest{UseSavedCredentials: new(true)}
 	const sp, job = "../x", "a/b?c"
 	const base = "/v1.0/servicePrincipals/..%2Fx/synchronization/"
 	for _, tc := range []struct {

@@ -33,7 +33,7 @@ func TestValidateCredentialsClient(t *testing.T) {
 	if !errors.As(err, &re) || re.StatusCode != http.StatusBadRequest {
 		t.Fatalf("an unknown templateId: %v", err)
 	}
-	saved := models.ValidateCredentialsRequest{UseSavedCredentials: true}
+	saved := models.ValidateCredentialsRequest{UseSavedCredentials: new(true)}
 	err = c.ValidateCredentials(ctx, "sp", job.ID, saved)
 	if !errors.As(err, &re) || re.StatusCode != http.StatusBadRequest {
 		t.Fatalf("useSavedCredentials with nothing saved: %v", err)
