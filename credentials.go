@@ -13,8 +13,8 @@ import (
 // ValidateCredentials asks Graph whether credentials work for the job's
 // application, before they are saved (SaveSecrets) or the job is started:
 // req.Credentials (for example BaseAddress and SecretToken), or, with
-// req.UseSavedCredentials true, the credentials already saved. Graph answers
-// 204 No Content when they work; when they do not, the error is a
+// req.UseSavedCredentials true, the credentials already saved. Graph
+// answers 204 No Content when they work; when they do not, the error is a
 // *ResponseError with Graph's code and message.
 //
 // The request is checked first: without UseSavedCredentials at least one
@@ -28,6 +28,35 @@ func (c *Client) ValidateCredentials(ctx context.Context, servicePrincipalID, jo
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return err
 	}
+	p := jobParams(servicePrincipalID, jobID)
+	p["action"] = "validateCredentials"
+	return c.validateCredentials(ctx, &request{op: "ValidateCredentials", method: abs.POST, template: tmplJobAction, params: p}, req)
+}
+
+// ValidateTemplateCredentials asks Graph whether credentials work for the
+// application of the service principal before any job exists (POST
+// .../synchronization/jobs/validateCredentials), with the settings of the
+// template req.TemplateID, which is required: the first check of a new
+// application, as in Graph's cross-tenant synchronization tutorial, which
+// sends UseSavedCredentials false explicitly (new(false)). The rest is as
+// for ValidateCredentials: 204 when the credentials work, a
+// *ResponseError when they do not, a *ValidationError and nothing sent
+// for a bad request.
+func (c *Client) ValidateTemplateCredentials(ctx context.Context, servicePrincipalID string, req models.ValidateCredentialsRequest) error {
+	if err := checkSP(ctx, servicePrincipalID); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.TemplateID) == "" {
+		return invalid("req.TemplateID", "is required to validate credentials before a job exists")
+	}
+	return c.validateCredentials(ctx, &request{op: "ValidateTemplateCredentials", method: abs.POST, template: tmplValidateCredentials,
+		params: spParams(servicePrincipalID)}, req)
+}
+
+const tmplValidateCredentials = "/servicePrincipals/{sp}/synchronization/jobs/validateCredentials"
+
+// validateCredentials checks req, then sends it as r's body.
+func (c *Client) validateCredentials(ctx context.Context, r *request, req models.ValidateCredentialsRequest) error {
 	switch saved := req.UsesSavedCredentials(); {
 	case saved && len(req.Credentials) > 0:
 		return invalid("req.Credentials", "must be empty when req.UseSavedCredentials is true: Graph ignores them")
@@ -41,10 +70,8 @@ func (c *Client) ValidateCredentials(ctx context.Context, servicePrincipalID, jo
 	if err != nil {
 		return fmt.Errorf("graphsync: encoding validateCredentials request: %w", err)
 	}
-	p := jobParams(servicePrincipalID, jobID)
-	p["action"] = "validateCredentials"
-	_, err = c.do(ctx, &request{op: "ValidateCredentials", method: abs.POST, template: tmplJobAction, params: p, body: body,
-		secrets: secretValues(req.Credentials)})
+	r.body, r.secrets = body, secretValues(req.Credentials)
+	_, err = c.do(ctx, r)
 	return err
 }
 

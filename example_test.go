@@ -373,6 +373,30 @@ func ExampleClient_ValidateCredentials() {
 	// the credentials work: save them with SaveSecrets
 }
 
+func ExampleClient_ValidateTemplateCredentials() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1", "Azure2Azure") // a cross-tenant synchronization app
+	client, _ := srv.NewClient()
+
+	// Before any job exists: the template's settings apply. What is set is
+	// sent, an explicit false included.
+	err := client.ValidateTemplateCredentials(context.Background(), "sp-1", models.ValidateCredentialsRequest{
+		TemplateID:          "Azure2Azure",
+		UseSavedCredentials: new(false),
+		Credentials: []models.SecretKeyValue{
+			{Key: models.CredentialCompanyID, Value: models.NewSecret("9c5d2a4e-0000-4000-8000-000000000001")},
+			{Key: models.CredentialAuthenticationType, Value: models.NewSecret("SyncPolicy")},
+		},
+	})
+	fmt.Println(err)
+	r := srv.Requests()[0]
+	fmt.Println(r.Method, r.Path, r.Status)
+	// Output:
+	// <nil>
+	// POST /v1.0/servicePrincipals/sp-1/synchronization/jobs/validateCredentials 204
+}
+
 func ExampleClient_ProvisionMany() {
 	client, done := exampleClient()
 	defer done()

@@ -20,6 +20,31 @@ func (h handler) validateCredentials() {
 	h.noContent()
 }
 
+// validateTemplateCredentials serves validateCredentials before any job
+// exists (POST .../synchronization/jobs/validateCredentials): as a job's,
+// and the templateId, which names the template whose settings apply, is
+// required.
+func (h handler) validateTemplateCredentials() {
+	e := h.checkValidateCredentials()
+	if e == nil && !hasTemplateID(h.body) {
+		e = badRequest("The templateId is required to validate credentials without a job.")
+	}
+	if e != nil {
+		h.fail(e)
+		return
+	}
+	h.noContent()
+}
+
+// hasTemplateID reports whether a well-formed validateCredentials body
+// names a template.
+func hasTemplateID(body []byte) bool {
+	var in struct {
+		TemplateID *string `json:"templateId"`
+	}
+	return json.Unmarshal(body, &in) == nil && in.TemplateID != nil && *in.TemplateID != ""
+}
+
 func (h handler) checkValidateCredentials() *apiError {
 	o, e := decodeObject(h.body, "The request body")
 	if e != nil {

@@ -122,3 +122,44 @@ func TestValidateCredentialsRaw(t *testing.T) {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 }
+
+// Before any job exists, credentials are checked against a template of
+// the service principal (Graph's cross-tenant synchronization tutorial).
+func TestValidateTemplateCredentials(t *testing.T) {
+	srv, c := newServer(t, nil)
+	srv.AddServicePrincipal("sp", "Azure2Azure")
+	doc, err := os.ReadFile("../testdata/graphdocs/validate_template_credentials_request.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := spPath + "/jobs/validateCredentials"
+	if resp, b := rawRequest(t, srv, "POST", path, doc); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("the documented request: %d %s", resp.StatusCode, b)
+	}
+	for _, body := range []string{
+		`{"credentials":[{"key":"CompanyId","value":"s3cret"}]}`,
+		`{"credentials":[{"key":"CompanyId","value":"s3cret"}],"templateId":""}`,
+		`{"credentials":[{"key":"CompanyId","value":"s3cret"}],"templateId":"scim"}`,
+		`{"useSavedCredentials":false,"templateId":"Azure2Azure"}`,
+	} {
+		resp, b := rawRequest(t, srv, "POST", path, []byte(body))
+		if e := wantError(t, resp, b, http.StatusBadRequest, "BadRequest"); strings.Contains(e.Error.Message, "s3cret") {
+			t.Fatalf("the error quotes a secret: %s", e.Error.Message)
+		}
+	}
+	resp, b := rawRequest(t, srv, "GET", path, nil)
+	wantError(t, resp, b, http.StatusMethodNotAllowed, "BadRequest")
+
+	req := models.ValidateCredentialsRequest{TemplateID: "Azure2Azure", UseSavedCredentials: new(false),
+		Credentials: []models.SecretKeyValue{{Key: models.CredentialCompanyID, Value: models.NewSecret("tenant")}}}
+	if err := c.ValidateTemplateCredentials(ctx, "sp", req); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Requests(); got[len(got)-1].Path != path || got[len(got)-1].Status != http.StatusNoContent {
+		t.Fatalf("last request %+v", got[len(got)-1])
+	}
+	req.TemplateID = "scim"
+	if err := c.ValidateTemplateCredentials(ctx, "sp", req); !errors.As(err, new(*graphsync.ResponseError)) {
+		t.Fatalf("a template the service principal does not have: %v", err)
+	}
+}

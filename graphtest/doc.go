@@ -65,7 +65,8 @@
 // and listed with its schema, generated from its rules.
 //
 // validateCredentials cannot reach the application: it answers 204 when
-// the request is well formed (see below) and the job exists.
+// the request is well formed (see below) and the job exists, or, before
+// any job exists, when it names a template of the service principal.
 //
 // AddServicePrincipal gives each template one rule, DefaultRuleID
 // ("USERGROUP_OUTBOUND_USERGROUP", the rule Entra ID → application
@@ -170,7 +171,10 @@
 //     secrets saved for the service principal; no credentials without
 //     useSavedCredentials; a templateId that is not a template of the
 //     service principal. Its messages name members and positions, never
-//     values. Well-formed credentials are taken to work.
+//     values. Well-formed credentials are taken to work. Before any job
+//     exists (POST .../synchronization/jobs/validateCredentials, shown in
+//     Graph's cross-tenant synchronization tutorial) the same checks
+//     apply, and a request without a templateId gets 400 BadRequest.
 //   - bulkUpload to a job whose template is not API2AAD or API2AD: 400
 //     BadRequest. A Content-Type other than application/scim+json (the
 //     documented cause of most 400s), a body that is not a BulkRequest as

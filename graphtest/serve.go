@@ -190,6 +190,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		h.listJobs()
 	case len(rest) == 1 && rest[0] == "jobs":
 		h.only(http.MethodPost, h.createJob)
+	case len(rest) == 2 && rest[0] == "jobs" && rest[1] == typeValidateCredentials:
+		h.only(http.MethodPost, h.validateTemplateCredentials)
 	case len(rest) == 2 && rest[0] == "jobs":
 		h.job(rest[1])
 	case len(rest) == 3 && rest[0] == "jobs" && rest[2] == "schema":
