@@ -397,6 +397,61 @@ func ExampleClient_ValidateTemplateCredentials() {
 	// POST /v1.0/servicePrincipals/sp-1/synchronization/jobs/validateCredentials 204
 }
 
+func ExampleClient_InstantiateApplicationTemplate() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+
+	// An application of one's own (the non-gallery template): Graph creates
+	// the application and its service principal.
+	created, err := client.InstantiateApplicationTemplate(ctx, graphsync.NonGalleryTemplateID, "Contoso SCIM")
+	if err != nil {
+		log.Fatal(err)
+	}
+	sp := created.ServicePrincipal
+	spID := sp.ObjectID() // what every synchronization call takes
+	if err := client.WaitForServicePrincipal(ctx, spID, nil); err != nil {
+		log.Fatal(err)
+	}
+	templates, err := client.ListTemplates(ctx, spID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sp.DisplayName, sp.AppID == created.Application.AppID, sp.AccountEnabled)
+	fmt.Println("synchronization template:", templates[0].ID)
+	// Output:
+	// Contoso SCIM true true
+	// synchronization template: scim
+}
+
+func ExampleClient_WaitForServicePrincipal() {
+	// The fake answers 404 for a new service principal for 300 ms, as
+	// Graph can for a while until Entra ID has replicated it.
+	srv := graphtest.NewServer(&graphtest.Options{ReplicationDelay: 300 * time.Millisecond})
+	defer srv.Close()
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+
+	created, err := client.InstantiateApplicationTemplate(ctx, "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7", "Fabrikam")
+	if err != nil {
+		log.Fatal(err)
+	}
+	spID := created.ServicePrincipal.ObjectID()
+	_, err = client.ListTemplates(ctx, spID)
+	fmt.Println("at once:", errors.Is(err, graphsync.ErrNotFound))
+
+	// Paced reads (here every 100 ms, doubling), for at most a minute.
+	err = client.WaitForServicePrincipal(ctx, spID, &graphsync.WaitOptions{Interval: 100 * time.Millisecond, MaxWait: time.Minute})
+	fmt.Println("waited:", err)
+	templates, _ := client.ListTemplates(ctx, spID)
+	fmt.Println("synchronization template:", templates[0].ID)
+	// Output:
+	// at once: true
+	// waited: <nil>
+	// synchronization template: Azure2Azure
+}
+
 func ExampleClient_ProvisionMany() {
 	client, done := exampleClient()
 	defer done()

@@ -78,6 +78,19 @@
 // are spelled "user". A ruleId matches a rule whose ID is equal ignoring
 // case, with or without a "#suffix" such as "#V2" on either side.
 //
+// # Applications from the gallery
+//
+// POST /applicationTemplates/{id}/instantiate creates an application and
+// its service principal from the templates the fake knows
+// (DefaultApplicationTemplates: those Graph's documentation instantiates;
+// Options.ApplicationTemplates and AddApplicationTemplate add others) and
+// answers 201 with both. The new service principal gets the
+// application template's synchronization templates, each with
+// DefaultRules, and answers GET /servicePrincipals/{id} (with $select).
+// With Options.ReplicationDelay it answers 404 to that and to every
+// synchronization call until the delay has passed, as Graph's can until
+// Entra ID has replicated it.
+//
 // # API-driven inbound provisioning
 //
 // bulkUpload (POST .../jobs/{jobId}/bulkUpload) takes a SCIM BulkRequest
@@ -148,6 +161,20 @@
 //     fake's own URL (so that clients can follow them), in key-as-segment
 //     form; @odata.context always names https://graph.microsoft.com.
 //   - Error bodies are sent as plain application/json.
+//   - instantiate: an unknown application template is 404
+//     Request_ResourceNotFound; a body that is not an object with a
+//     non-empty displayName, or has another member, is 400 BadRequest in
+//     the fake's wording. Its answer names the properties a provisioning
+//     workflow reads (v1.0's names, on beta too: beta's documented answer
+//     uses older ones such as objectId), not every property of an
+//     application and a service principal. Which synchronization
+//     templates an instance gets is the fake's choice for the
+//     documentation's templates (non-gallery: "scim", cross-tenant
+//     synchronization: "Azure2Azure", AWS: "aws", SAML Toolkit: none).
+//   - GET /servicePrincipals/{id} shows the same few properties; a
+//     $select of another is 400 BadRequest. A service principal within
+//     Options.ReplicationDelay of its creation is 404
+//     Request_ResourceNotFound to every call, like an unknown one.
 //   - Timestamps a client sends (schedule.expiration) are stored in UTC,
 //     truncated to 100 ns.
 //   - provisionOnDemand's answers are shaped like the documentation's

@@ -124,6 +124,12 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 	return body, nil
 }
 
+// resourceNotFound is Graph's answer for an object ID it does not know.
+func resourceNotFound(id string) *apiError {
+	return &apiError{http.StatusNotFound, "Request_ResourceNotFound",
+		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)}
+}
+
 func clientRequestID(r *http.Request, reqID string) string {
 	if c := r.Header.Get("client-request-id"); c != "" {
 		return c
@@ -163,20 +169,29 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		s.auditLogs(w, r, reqID, segs[0], segs[2:])
 		return
 	}
-	if len(segs) < 4 || (segs[0] != graphsync.APIVersionV1 && segs[0] != graphsync.APIVersionBeta) ||
-		segs[1] != "servicePrincipals" || segs[3] != "synchronization" {
+	versioned := len(segs) >= 2 && (segs[0] == graphsync.APIVersionV1 || segs[0] == graphsync.APIVersionBeta)
+	if versioned && segs[1] == "applicationTemplates" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.applicationTemplates(handler{s: s, version: segs[0], w: w, r: r, reqID: reqID, body: body}, segs[2:])
+		return
+	}
+	if !versioned || len(segs) < 3 || segs[1] != "servicePrincipals" || (len(segs) > 3 && segs[3] != "synchronization") {
 		writeError(w, r, reqID, badRequest("Unsupported path."))
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sp := s.sps[segs[2]]
-	if sp == nil {
-		writeError(w, r, reqID, &apiError{http.StatusNotFound, "Request_ResourceNotFound",
-			fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", segs[2])})
+	if !sp.visible(time.Now()) {
+		writeError(w, r, reqID, resourceNotFound(segs[2]))
 		return
 	}
 	h := handler{s: s, sp: sp, spID: segs[2], version: segs[0], w: w, r: r, reqID: reqID, body: body}
+	if len(segs) == 3 {
+		h.only(http.MethodGet, h.getServicePrincipal)
+		return
+	}
 	rest := segs[4:]
 	method := r.Method
 	switch {
