@@ -327,6 +327,41 @@ func ExampleClient_UpdateJobSchema() {
 	// []
 }
 
+func ExampleClient_ResetJobSchema() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+	mappings := func() int {
+		s, err := client.GetJobSchema(ctx, "sp-1", job.ID)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return len(s.SynchronizationRules[0].ObjectMappings[0].AttributeMappings)
+	}
+	fmt.Println("the template's:", mappings())
+
+	schema, _ := client.GetJobSchema(ctx, "sp-1", job.ID)
+	users := &schema.SynchronizationRules[0].ObjectMappings[0]
+	users.AttributeMappings = users.AttributeMappings[:1] // userName only
+	if err := client.UpdateJobSchema(ctx, "sp-1", job.ID, *schema); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("customized:", mappings())
+
+	// Back to the template's schema: every customization is gone.
+	if err := client.ResetJobSchema(ctx, "sp-1", job.ID); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("reset:", mappings())
+	// Output:
+	// the template's: 8
+	// customized: 1
+	// reset: 8
+}
+
 func ExampleClient_GetTemplate() {
 	client, done := exampleClient()
 	defer done()

@@ -38,8 +38,7 @@ func (c *Client) GetJobSchema(ctx context.Context, servicePrincipalID, jobID str
 //
 // A schema without synchronization rules is refused with a
 // *ValidationError before anything is sent: it would leave the job with
-// none (Graph's "reset schema" call is the way to go back to the
-// template's schema).
+// none (ResetJobSchema is the way to go back to the template's schema).
 func (c *Client) UpdateJobSchema(ctx context.Context, servicePrincipalID, jobID string, schema models.SynchronizationSchema) error {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return err
@@ -52,5 +51,19 @@ func (c *Client) UpdateJobSchema(ctx context.Context, servicePrincipalID, jobID 
 		return fmt.Errorf("graphsync: encoding schema: %w", err)
 	}
 	_, err = c.do(ctx, &request{op: "UpdateJobSchema", method: abs.PUT, template: tmplJobSchema, params: jobParams(servicePrincipalID, jobID), body: body})
+	return err
+}
+
+// ResetJobSchema deletes the job's customized schema (DELETE
+// .../jobs/{jobId}/schema): the job goes back to the default schema of
+// its template, and every change made with UpdateJobSchema is lost. The
+// rule IDs ProvisionOnDemand takes may change with it: read the schema
+// again. Graph documents "201 No Content" and shows 204; any 2xx is
+// success.
+func (c *Client) ResetJobSchema(ctx context.Context, servicePrincipalID, jobID string) error {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, &request{op: "ResetJobSchema", method: abs.DELETE, template: tmplJobSchema, params: jobParams(servicePrincipalID, jobID)})
 	return err
 }

@@ -299,3 +299,42 @@ func TestSchemaCallsKeepIDsInOneSegment(t *testing.T) {
 		}
 	}
 }
+
+// The documented reset: DELETE without a body. The page says "201 No
+// Content" and its example answers 204: both are success.
+func TestResetJobSchemaDocumentedExample(t *testing.T) {
+	for _, status := range []int{http.StatusNoContent, http.StatusCreated} {
+		c, ts, _ := setup(t, nil)
+		ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			if body := assertRequest(t, r, "DELETE", schemaPath(spID, jobID)); len(body) != 0 || r.Header.Get("Content-Type") != "" {
+				t.Errorf("DELETE sent a body %q (%s)", body, r.Header.Get("Content-Type"))
+			}
+			w.WriteHeader(status)
+		})
+		must(t, c.ResetJobSchema(ctx, spID, jobID))
+	}
+	c, ts, _ := setup(t, nil)
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("request-id", "rid-9")
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges."}}`))
+	})
+	err := c.ResetJobSchema(ctx, spID, jobID)
+	var re *graphsync.ResponseError
+	if !errors.As(err, &re) || !errors.Is(err, graphsync.ErrForbidden) || re.Code != "Authorization_RequestDenied" || re.RequestID != "rid-9" {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestResetJobSchemaRefusesBadInput(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	refusedBeforeSending(t, ts, []validationCase{
+		{"empty sp", "servicePrincipalID", func() error { return c.ResetJobSchema(ctx, "", jobID) }},
+		{"empty job", "jobID", func() error { return c.ResetJobSchema(ctx, spID, "") }},
+		{"dot job", "jobID", func() error { return c.ResetJobSchema(ctx, spID, ".") }},
+	})
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	if p := pathOf(t, ts, func() error { return c.ResetJobSchema(ctx, "../x", "a/b") }); p != "/v1.0/servicePrincipals/..%2Fx/synchronization/jobs/a%2Fb/schema" {
+		t.Fatalf("path %s", p)
+	}
+}

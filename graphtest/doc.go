@@ -61,8 +61,10 @@
 // returns it, with the @odata.context the fake writes, and the job's rules
 // become those of its synchronizationRules (id, name, directory names,
 // and the source and target object names of their object mappings).
-// SetJobRules goes back to a generated schema. A template is served by ID
-// and listed with its schema, generated from its rules.
+// SetJobRules goes back to a generated schema; so does a DELETE of the
+// schema (Graph's reset), with the rules of the job's template. A
+// template is served by ID and listed with its schema, generated from its
+// rules.
 //
 // validateCredentials cannot reach the application: it answers 204 when
 // the request is well formed (see below) and the job exists, or, before

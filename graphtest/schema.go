@@ -23,7 +23,7 @@ func (h handler) schemaContext(owner string) string {
 
 func quoteKey(id string) string { return "'" + strings.ReplaceAll(id, "'", "''") + "'" }
 
-// jobSchema serves GET and PUT on a job's schema.
+// jobSchema serves GET, PUT and DELETE (reset) on a job's schema.
 func (h handler) jobSchema(id string) {
 	j := h.sp.job(id)
 	if j == nil {
@@ -51,6 +51,13 @@ func (h handler) jobSchema(id string) {
 		}
 		j.schema = append([]byte(nil), h.body...)
 		j.rules = rules
+		h.noContent()
+	case http.MethodDelete:
+		// Back to the template's schema, whatever was PUT.
+		j.schema, j.rules = nil, nil
+		if t := h.template(j.data.TemplateID); t != nil {
+			j.rules = cloneRules(t.rules)
+		}
 		h.noContent()
 	default:
 		h.methodNotAllowed()
