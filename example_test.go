@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"time"
 
@@ -360,6 +361,58 @@ func ExampleClient_ResetJobSchema() {
 	// the template's: 8
 	// customized: 1
 	// reset: 8
+}
+
+func ExampleClient_ListSchemaFunctions() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	functions, err := client.ListSchemaFunctions(ctx, "sp-1", job.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range functions {
+		if f.FunctionName() != "Join" && f.FunctionName() != "Mid" {
+			continue
+		}
+		var params []string
+		for _, p := range f.Parameters {
+			s := p.Name + " " + string(p.Type)
+			if p.AllowMultipleOccurrences {
+				s += "..."
+			}
+			params = append(params, s)
+		}
+		fmt.Printf("%s(%s)\n", f.FunctionName(), strings.Join(params, ", "))
+	}
+	// Output:
+	// Join(separator String, source String...)
+	// Mid(source String, start Integer, length Integer)
+}
+
+func ExampleClient_ListFilterOperators() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	operators, err := client.ListFilterOperators(ctx, "sp-1", job.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, o := range operators[:3] {
+		fmt.Println(o.Name, o.Arity, o.SupportedAttributeTypes)
+	}
+	// Output:
+	// EQUALS Binary [Integer String]
+	// IS FALSE Unary [Boolean]
+	// IS NOT NULL Unary [Integer String Binary Boolean]
 }
 
 func ExampleClient_GetTemplate() {

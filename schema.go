@@ -10,7 +10,11 @@ import (
 	"github.com/graphsync/graphsync/models"
 )
 
-const tmplJobSchema = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"
+const (
+	tmplJobSchema             = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"
+	tmplSchemaFunctions       = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/functions"
+	tmplSchemaFilterOperators = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/filterOperators"
+)
 
 // GetJobSchema returns the synchronization schema of a job: its
 // directories and the rules that map source objects to target objects. A
@@ -66,4 +70,28 @@ func (c *Client) ResetJobSchema(ctx context.Context, servicePrincipalID, jobID s
 	}
 	_, err := c.do(ctx, &request{op: "ResetJobSchema", method: abs.DELETE, template: tmplJobSchema, params: jobParams(servicePrincipalID, jobID)})
 	return err
+}
+
+// ListSchemaFunctions returns the functions a job's attribute mappings
+// can use in their expressions, each with its parameters (GET
+// .../jobs/{jobId}/schema/functions). A parsed expression
+// (ParseExpression) names a function's parameters by the names given
+// here. It follows @odata.nextLink like ListJobs.
+func (c *Client) ListSchemaFunctions(ctx context.Context, servicePrincipalID, jobID string) ([]models.AttributeMappingFunctionSchema, error) {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return nil, err
+	}
+	return list[models.AttributeMappingFunctionSchema](ctx, c, &request{op: "ListSchemaFunctions", method: abs.GET,
+		template: tmplSchemaFunctions, params: jobParams(servicePrincipalID, jobID)})
+}
+
+// ListFilterOperators returns the operators a job's scoping filters can
+// use (GET .../jobs/{jobId}/schema/filterOperators): a FilterClause's
+// OperatorName names one. It follows @odata.nextLink like ListJobs.
+func (c *Client) ListFilterOperators(ctx context.Context, servicePrincipalID, jobID string) ([]models.FilterOperatorSchema, error) {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return nil, err
+	}
+	return list[models.FilterOperatorSchema](ctx, c, &request{op: "ListFilterOperators", method: abs.GET,
+		template: tmplSchemaFilterOperators, params: jobParams(servicePrincipalID, jobID)})
 }

@@ -338,3 +338,98 @@ func TestResetJobSchemaRefusesBadInput(t *testing.T) {
 		t.Fatalf("path %s", p)
 	}
 }
+
+// withoutContext returns a documented collection answer without its
+// @odata.context, which is the collection's, not an item's: what a list
+// call returns, encoded again as {"value": [...]}, must equal it.
+func withoutContext(t *testing.T, doc []byte) []byte {
+	t.Helper()
+	var o map[string]json.RawMessage
+	if err := json.Unmarshal(doc, &o); err != nil {
+		t.Fatal(err)
+	}
+	delete(o, "@odata.context")
+	b, _ := json.Marshal(o)
+	return b
+}
+
+// Every documented functions and filterOperators answer (v1.0, beta, and
+// the full lists beta's pages keep in a comment): the request is a GET
+// without a body, and the items come back whole, each false included.
+func TestSchemaFunctionsAndFilterOperatorsDocumentedExamples(t *testing.T) {
+	for _, tc := range []struct {
+		version, fixture string
+		n                int
+	}{
+		{"v1.0", "functions_response.json", 4},
+		{"beta", "functions_response_beta.json", 4},
+		{"beta", "functions_response_beta_full.json", 14},
+		{"v1.0", "filteroperators_response.json", 1},
+		{"beta", "filteroperators_response_beta.json", 1},
+		{"beta", "filteroperators_response_beta_full.json", 8},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			doc := readFile(t, "testdata/graphdocs/"+tc.fixture)
+			c, ts, _ := setup(t, &graphsync.ClientOptions{APIVersion: tc.version})
+			functions := strings.HasPrefix(tc.fixture, "functions")
+			last := "filterOperators"
+			if functions {
+				last = "functions"
+			}
+			ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				if body := assertRequest(t, r, "GET", "/"+tc.version+"/servicePrincipals/"+spID+"/synchronization/jobs/"+jobID+"/schema/"+last); len(body) != 0 {
+					t.Errorf("GET has a body: %s", body)
+				}
+				w.Write(doc)
+			})
+			var items any
+			var n int
+			if functions {
+				fns, err := c.ListSchemaFunctions(ctx, spID, jobID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fns[0].FunctionName() != "Append" || fns[0].Parameters[1].Name != "suffix" || !fns[0].Parameters[1].Required ||
+					fns[0].Parameters[1].AllowMultipleOccurrences || fns[0].Parameters[1].Type != models.AttributeString || fns[1].Parameters == nil {
+					t.Fatalf("decoded %+v", fns[:2])
+				}
+				items, n = fns, len(fns)
+			} else {
+				ops, err := c.ListFilterOperators(ctx, spID, jobID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ops[0].Name != "EQUALS" || ops[0].Arity != models.OperatorBinary || ops[0].MultivaluedComparisonType != models.CompareAll ||
+					len(ops[0].SupportedAttributeTypes) != 2 {
+					t.Fatalf("decoded %+v", ops[0])
+				}
+				items, n = ops, len(ops)
+			}
+			if n != tc.n {
+				t.Fatalf("%d items, want %d", n, tc.n)
+			}
+			out, err := json.Marshal(map[string]any{"value": items})
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertJSONEqual(t, out, withoutContext(t, doc))
+		})
+	}
+}
+
+func TestSchemaListsRefuseBadInput(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	refusedBeforeSending(t, ts, []validationCase{
+		{"functions: empty sp", "servicePrincipalID", func() error { _, err := c.ListSchemaFunctions(ctx, "", jobID); return err }},
+		{"functions: empty job", "jobID", func() error { _, err := c.ListSchemaFunctions(ctx, spID, ""); return err }},
+		{"operators: dotdot sp", "servicePrincipalID", func() error { _, err := c.ListFilterOperators(ctx, "..", jobID); return err }},
+		{"operators: control char", "jobID", func() error { _, err := c.ListFilterOperators(ctx, spID, "a\x00"); return err }},
+	})
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"value":[]}`)) })
+	if p := pathOf(t, ts, func() error { _, err := c.ListSchemaFunctions(ctx, "../x", "a/b"); return err }); p != "/v1.0/servicePrincipals/..%2Fx/synchronization/jobs/a%2Fb/schema/functions" {
+		t.Fatalf("path %s", p)
+	}
+	if p := pathOf(t, ts, func() error { _, err := c.ListFilterOperators(ctx, "../x", "a/b"); return err }); p != "/v1.0/servicePrincipals/..%2Fx/synchronization/jobs/a%2Fb/schema/filterOperators" {
+		t.Fatalf("path %s", p)
+	}
+}

@@ -163,6 +163,12 @@
 //     fake's own URL (so that clients can follow them), in key-as-segment
 //     form; @odata.context always names https://graph.microsoft.com.
 //   - Error bodies are sent as plain application/json.
+//   - A job's schema/functions and schema/filterOperators are Graph's
+//     documented lists whatever the job, on v1.0 and beta alike: the full
+//     ones the beta pages keep in a comment (their visible examples are
+//     shortened), copied verbatim; functions with the documented
+//     @odata.context for the version asked, filterOperators without one,
+//     as documented.
 //   - instantiate: an unknown application template is 404
 //     Request_ResourceNotFound; a body that is not an object with a
 //     non-empty displayName, or has another member, is 400 BadRequest in
