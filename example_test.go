@@ -415,6 +415,40 @@ func ExampleClient_ListFilterOperators() {
 	// IS NOT NULL Unary [Integer String Binary Boolean]
 }
 
+func ExampleClient_ParseExpression() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	res, err := client.ParseExpression(ctx, "sp-1", job.ID, models.ParseExpressionRequest{
+		Expression: `Replace([preferredLanguage], "-", , , "_", , )`,
+		TestInputObject: &models.ExpressionInputObject{Properties: []models.StringKeyObjectValuePair{
+			models.Property("preferredLanguage", "EN-US"),
+			models.Property("proxyAddresses", ""), // an empty value is sent
+		}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.ParsingSucceeded, res.EvaluationSucceeded, res.EvaluationResult)
+	for _, p := range res.ParsedExpression.Parameters { // empty arguments are left out
+		fmt.Printf("  %s = %s (%s)\n", p.Key, p.Value.Expression, p.Value.Type)
+	}
+
+	// A syntax error is an answer, not an error of the call.
+	res, err = client.ParseExpression(ctx, "sp-1", job.ID, models.ParseExpressionRequest{Expression: `Append([mail] ".test")`})
+	fmt.Println(err, res.ParsingSucceeded, res.Error.Message)
+	// Output:
+	// true true [EN_US]
+	//   source = [preferredLanguage] (Attribute)
+	//   Find = "-" (Constant)
+	//   Replacement = "_" (Constant)
+	// <nil> false Unexpected '"', expected ',' or ')' at position 15.
+}
+
 func ExampleClient_GetTemplate() {
 	client, done := exampleClient()
 	defer done()

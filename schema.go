@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 
@@ -14,6 +15,7 @@ const (
 	tmplJobSchema             = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema"
 	tmplSchemaFunctions       = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/functions"
 	tmplSchemaFilterOperators = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/filterOperators"
+	tmplSchemaParseExpression = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/parseExpression"
 )
 
 // GetJobSchema returns the synchronization schema of a job: its
@@ -94,4 +96,36 @@ func (c *Client) ListFilterOperators(ctx context.Context, servicePrincipalID, jo
 	}
 	return list[models.FilterOperatorSchema](ctx, c, &request{op: "ListFilterOperators", method: abs.GET,
 		template: tmplSchemaFilterOperators, params: jobParams(servicePrincipalID, jobID)})
+}
+
+// ParseExpression asks Graph to parse an attribute-mapping expression
+// (POST .../jobs/{jobId}/schema/parseExpression) and, when
+// req.TestInputObject is set, to evaluate it against that object. The
+// answer says whether it parsed (ParsingSucceeded, with the parsed tree in
+// ParsedExpression) and was evaluated (EvaluationSucceeded, with the
+// values in EvaluationResult). An expression that does not parse is not
+// an error of the call: Graph answers 200 with ParsingSucceeded false and
+// Error saying why.
+//
+// req.Expression is required: without it the call gives a
+// *ValidationError and nothing is sent. What req sets is sent, and
+// nothing else; a request read from JSON is sent as it was written (see
+// models.ParseExpressionRequest).
+func (c *Client) ParseExpression(ctx context.Context, servicePrincipalID, jobID string, req models.ParseExpressionRequest) (*models.ParseExpressionResponse, error) {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.Expression) == "" {
+		return nil, invalid("req.Expression", "is required: the expression to parse")
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, fmt.Errorf("graphsync: encoding parseExpression request: %w", err)
+	}
+	resp, err := c.do(ctx, &request{op: "ParseExpression", method: abs.POST, template: tmplSchemaParseExpression,
+		params: jobParams(servicePrincipalID, jobID), body: body})
+	if err != nil {
+		return nil, err
+	}
+	return decode[models.ParseExpressionResponse](resp, "parseExpression answer")
 }

@@ -433,3 +433,105 @@ func TestSchemaListsRefuseBadInput(t *testing.T) {
 		t.Fatalf("path %s", p)
 	}
 }
+
+// The documented parseExpression example, v1.0 and beta: the request is
+// not JSON as published (unquoted member names); repaired, read into the
+// model and sent, it goes out unchanged: the explicit nulls, the empty
+// strings, the array value and its "value@odata.type" annotation
+// included. The answer comes back whole.
+func TestParseExpressionDocumentedExample(t *testing.T) {
+	for _, tc := range []struct{ version, suffix string }{{"v1.0", ""}, {"beta", "_beta"}} {
+		t.Run(tc.version, func(t *testing.T) {
+			reqDoc := repairDocJSON(t, readFile(t, "testdata/graphdocs/parseexpression_request"+tc.suffix+".txt"))
+			respDoc := readFile(t, "testdata/graphdocs/parseexpression_response"+tc.suffix+".json")
+			var req models.ParseExpressionRequest
+			if err := json.Unmarshal(reqDoc, &req); err != nil {
+				t.Fatal(err)
+			}
+			props := req.TestInputObject.Properties
+			if len(props) != 40 || props[32].Key != "passwordProfile.password" || props[39].Key != "appRoleAssignments" {
+				t.Fatalf("read %d properties", len(props))
+			}
+			if s, ok := props[32].Value.AsString(); !ok || s != "" {
+				t.Fatalf("an empty string read as %q, %v", s, ok)
+			}
+			if ss, ok := props[39].Value.AsStrings(); !ok || len(ss) != 1 || ss[0] != "Default Assignment" ||
+				string(props[39].Extra["value@odata.type"]) != `"#Collection(String)"` {
+				t.Fatalf("the array value read as %v, %v, %s", ss, ok, props[39].Extra)
+			}
+			c, ts, _ := setup(t, &graphsync.ClientOptions{APIVersion: tc.version})
+			ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				body := assertRequest(t, r, "POST", "/"+tc.version+"/servicePrincipals/"+spID+"/synchronization/jobs/"+jobID+"/schema/parseExpression")
+				assertJSONEqual(t, body, reqDoc)
+				w.Write(respDoc)
+			})
+			got, err := c.ParseExpression(ctx, spID, jobID, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := got.ParsedExpression
+			if !got.ParsingSucceeded || !got.EvaluationSucceeded || got.Error != nil || len(got.EvaluationResult) != 1 || got.EvaluationResult[0] != "EN_US" ||
+				p.Type != models.SourceFunction || p.Name != "Replace" || len(p.Parameters) != 3 || p.Parameters[1].Key != "Find" || p.Parameters[1].Value.Name != "-" {
+				t.Fatalf("decoded %+v", got)
+			}
+			out, err := json.Marshal(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertJSONEqual(t, out, respDoc)
+		})
+	}
+}
+
+// A request built in Go sends what was set: the expression alone, or with
+// a test object whose empty values are sent.
+func TestParseExpressionSendsWhatIsSet(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	var bodies []string
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b))
+		w.Write([]byte(`{"error":{"code":"x","message":"Syntax error at 4","details":[],"innerError":null},"evaluationSucceeded":false,` +
+			`"evaluationResult":null,"parsedExpression":null,"parsingSucceeded":false}`))
+	})
+	got, err := c.ParseExpression(ctx, spID, jobID, models.ParseExpressionRequest{Expression: `Mid(`})
+	if err != nil || got.ParsingSucceeded || got.Error == nil || got.Error.Message != "Syntax error at 4" {
+		t.Fatalf("got %+v, %v: a syntax error is an answer, not an error", got, err)
+	}
+	_, err = c.ParseExpression(ctx, spID, jobID, models.ParseExpressionRequest{Expression: `Join(",", [a], [b])`,
+		TestInputObject: &models.ExpressionInputObject{Properties: []models.StringKeyObjectValuePair{
+			models.Property("a", ""), {Key: "b", Value: models.StringsValue("x", "y")},
+		}}})
+	must(t, err)
+	assertJSONEqual(t, []byte(bodies[0]), []byte(`{"expression":"Mid("}`))
+	assertJSONEqual(t, []byte(bodies[1]), []byte(`{"expression":"Join(\",\", [a], [b])","testInputObject":{"properties":[{"key":"a","value":""},{"key":"b","value":["x","y"]}]}}`))
+}
+
+func TestParseExpressionRefusesBadInput(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	refusedBeforeSending(t, ts, []validationCase{
+		{"no expression", "req.Expression", func() error {
+			_, err := c.ParseExpression(ctx, spID, jobID, models.ParseExpressionRequest{})
+			return err
+		}},
+		{"blank expression", "req.Expression", func() error {
+			_, err := c.ParseExpression(ctx, spID, jobID, models.ParseExpressionRequest{Expression: " \n"})
+			return err
+		}},
+		{"empty sp", "servicePrincipalID", func() error {
+			_, err := c.ParseExpression(ctx, "", jobID, models.ParseExpressionRequest{Expression: "[a]"})
+			return err
+		}},
+		{"dotdot job", "jobID", func() error {
+			_, err := c.ParseExpression(ctx, spID, "..", models.ParseExpressionRequest{Expression: "[a]"})
+			return err
+		}},
+	})
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"parsingSucceeded":true}`)) })
+	if p := pathOf(t, ts, func() error {
+		_, err := c.ParseExpression(ctx, "../x", "a/b", models.ParseExpressionRequest{Expression: "[a]"})
+		return err
+	}); p != "/v1.0/servicePrincipals/..%2Fx/synchronization/jobs/a%2Fb/schema/parseExpression" {
+		t.Fatalf("path %s", p)
+	}
+}

@@ -80,6 +80,26 @@
 // are spelled "user". A ruleId matches a rule whose ID is equal ignoring
 // case, with or without a "#suffix" such as "#V2" on either side.
 //
+// # Expressions
+//
+// parseExpression (POST .../jobs/{id}/schema/parseExpression) parses the
+// expression as Microsoft Entra's "Reference for writing expressions for
+// attribute mappings" describes the language: function calls with their
+// arguments (an argument may be empty), [attribute] references, string
+// constants in double quotes (\" and \\ escape a quote and a backslash),
+// numbers (-10, &HF7), names alone (vbBinaryCompare) and the comparisons
+// of IIF's condition (=, <>, <, >, <=, >=). It knows the functions of the
+// documented schema/functions answer and those of the reference, by name
+// with regard to case, and names each argument after its parameter, as
+// the documented answer does (Replace's "Find" and "Replacement"). Given
+// a testInputObject it evaluates the expression: attributes, constants,
+// comparisons, and Append, Prepend, Join, Replace (find and replacement,
+// find and template, regular expression and replacement), ToLower,
+// ToUpper, Not, Mid, Left, StripSpaces, Coalesce, Switch, IIF, IsNull,
+// IsNullOrEmpty, IsPresent and Split; other functions parse, and their
+// evaluation reports an error. The documented request gets the
+// documented answer, to the letter.
+//
 // # Applications from the gallery
 //
 // POST /applicationTemplates/{id}/instantiate creates an application and
@@ -169,6 +189,29 @@
 //     shortened), copied verbatim; functions with the documented
 //     @odata.context for the version asked, filterOperators without one,
 //     as documented.
+//   - parseExpression answers 200 to an expression that does not parse,
+//     with parsingSucceeded false and error {code:
+//     "ExpressionParsingFailed", message: what and at which position (from
+//     1)}; the code and wording are the fake's. An unknown function, or
+//     more arguments than its parameters, is such an error. The
+//     parameters of the reference's functions that the documented
+//     schema/functions answer lacks are named as the reference names
+//     them (FormatDateTime's too, whose dateTimeStyles the answer lacks);
+//     a comparison is a Function node named after its operator with
+//     parameters "left" and "right", and a number or a name alone is a
+//     Constant node: Graph documents neither. Without a
+//     testInputObject, evaluationSucceeded is false and
+//     evaluationResult null; an evaluation the fake does not make (see
+//     Expressions), or that fails (Mid's start not an integer), gives
+//     evaluationSucceeded false and error {code:
+//     "ExpressionEvaluationFailed"}. A null result is an empty
+//     evaluationResult; Join leaves out empty values, as the reference's
+//     example shows; booleans are "True" and "False". A body that is not
+//     an object with an expression string, a testInputObject with a
+//     member other than definition and properties, or a property without
+//     a key or with a value that is not a string, an array of strings, a
+//     number, a boolean or null: 400 BadRequest. Its answer has no
+//     @odata.context, like the documented one.
 //   - instantiate: an unknown application template is 404
 //     Request_ResourceNotFound; a body that is not an object with a
 //     non-empty displayName, or has another member, is 400 BadRequest in
