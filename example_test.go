@@ -449,6 +449,39 @@ func ExampleClient_ParseExpression() {
 	// <nil> false Unexpected '"', expected ',' or ')' at position 15.
 }
 
+func ExampleClient_DiscoverDirectory() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	// The directory IDs are the schema's.
+	schema, err := client.GetJobSchema(ctx, "sp-1", job.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range schema.Directories {
+		if d.Name != "customappsso" {
+			continue
+		}
+		discovered, err := client.DiscoverDirectory(ctx, "sp-1", job.ID, d.ID)
+		if err != nil {
+			log.Fatal(err)
+		}
+		_, err = discovered.DiscoveryDateTime.Time()
+		fmt.Println(discovered.Name, discovered.Discoverabilities, "discovered:", err == nil)
+		for _, o := range discovered.Objects {
+			fmt.Println(" ", o.Name, len(o.Attributes), "attributes")
+		}
+	}
+	// Output:
+	// customappsso AttributeNames, AttributeDataTypes discovered: true
+	//   urn:ietf:params:scim:schemas:extension:enterprise:2.0:User 8 attributes
+	//   urn:ietf:params:scim:schemas:core:2.0:Group 3 attributes
+}
+
 func ExampleClient_GetTemplate() {
 	client, done := exampleClient()
 	defer done()

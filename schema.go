@@ -16,6 +16,7 @@ const (
 	tmplSchemaFunctions       = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/functions"
 	tmplSchemaFilterOperators = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/filterOperators"
 	tmplSchemaParseExpression = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/parseExpression"
+	tmplDiscoverDirectory     = "/servicePrincipals/{sp}/synchronization/jobs/{job}/schema/directories/{directory}/discover"
 )
 
 // GetJobSchema returns the synchronization schema of a job: its
@@ -128,4 +129,28 @@ func (c *Client) ParseExpression(ctx context.Context, servicePrincipalID, jobID 
 		return nil, err
 	}
 	return decode[models.ParseExpressionResponse](resp, "parseExpression answer")
+}
+
+// DiscoverDirectory asks Graph to discover the latest definition of one
+// of the directories of a job's schema (POST
+// .../schema/directories/{directoryId}/discover, without a body): the
+// objects and attributes the application now supports, for example
+// custom attributes added to a SCIM application since the job was
+// created. It returns the discovered definition (Discoverabilities,
+// DiscoveryDateTime, Version and Objects). directoryID is a
+// DirectoryDefinition's ID from GetJobSchema.
+func (c *Client) DiscoverDirectory(ctx context.Context, servicePrincipalID, jobID, directoryID string) (*models.DirectoryDefinition, error) {
+	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
+		return nil, err
+	}
+	if err := checkID("directoryID", directoryID); err != nil {
+		return nil, err
+	}
+	p := jobParams(servicePrincipalID, jobID)
+	p["directory"] = directoryID
+	resp, err := c.do(ctx, &request{op: "DiscoverDirectory", method: abs.POST, template: tmplDiscoverDirectory, params: p})
+	if err != nil {
+		return nil, err
+	}
+	return decode[models.DirectoryDefinition](resp, "directory definition")
 }

@@ -535,3 +535,48 @@ func TestParseExpressionRefusesBadInput(t *testing.T) {
 		t.Fatalf("path %s", p)
 	}
 }
+
+// The documented discover, v1.0 and beta: a POST without a body (not
+// even {}), and the documented directory back, whole.
+func TestDiscoverDirectoryDocumentedExample(t *testing.T) {
+	for _, tc := range []struct{ version, fixture string }{{"v1.0", "discover_response.json"}, {"beta", "discover_response_beta.json"}} {
+		t.Run(tc.version, func(t *testing.T) {
+			doc := readFile(t, "testdata/graphdocs/"+tc.fixture)
+			c, ts, _ := setup(t, &graphsync.ClientOptions{APIVersion: tc.version})
+			ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+				body := assertRequest(t, r, "POST", "/"+tc.version+"/servicePrincipals/"+spID+"/synchronization/jobs/"+jobID+"/schema/directories/directoryDefinitionId/discover")
+				if len(body) != 0 || r.ContentLength > 0 || r.Header.Get("Content-Type") != "" {
+					t.Errorf("discover sent a body %q (Content-Type %q, length %d)", body, r.Header.Get("Content-Type"), r.ContentLength)
+				}
+				w.Write(doc)
+			})
+			d, err := c.DiscoverDirectory(ctx, spID, jobID, "directoryDefinitionId")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.ID != "directoryDefinitionId" || d.Version != "bf8c03ac-d45e-47fe-b3a1-711a9418b2b1" || !d.Discoverabilities.Has(models.DiscoverAttributeDataTypes) ||
+				len(d.Objects) != 1 || len(d.Objects[0].Attributes) != 3 || d.Objects[0].Attributes[2].Name != "CustomExendedAttribute" {
+				t.Fatalf("decoded %+v", d)
+			}
+			out, err := json.Marshal(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertJSONEqual(t, out, doc)
+		})
+	}
+}
+
+func TestDiscoverDirectoryRefusesBadInput(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	refusedBeforeSending(t, ts, []validationCase{
+		{"empty directory", "directoryID", func() error { _, err := c.DiscoverDirectory(ctx, spID, jobID, ""); return err }},
+		{"dotdot directory", "directoryID", func() error { _, err := c.DiscoverDirectory(ctx, spID, jobID, ".."); return err }},
+		{"empty job", "jobID", func() error { _, err := c.DiscoverDirectory(ctx, spID, "", "d"); return err }},
+		{"empty sp", "servicePrincipalID", func() error { _, err := c.DiscoverDirectory(ctx, "", jobID, "d"); return err }},
+	})
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{"id":"d"}`)) })
+	if p := pathOf(t, ts, func() error { _, err := c.DiscoverDirectory(ctx, "../x", "a/b", "../d?e"); return err }); p != "/v1.0/servicePrincipals/..%2Fx/synchronization/jobs/a%2Fb/schema/directories/..%2Fd%3Fe/discover" {
+		t.Fatalf("path %s", p)
+	}
+}

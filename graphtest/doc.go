@@ -212,6 +212,14 @@
 //     a key or with a value that is not a string, an array of strings, a
 //     number, a boolean or null: 400 BadRequest. Its answer has no
 //     @odata.context, like the documented one.
+//   - discover (POST .../schema/directories/{id}/discover) answers with
+//     the directory of the job's schema as it is (generated, or as PUT),
+//     with discoveryDateTime now, a new version, and discoverabilities
+//     "AttributeNames, AttributeDataTypes" when the directory had none;
+//     the schema is not changed, and nothing new is discovered. A request
+//     with a body (even {}; the documentation says to send none) is 400
+//     BadRequest; an unknown directory is 404 Request_ResourceNotFound.
+//     The answer has no @odata.context, like the documented one.
 //   - instantiate: an unknown application template is 404
 //     Request_ResourceNotFound; a body that is not an object with a
 //     non-empty displayName, or has another member, is 400 BadRequest in

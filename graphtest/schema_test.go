@@ -401,3 +401,48 @@ func TestJobSchemaReset(t *testing.T) {
 		t.Fatalf("unknown job: %v", err)
 	}
 }
+
+// discover answers with a directory of the job's schema, generated or as
+// PUT, discovered now; it takes no body.
+func TestDiscoverDirectory(t *testing.T) {
+	srv, c := newServer(t, nil)
+	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+	schema, err := c.GetJobSchema(ctx, "sp", job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := schema.Directories[1]
+	got, err := c.DiscoverDirectory(ctx, "sp", job.ID, target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	when, err := got.DiscoveryDateTime.Time()
+	if err != nil || when.IsZero() || got.Version == "" || got.Name != "customappsso" || len(got.Objects) != len(target.Objects) ||
+		!got.Discoverabilities.Has(models.DiscoverAttributeNames) {
+		t.Fatalf("discovered %+v (%v)", got, err)
+	}
+	path := spPath + "/jobs/" + job.ID + "/schema/directories/" + target.ID + "/discover"
+	for _, body := range []string{`{}`, `null`} {
+		resp, b := rawRequest(t, srv, "POST", path, []byte(body))
+		wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
+	}
+	resp, b := rawRequest(t, srv, "GET", path, nil)
+	wantError(t, resp, b, http.StatusMethodNotAllowed, "BadRequest")
+	resp, b = rawRequest(t, srv, "POST", spPath+"/jobs/"+job.ID+"/schema/directories/nope/discover", nil)
+	wantError(t, resp, b, http.StatusNotFound, "Request_ResourceNotFound")
+	resp, b = rawRequest(t, srv, "POST", spPath+"/jobs/nope/schema/directories/"+target.ID+"/discover", nil)
+	wantError(t, resp, b, http.StatusNotFound, "Request_ResourceNotFound")
+
+	// After a PUT, the directories are those of the schema PUT.
+	doc := []byte(`{"synchronizationRules":[{"id":"r"}],"directories":[{"id":"d-1","name":"Salesforce","objects":[{"name":"User","attributes":[]}],"discoverabilities":"AttributeNames"}]}`)
+	if resp, b := rawRequest(t, srv, "PUT", schemaPath(job.ID), doc); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("PUT: %d %s", resp.StatusCode, b)
+	}
+	got, err = c.DiscoverDirectory(ctx, "sp", job.ID, "d-1")
+	if err != nil || got.Name != "Salesforce" || got.Objects[0].Name != "User" || got.Discoverabilities != "AttributeNames" || got.DiscoveryDateTime == "" {
+		t.Fatalf("after PUT: %+v, %v", got, err)
+	}
+	if _, err := c.DiscoverDirectory(ctx, "sp", job.ID, target.ID); statusOf(err) != http.StatusNotFound {
+		t.Fatalf("a directory the PUT removed: %v", err)
+	}
+}

@@ -217,6 +217,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		h.only(http.MethodGet, func() { h.schemaFilterOperators(rest[1]) })
 	case len(rest) == 4 && rest[0] == "jobs" && rest[2] == "schema" && rest[3] == "parseExpression":
 		h.only(http.MethodPost, func() { h.parseExpression(rest[1]) })
+	case len(rest) == 6 && rest[0] == "jobs" && rest[2] == "schema" && rest[3] == "directories" && rest[5] == "discover":
+		h.only(http.MethodPost, func() { h.discoverDirectory(rest[1], rest[4]) })
 	case len(rest) == 3 && rest[0] == "jobs" && rest[2] == "bulkUpload":
 		h.only(http.MethodPost, func() { h.bulkUpload(rest[1]) })
 	case len(rest) == 3 && rest[0] == "jobs":
