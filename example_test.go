@@ -607,6 +607,45 @@ func ExampleClient_WaitForServicePrincipal() {
 	// synchronization template: Azure2Azure
 }
 
+func ExampleClient_AcquireAccessToken() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+
+	// What the application's OAuth flow gave back; values are secrets.
+	creds := []models.SecretKeyValue{
+		{Key: models.CredentialOauth2AuthorizationCode, Value: models.NewSecret("code-from-the-redirect")},
+		{Key: models.CredentialOauth2RedirectURI, Value: models.NewSecret("https://portal.azure.com/TokenAuthorize")},
+	}
+	err := client.AcquireAccessToken(context.Background(), "sp-1", creds)
+	fmt.Println(err, creds[0])
+	// Output: <nil> {Oauth2AuthorizationCode <redacted>}
+}
+
+func ExampleClient_AcquireApplicationAccessToken() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+
+	created, err := client.InstantiateApplicationTemplate(ctx, graphsync.NonGalleryTemplateID, "Contoso")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The application's object ID, not its appId.
+	err = client.AcquireApplicationAccessToken(ctx, created.Application.ObjectID(), []models.SecretKeyValue{
+		{Key: models.CredentialOauth2AuthorizationCode, Value: models.NewSecret("code-from-the-redirect")},
+	})
+	fmt.Println(err)
+	// No credentials: refused before anything is sent.
+	err = client.AcquireApplicationAccessToken(ctx, created.Application.ObjectID(), nil)
+	fmt.Println(errors.Is(err, graphsync.ErrInvalidInput))
+	// Output:
+	// <nil>
+	// true
+}
+
 func ExampleClient_ProvisionMany() {
 	client, done := exampleClient()
 	defer done()

@@ -64,6 +64,29 @@ type application struct {
 	id, appID, displayName, templateID string
 }
 
+// AddApplication registers an application object (as instantiate
+// creates one), so that its synchronization calls
+// (/applications/{id}/synchronization/acquireAccessToken) answer.
+func (s *Server) AddApplication(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.applications[id] = &application{id: id, appID: stableID("appId", id), displayName: id}
+}
+
+// applicationSynchronization serves /{version}/applications/...: only
+// {id}/synchronization/acquireAccessToken. Called with s.mu held.
+func (s *Server) applicationSynchronization(h handler, rest []string) {
+	if len(rest) != 3 || rest[1] != "synchronization" || rest[2] != "acquireAccessToken" {
+		h.fail(badRequest("Unsupported request."))
+		return
+	}
+	if s.applications[rest[0]] == nil {
+		h.fail(resourceNotFound(rest[0]))
+		return
+	}
+	h.only(http.MethodPost, h.acquireAccessToken)
+}
+
 // applicationTemplates serves /{version}/applicationTemplates/...: only
 // instantiate. Called with s.mu held.
 func (s *Server) applicationTemplates(h handler, rest []string) {

@@ -212,6 +212,16 @@
 //     a key or with a value that is not a string, an array of strings, a
 //     number, a boolean or null: 400 BadRequest. Its answer has no
 //     @odata.context, like the documented one.
+//   - acquireAccessToken, on a service principal or an application
+//     (AddApplication, or one instantiate created), answers 204 to a
+//     credentials array of pairs of optional key and value strings and an
+//     optional @odata.type naming the pair's type (the documented example
+//     sends a pair with only that), and stores nothing: it cannot reach
+//     the application's OAuth server. No credentials, a value without a
+//     key, a member a pair does not have, or another member beside
+//     credentials: 400 BadRequest in the fake's wording, which never
+//     quotes a value. An unknown application is 404
+//     Request_ResourceNotFound.
 //   - discover (POST .../schema/directories/{id}/discover) answers with
 //     the directory of the job's schema as it is (generated, or as PUT),
 //     with discoveryDateTime now, a new version, and discoverabilities

@@ -176,6 +176,12 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		s.applicationTemplates(handler{s: s, version: segs[0], w: w, r: r, reqID: reqID, body: body}, segs[2:])
 		return
 	}
+	if versioned && segs[1] == "applications" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.applicationSynchronization(handler{s: s, version: segs[0], w: w, r: r, reqID: reqID, body: body}, segs[2:])
+		return
+	}
 	if !versioned || len(segs) < 3 || segs[1] != "servicePrincipals" || (len(segs) > 3 && segs[3] != "synchronization") {
 		writeError(w, r, reqID, badRequest("Unsupported path."))
 		return
@@ -201,6 +207,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		h.only(http.MethodGet, func() { h.getTemplate(rest[1]) })
 	case len(rest) == 1 && rest[0] == "secrets":
 		h.only(http.MethodPut, h.saveSecrets)
+	case len(rest) == 1 && rest[0] == "acquireAccessToken":
+		h.only(http.MethodPost, h.acquireAccessToken)
 	case len(rest) == 1 && rest[0] == "jobs" && method == http.MethodGet:
 		h.listJobs()
 	case len(rest) == 1 && rest[0] == "jobs":
