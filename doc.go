@@ -89,7 +89,10 @@
 // escapes (\n, \x1b, \u202e), never written as they are. It
 // matches ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict or
 // ErrThrottled with errors.Is. Any 2xx is success (Graph answers 201 to
-// job creation; its documentation shows 200).
+// job creation; its documentation shows 200). StartJob reads the job
+// first and refuses to start one that is running, which Graph warns can
+// stop the service, with an error matching ErrJobActive
+// (StartOptions.Force starts it anyway).
 //
 // # Bulk runs
 //

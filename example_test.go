@@ -55,7 +55,7 @@ func ExampleClient_CreateJob() {
 	fmt.Println(job.TemplateID, job.Schedule.State, job.Status.Code)
 	fmt.Println("interval:", job.Schedule.Interval, "never:", job.Schedule.Interval.IsMax(), "fits time.Duration:", fits == nil)
 
-	if err := client.StartJob(ctx, "sp-1", job.ID); err != nil {
+	if err := client.StartJob(ctx, "sp-1", job.ID, nil); err != nil {
 		log.Fatal(err)
 	}
 	job, _ = client.GetJob(ctx, "sp-1", job.ID)
@@ -183,12 +183,22 @@ func ExampleClient_StartJob() {
 	ctx := context.Background()
 	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"}) // created Disabled
 
-	if err := client.StartJob(ctx, "sp-1", job.ID); err != nil {
+	if err := client.StartJob(ctx, "sp-1", job.ID, nil); err != nil {
 		log.Fatal(err)
 	}
 	job, _ = client.GetJob(ctx, "sp-1", job.ID) // the job runs in the background: poll its status
 	fmt.Println(job.Schedule.State, job.Status.Code, job.Status.LastExecution.State)
-	// Output: Active Active Succeeded
+
+	// Starting a running job can stop the service: StartJob reads the
+	// job's state first and refuses.
+	err := client.StartJob(ctx, "sp-1", job.ID, nil)
+	fmt.Println(errors.Is(err, graphsync.ErrJobActive))
+	client.PauseJob(ctx, "sp-1", job.ID)
+	fmt.Println(client.StartJob(ctx, "sp-1", job.ID, nil)) // a paused job is resumed
+	// Output:
+	// Active Active Succeeded
+	// true
+	// <nil>
 }
 
 func ExampleClient_PauseJob() {
@@ -198,7 +208,7 @@ func ExampleClient_PauseJob() {
 	client, _ := srv.NewClient()
 	ctx := context.Background()
 	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
-	client.StartJob(ctx, "sp-1", job.ID)
+	client.StartJob(ctx, "sp-1", job.ID, nil)
 
 	if err := client.PauseJob(ctx, "sp-1", job.ID); err != nil {
 		log.Fatal(err)

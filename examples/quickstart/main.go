@@ -117,7 +117,7 @@ func quickstart(ctx context.Context, stdin io.Reader, stdout io.Writer, spID, te
 	}
 	fmt.Fprintf(stdout, "listed   %d job(s) on %s\n", len(jobs), sp)
 
-	if err := c.StartJob(ctx, sp, job.ID); err != nil {
+	if err := c.StartJob(ctx, sp, job.ID, nil); err != nil {
 		return fmt.Errorf("start job: %w", err)
 	}
 	job, err = c.GetJob(ctx, sp, job.ID)
