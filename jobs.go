@@ -80,7 +80,13 @@ func (c *Client) ListJobs(ctx context.Context, servicePrincipalID string) ([]mod
 
 // UpdateJob changes a job (PATCH). Set only what should change, usually
 // Schedule or SynchronizationJobSettings; empty fields are not sent.
-// Graph answers 204 No Content.
+//
+// The route is not documented: Graph's synchronizationJob page lists no
+// update method and marks schedule read-only. The official SDKs and
+// Microsoft Graph PowerShell (Update-MgServicePrincipalSynchronizationJob)
+// generate it from Graph's metadata, and it is kept for what they do;
+// Graph may refuse it or ignore what it does not let change. Graph
+// answered 204 No Content where it was seen to work.
 func (c *Client) UpdateJob(ctx context.Context, servicePrincipalID, jobID string, job models.SynchronizationJob) error {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return err

@@ -3,8 +3,10 @@
 //
 // It serves on a loopback httptest server and answers as Graph's
 // documentation shows: 201 with a Location on job creation, 204 on
-// update, start, pause, restart, delete, secrets, a schema PUT and
-// validateCredentials, Graph error bodies,
+// start, pause, restart, delete, secrets, a schema PUT and DELETE,
+// validateCredentials and acquireAccessToken (and on a job's PATCH, a
+// route Graph does not document: see the fake's own answers), Graph
+// error bodies,
 // 404 for unknown IDs, 401 without the bearer token it issued, and the
 // headers every Graph answer carries (request-id, client-request-id,
 // Date; JSON as application/json with Graph's OData parameters, with
@@ -163,6 +165,12 @@
 //     calls answered 200 do. A throttled call gets 429 TooManyRequests with
 //     Retry-After in whole seconds, until the oldest call in the window
 //     leaves it.
+//   - PATCH of a job (Client.UpdateJob): Graph documents no update of a
+//     synchronizationJob, and its page marks schedule read-only; the fake
+//     serves the route as the official SDK and PowerShell generate it,
+//     applying schedule (interval, expiration, state) and
+//     synchronizationJobSettings, and answers 204. All of that is the
+//     fake's own.
 //   - A property the resource does not have, a read-only property (status,
 //     or a changed id or templateId), a null for a non-nullable property, a
 //     value of the wrong JSON type, an unknown enum value: 400 BadRequest,
