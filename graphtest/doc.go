@@ -80,7 +80,9 @@
 // replace the rules, for example with the Active Directory rule of the
 // documentation's second provisionOnDemand example, whose source objects
 // are spelled "user". A ruleId matches a rule whose ID is equal ignoring
-// case, with or without a "#suffix" such as "#V2" on either side.
+// case, with or without a "#suffix" such as "#V2" on either side. Object
+// type names match without regard to case too, a rule that spells the
+// name the same way first.
 //
 // # Expressions
 //
@@ -157,6 +159,10 @@
 //   - An object type the rule does not handle, a group with more than five
 //     members, more than one parameter or subject in one call, a subject
 //     without objectId or objectTypeName: 400 RequestParameterInvalid.
+//     Object type names are compared without regard to case: Graph does
+//     not document whether case matters, and Microsoft's own examples
+//     spell "User" and "user" (the Active Directory one), so refusing by
+//     case would break the official SDK's run of them.
 //   - A subject or linked member that is not registered: 200 with a
 //     Failure result, errorCode EntryNotFound, and a failed EntryImport
 //     step. A second call for a user already provisioned: Skipped with
