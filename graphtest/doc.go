@@ -145,7 +145,8 @@
 // allowed hosts (by default it sends no token to 127.0.0.1, and the fake
 // answers 401). The SDK retries a 429 by itself, so its caller never sees
 // one: assert Throttled() == 0 to catch throttling. The README shows a
-// complete test, and bench/sdkcompat drives every call through the SDK.
+// complete test, and bench/sdkcompat drives the job, template, secrets
+// and provisionOnDemand calls through the SDK.
 //
 // # Answers that are the fake's own
 //
