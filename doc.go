@@ -74,9 +74,25 @@
 // whole schema, so the models keep everything Graph sent, including what
 // they do not name, and an unchanged schema is written back exactly as it
 // was read. GetTemplate and ListTemplates return templates with their
-// schemas. ValidateCredentials checks the target application's credentials
-// before SaveSecrets stores them; secret values are never logged, put in
-// errors or shown when a request is formatted.
+// schemas. ResetJobSchema takes a job back to its template's schema;
+// ListSchemaFunctions and ListFilterOperators say what expressions and
+// scoping filters may use; ParseExpression parses (and, given a test
+// object, evaluates) an attribute-mapping expression; DiscoverDirectory
+// reads a directory's latest definition. ValidateCredentials checks the
+// target application's credentials before SaveSecrets stores them;
+// secret values are never logged, put in errors or shown when a request
+// is formatted.
+//
+// # Setting an application up
+//
+// InstantiateApplicationTemplate adds an application from the gallery (or
+// one of one's own, NonGalleryTemplateID) and returns its service
+// principal, whose ID the synchronization calls take. A new service
+// principal can answer 404 for a while: WaitForServicePrincipal waits,
+// paced and bounded, until it answers. ValidateTemplateCredentials checks
+// credentials before any job exists; AcquireAccessToken and
+// AcquireApplicationAccessToken hand an OAuth flow's credentials to the
+// provisioning service.
 //
 // # Errors
 //
@@ -89,7 +105,10 @@
 // escapes (\n, \x1b, \u202e), never written as they are. It
 // matches ErrNotFound, ErrUnauthorized, ErrForbidden, ErrConflict or
 // ErrThrottled with errors.Is. Any 2xx is success (Graph answers 201 to
-// job creation; its documentation shows 200).
+// job creation; its documentation shows 200). StartJob reads the job
+// first and refuses to start one that is running, which Graph warns can
+// stop the service, with an error matching ErrJobActive
+// (StartOptions.Force starts it anyway).
 //
 // # Many requests: ProvisionMany and ProvisionEach
 //

@@ -174,20 +174,21 @@ func TestRetryCapsAttemptsAndWait(t *testing.T) {
 }
 
 func TestPOSTRetriedOnlyOn429(t *testing.T) {
+	force := &graphsync.StartOptions{Force: true} // the start alone, without reading the job first
 	synctest.Test(t, func(t *testing.T) {
 		f := &flaky{statuses: []int{503}}
 		c := inProcessClient(t, f, nil)
-		if err := c.StartJob(ctx, spID, jobID); err == nil || len(f.times) != 1 {
+		if err := c.StartJob(ctx, spID, jobID, force); err == nil || len(f.times) != 1 {
 			t.Fatalf("POST after 503: err = %v, %d attempts; want no retry", err, len(f.times))
 		}
 		f = &flaky{statuses: []int{429}, retry: []string{"1"}}
 		c = inProcessClient(t, f, nil)
-		if err := c.StartJob(ctx, spID, jobID); err != nil || len(f.times) != 2 {
+		if err := c.StartJob(ctx, spID, jobID, force); err != nil || len(f.times) != 2 {
 			t.Fatalf("POST after 429: err = %v, %d attempts; want a retry", err, len(f.times))
 		}
 		f = &flaky{statuses: []int{504}, retry: []string{"1"}}
 		c = inProcessClient(t, f, &graphsync.ClientOptions{Retry: &graphsync.RetryPolicy{RetryPOSTOnUnavailable: true}})
-		if err := c.StartJob(ctx, spID, jobID); err != nil || len(f.times) != 2 {
+		if err := c.StartJob(ctx, spID, jobID, force); err != nil || len(f.times) != 2 {
 			t.Fatalf("POST after 504 with RetryPOSTOnUnavailable: err = %v, %d attempts", err, len(f.times))
 		}
 		// Other statuses are never retried.

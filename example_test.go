@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,7 +55,7 @@ func ExampleClient_CreateJob() {
 	fmt.Println(job.TemplateID, job.Schedule.State, job.Status.Code)
 	fmt.Println("interval:", job.Schedule.Interval, "never:", job.Schedule.Interval.IsMax(), "fits time.Duration:", fits == nil)
 
-	if err := client.StartJob(ctx, "sp-1", job.ID); err != nil {
+	if err := client.StartJob(ctx, "sp-1", job.ID, nil); err != nil {
 		log.Fatal(err)
 	}
 	job, _ = client.GetJob(ctx, "sp-1", job.ID)
@@ -182,12 +183,22 @@ func ExampleClient_StartJob() {
 	ctx := context.Background()
 	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"}) // created Disabled
 
-	if err := client.StartJob(ctx, "sp-1", job.ID); err != nil {
+	if err := client.StartJob(ctx, "sp-1", job.ID, nil); err != nil {
 		log.Fatal(err)
 	}
 	job, _ = client.GetJob(ctx, "sp-1", job.ID) // the job runs in the background: poll its status
 	fmt.Println(job.Schedule.State, job.Status.Code, job.Status.LastExecution.State)
-	// Output: Active Active Succeeded
+
+	// Starting a running job can stop the service: StartJob reads the
+	// job's state first and refuses.
+	err := client.StartJob(ctx, "sp-1", job.ID, nil)
+	fmt.Println(errors.Is(err, graphsync.ErrJobActive))
+	client.PauseJob(ctx, "sp-1", job.ID)
+	fmt.Println(client.StartJob(ctx, "sp-1", job.ID, nil)) // a paused job is resumed
+	// Output:
+	// Active Active Succeeded
+	// true
+	// <nil>
 }
 
 func ExampleClient_PauseJob() {
@@ -197,7 +208,7 @@ func ExampleClient_PauseJob() {
 	client, _ := srv.NewClient()
 	ctx := context.Background()
 	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
-	client.StartJob(ctx, "sp-1", job.ID)
+	client.StartJob(ctx, "sp-1", job.ID, nil)
 
 	if err := client.PauseJob(ctx, "sp-1", job.ID); err != nil {
 		log.Fatal(err)
@@ -328,6 +339,160 @@ func ExampleClient_UpdateJobSchema() {
 	// []
 }
 
+func ExampleClient_ResetJobSchema() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+	mappings := func() int {
+		s, err := client.GetJobSchema(ctx, "sp-1", job.ID)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return len(s.SynchronizationRules[0].ObjectMappings[0].AttributeMappings)
+	}
+	fmt.Println("the template's:", mappings())
+
+	schema, _ := client.GetJobSchema(ctx, "sp-1", job.ID)
+	users := &schema.SynchronizationRules[0].ObjectMappings[0]
+	users.AttributeMappings = users.AttributeMappings[:1] // userName only
+	if err := client.UpdateJobSchema(ctx, "sp-1", job.ID, *schema); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("customized:", mappings())
+
+	// Back to the template's schema: every customization is gone.
+	if err := client.ResetJobSchema(ctx, "sp-1", job.ID); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("reset:", mappings())
+	// Output:
+	// the template's: 8
+	// customized: 1
+	// reset: 8
+}
+
+func ExampleClient_ListSchemaFunctions() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	functions, err := client.ListSchemaFunctions(ctx, "sp-1", job.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range functions {
+		if f.FunctionName() != "Join" && f.FunctionName() != "Mid" {
+			continue
+		}
+		var params []string
+		for _, p := range f.Parameters {
+			s := p.Name + " " + string(p.Type)
+			if p.AllowMultipleOccurrences {
+				s += "..."
+			}
+			params = append(params, s)
+		}
+		fmt.Printf("%s(%s)\n", f.FunctionName(), strings.Join(params, ", "))
+	}
+	// Output:
+	// Join(separator String, source String...)
+	// Mid(source String, start Integer, length Integer)
+}
+
+func ExampleClient_ListFilterOperators() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	operators, err := client.ListFilterOperators(ctx, "sp-1", job.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, o := range operators[:3] {
+		fmt.Println(o.Name, o.Arity, o.SupportedAttributeTypes)
+	}
+	// Output:
+	// EQUALS Binary [Integer String]
+	// IS FALSE Unary [Boolean]
+	// IS NOT NULL Unary [Integer String Binary Boolean]
+}
+
+func ExampleClient_ParseExpression() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	res, err := client.ParseExpression(ctx, "sp-1", job.ID, models.ParseExpressionRequest{
+		Expression: `Replace([preferredLanguage], "-", , , "_", , )`,
+		TestInputObject: &models.ExpressionInputObject{Properties: []models.StringKeyObjectValuePair{
+			models.Property("preferredLanguage", "EN-US"),
+			models.Property("proxyAddresses", ""), // an empty value is sent
+		}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.ParsingSucceeded, res.EvaluationSucceeded, res.EvaluationResult)
+	for _, p := range res.ParsedExpression.Parameters { // empty arguments are left out
+		fmt.Printf("  %s = %s (%s)\n", p.Key, p.Value.Expression, p.Value.Type)
+	}
+
+	// A syntax error is an answer, not an error of the call.
+	res, err = client.ParseExpression(ctx, "sp-1", job.ID, models.ParseExpressionRequest{Expression: `Append([mail] ".test")`})
+	fmt.Println(err, res.ParsingSucceeded, res.Error.Message)
+	// Output:
+	// true true [EN_US]
+	//   source = [preferredLanguage] (Attribute)
+	//   Find = "-" (Constant)
+	//   Replacement = "_" (Constant)
+	// <nil> false Unexpected '"', expected ',' or ')' at position 15.
+}
+
+func ExampleClient_DiscoverDirectory() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	// The directory IDs are the schema's.
+	schema, err := client.GetJobSchema(ctx, "sp-1", job.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range schema.Directories {
+		if d.Name != "customappsso" {
+			continue
+		}
+		discovered, err := client.DiscoverDirectory(ctx, "sp-1", job.ID, d.ID)
+		if err != nil {
+			log.Fatal(err)
+		}
+		_, err = discovered.DiscoveryDateTime.Time()
+		fmt.Println(discovered.Name, discovered.Discoverabilities, "discovered:", err == nil)
+		for _, o := range discovered.Objects {
+			fmt.Println(" ", o.Name, len(o.Attributes), "attributes")
+		}
+	}
+	// Output:
+	// customappsso AttributeNames, AttributeDataTypes discovered: true
+	//   urn:ietf:params:scim:schemas:extension:enterprise:2.0:User 8 attributes
+	//   urn:ietf:params:scim:schemas:core:2.0:Group 3 attributes
+}
+
 func ExampleClient_GetTemplate() {
 	client, done := exampleClient()
 	defer done()
@@ -372,6 +537,124 @@ func ExampleClient_ValidateCredentials() {
 	// [{BaseAddress <redacted>} {SecretToken <redacted>}]
 	// 400 CredentialsInvalid
 	// the credentials work: save them with SaveSecrets
+}
+
+func ExampleClient_ValidateTemplateCredentials() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1", "Azure2Azure") // a cross-tenant synchronization app
+	client, _ := srv.NewClient()
+
+	// Before any job exists: the template's settings apply. What is set is
+	// sent, an explicit false included.
+	err := client.ValidateTemplateCredentials(context.Background(), "sp-1", models.ValidateCredentialsRequest{
+		TemplateID:          "Azure2Azure",
+		UseSavedCredentials: new(false),
+		Credentials: []models.SecretKeyValue{
+			{Key: models.CredentialCompanyID, Value: models.NewSecret("9c5d2a4e-0000-4000-8000-000000000001")},
+			{Key: models.CredentialAuthenticationType, Value: models.NewSecret("SyncPolicy")},
+		},
+	})
+	fmt.Println(err)
+	r := srv.Requests()[0]
+	fmt.Println(r.Method, r.Path, r.Status)
+	// Output:
+	// <nil>
+	// POST /v1.0/servicePrincipals/sp-1/synchronization/jobs/validateCredentials 204
+}
+
+func ExampleClient_InstantiateApplicationTemplate() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+
+	// An application of one's own (the non-gallery template): Graph creates
+	// the application and its service principal.
+	created, err := client.InstantiateApplicationTemplate(ctx, graphsync.NonGalleryTemplateID, "Contoso SCIM")
+	if err != nil {
+		log.Fatal(err)
+	}
+	sp := created.ServicePrincipal
+	spID := sp.ObjectID() // what every synchronization call takes
+	if err := client.WaitForServicePrincipal(ctx, spID, nil); err != nil {
+		log.Fatal(err)
+	}
+	templates, err := client.ListTemplates(ctx, spID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sp.DisplayName, sp.AppID == created.Application.AppID, sp.AccountEnabled)
+	fmt.Println("synchronization template:", templates[0].ID)
+	// Output:
+	// Contoso SCIM true true
+	// synchronization template: scim
+}
+
+func ExampleClient_WaitForServicePrincipal() {
+	// The fake answers 404 for a new service principal for 300 ms, as
+	// Graph can for a while until Entra ID has replicated it.
+	srv := graphtest.NewServer(&graphtest.Options{ReplicationDelay: 300 * time.Millisecond})
+	defer srv.Close()
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+
+	created, err := client.InstantiateApplicationTemplate(ctx, "518e5f48-1fc8-4c48-9387-9fdf28b0dfe7", "Fabrikam")
+	if err != nil {
+		log.Fatal(err)
+	}
+	spID := created.ServicePrincipal.ObjectID()
+	_, err = client.ListTemplates(ctx, spID)
+	fmt.Println("at once:", errors.Is(err, graphsync.ErrNotFound))
+
+	// Paced reads (here every 100 ms, doubling), for at most a minute.
+	err = client.WaitForServicePrincipal(ctx, spID, &graphsync.WaitOptions{Interval: 100 * time.Millisecond, MaxWait: time.Minute})
+	fmt.Println("waited:", err)
+	templates, _ := client.ListTemplates(ctx, spID)
+	fmt.Println("synchronization template:", templates[0].ID)
+	// Output:
+	// at once: true
+	// waited: <nil>
+	// synchronization template: Azure2Azure
+}
+
+func ExampleClient_AcquireAccessToken() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+
+	// What the application's OAuth flow gave back; values are secrets.
+	creds := []models.SecretKeyValue{
+		{Key: models.CredentialOauth2AuthorizationCode, Value: models.NewSecret("code-from-the-redirect")},
+		{Key: models.CredentialOauth2RedirectURI, Value: models.NewSecret("https://portal.azure.com/TokenAuthorize")},
+	}
+	err := client.AcquireAccessToken(context.Background(), "sp-1", creds)
+	fmt.Println(err, creds[0])
+	// Output: <nil> {Oauth2AuthorizationCode <redacted>}
+}
+
+func ExampleClient_AcquireApplicationAccessToken() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+
+	created, err := client.InstantiateApplicationTemplate(ctx, graphsync.NonGalleryTemplateID, "Contoso")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The application's object ID, not its appId.
+	err = client.AcquireApplicationAccessToken(ctx, created.Application.ObjectID(), []models.SecretKeyValue{
+		{Key: models.CredentialOauth2AuthorizationCode, Value: models.NewSecret("code-from-the-redirect")},
+	})
+	fmt.Println(err)
+	// No credentials: refused before anything is sent.
+	err = client.AcquireApplicationAccessToken(ctx, created.Application.ObjectID(), nil)
+	fmt.Println(errors.Is(err, graphsync.ErrInvalidInput))
+	// Output:
+	// <nil>
+	// true
 }
 
 func ExampleClient_ProvisionMany() {

@@ -181,11 +181,15 @@ func TestJobLifecycleCalls(t *testing.T) {
 		t.Fatalf("GetJob = %+v, %v", job, err)
 	}
 	must(t, c.UpdateJob(ctx, spID, jobID, models.SynchronizationJob{Schedule: &models.SynchronizationSchedule{Interval: models.NewDuration(30 * time.Second)}}))
-	must(t, c.StartJob(ctx, spID, jobID))
+	// The job is running: StartJob refuses, Force starts it anyway.
+	if err := c.StartJob(ctx, spID, jobID, nil); !errors.Is(err, graphsync.ErrJobActive) {
+		t.Fatalf("StartJob of a running job: %v", err)
+	}
+	must(t, c.StartJob(ctx, spID, jobID, &graphsync.StartOptions{Force: true}))
 	must(t, c.PauseJob(ctx, spID, jobID))
 	must(t, c.RestartJob(ctx, spID, jobID, models.ResetWatermark|models.ResetEscrows))
 	must(t, c.DeleteJob(ctx, spID, jobID))
-	want := []string{"GET " + base, "PATCH " + base, "POST " + base + "/start", "POST " + base + "/pause", "POST " + base + "/restart", "DELETE " + base}
+	want := []string{"GET " + base, "PATCH " + base, "GET " + base, "POST " + base + "/start", "POST " + base + "/pause", "POST " + base + "/restart", "DELETE " + base}
 	if fmt.Sprint(seen) != fmt.Sprint(want) {
 		t.Fatalf("requests:\n%v\nwant\n%v", seen, want)
 	}
@@ -332,7 +336,7 @@ func TestCloudsAndVersions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		must(t, c.StartJob(ctx, "sp", "job"))
+		must(t, c.StartJob(ctx, "sp", "job", &graphsync.StartOptions{Force: true}))
 		wantVersion := tc.version
 		if wantVersion == "" {
 			wantVersion = "v1.0"
@@ -384,7 +388,7 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 		{"empty sp", "servicePrincipalID", func() error { _, err := c.CreateJob(ctx, "", job); return err }},
 		{"dot sp", "servicePrincipalID", func() error { _, err := c.GetJob(ctx, ".", jobID); return err }},
 		{"dotdot job", "jobID", func() error { _, err := c.GetJob(ctx, spID, ".."); return err }},
-		{"empty job", "jobID", func() error { return c.StartJob(ctx, spID, "") }},
+		{"empty job", "jobID", func() error { return c.StartJob(ctx, spID, "", nil) }},
 		{"control char", "jobID", func() error { return c.PauseJob(ctx, spID, "a\nb") }},
 		{"no template", "job.TemplateID", func() error { _, err := c.CreateJob(ctx, spID, models.SynchronizationJob{}); return err }},
 		{"bad interval", "job.Schedule.Interval", func() error {
@@ -416,7 +420,7 @@ func TestIDsCannotChangeThePath(t *testing.T) {
 		{"a b+c", "ü&=;", "/v1.0/servicePrincipals/a%20b%2Bc/synchronization/jobs/%C3%BC%26%3D%3B/start"},
 	} {
 		before := ts.requests()
-		must(t, c.StartJob(ctx, tc.sp, tc.job))
+		must(t, c.StartJob(ctx, tc.sp, tc.job, &graphsync.StartOptions{Force: true}))
 		ts.mu.Lock()
 		got := ts.paths[before]
 		ts.mu.Unlock()
@@ -479,7 +483,7 @@ func TestClaimsChallengeIsAnsweredOnce(t *testing.T) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="`+b64+`"`)
 		w.WriteHeader(http.StatusUnauthorized)
 	})
-	err := c.StartJob(ctx, spID, jobID)
+	err := c.StartJob(ctx, spID, jobID, nil)
 	if !errors.Is(err, graphsync.ErrUnauthorized) {
 		t.Fatalf("err = %v", err)
 	}
@@ -488,5 +492,76 @@ func TestClaimsChallengeIsAnsweredOnce(t *testing.T) {
 	}
 	if len(cred.claims) != 2 || cred.claims[0] != "" || cred.claims[1] != claims {
 		t.Fatalf("claims asked for: %q", cred.claims)
+	}
+}
+
+// StartJob reads the job first and starts it only when it is not
+// running: Graph warns that starting a running job can stop the service.
+func TestStartJobRefusesARunningJob(t *testing.T) {
+	base := "/v1.0/servicePrincipals/" + spID + "/synchronization/jobs/" + jobID
+	for _, tc := range []struct {
+		job     string
+		refused bool
+	}{
+		{`{"schedule":{"state":"Disabled"},"status":{"code":"NotConfigured"}}`, false}, // new
+		{`{"schedule":{"state":"Paused"},"status":{"code":"Paused"}}`, false},
+		{`{"schedule":{"state":"Active"},"status":{"code":"Quarantine"}}`, false},
+		{`{"schedule":{"state":"Active"},"status":{"code":"Paused"}}`, false},
+		{`{"id":"j"}`, false},
+		{`{"schedule":{"state":"Active"},"status":{"code":"Active"}}`, true},
+		{`{"schedule":{"state":"Active"},"status":{"code":"NotRun"}}`, true},
+		{`{"schedule":{"state":"Active"}}`, true},
+		{`{"schedule":{"state":"Disabled"},"status":{"code":"Active"}}`, true},
+	} {
+		c, ts, _ := setup(t, nil)
+		var seen []string
+		ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+			seen = append(seen, r.Method+" "+r.URL.Path)
+			if r.Method == "GET" {
+				w.Write([]byte(tc.job))
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+		err := c.StartJob(ctx, spID, jobID, nil)
+		want := []string{"GET " + base, "POST " + base + "/start"}
+		if tc.refused {
+			want = want[:1]
+			var ve *graphsync.ValidationError
+			if !errors.Is(err, graphsync.ErrJobActive) || errors.As(err, &ve) || !strings.Contains(err.Error(), "(schedule Active") && !strings.Contains(err.Error(), "status Active") {
+				t.Errorf("%s: err = %v, want ErrJobActive naming the state", tc.job, err)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v", tc.job, err)
+		}
+		if fmt.Sprint(seen) != fmt.Sprint(want) {
+			t.Errorf("%s: requests %v, want %v", tc.job, seen, want)
+		}
+	}
+}
+
+func TestStartJobWithoutReading(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	var seen []string
+	ts.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Method)
+		if r.Method == "GET" {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":{"code":"Request_ResourceNotFound","message":"no job"}}`))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	// A job that cannot be read is not started.
+	err := c.StartJob(ctx, spID, jobID, &graphsync.StartOptions{})
+	var re *graphsync.ResponseError
+	if !errors.Is(err, graphsync.ErrNotFound) || !errors.As(err, &re) || re.Code != "Request_ResourceNotFound" || fmt.Sprint(seen) != "[GET]" {
+		t.Fatalf("err = %v after %v", err, seen)
+	}
+	// Force: the start alone.
+	seen = nil
+	must(t, c.StartJob(ctx, spID, jobID, &graphsync.StartOptions{Force: true}))
+	if fmt.Sprint(seen) != "[POST]" {
+		t.Fatalf("with Force: %v", seen)
 	}
 }

@@ -20,6 +20,31 @@ func (h handler) validateCredentials() {
 	h.noContent()
 }
 
+// validateTemplateCredentials serves validateCredentials before any job
+// exists (POST .../synchronization/jobs/validateCredentials): as a job's,
+// and the templateId, which names the template whose settings apply, is
+// required.
+func (h handler) validateTemplateCredentials() {
+	e := h.checkValidateCredentials()
+	if e == nil && !hasTemplateID(h.body) {
+		e = badRequest("The templateId is required to validate credentials without a job.")
+	}
+	if e != nil {
+		h.fail(e)
+		return
+	}
+	h.noContent()
+}
+
+// hasTemplateID reports whether a well-formed validateCredentials body
+// names a template.
+func hasTemplateID(body []byte) bool {
+	var in struct {
+		TemplateID *string `json:"templateId"`
+	}
+	return json.Unmarshal(body, &in) == nil && in.TemplateID != nil && *in.TemplateID != ""
+}
+
 func (h handler) checkValidateCredentials() *apiError {
 	o, e := decodeObject(h.body, "The request body")
 	if e != nil {
@@ -112,6 +137,83 @@ func checkCredentials(v json.RawMessage) (int, *apiError) {
 		}
 		if value == nil {
 			return 0, badRequest("credentials[%d] has no value.", i)
+		}
+	}
+	return len(items), nil
+}
+
+// acquireAccessToken serves POST .../synchronization/acquireAccessToken
+// on a service principal or an application: 204 to a well-formed
+// request, a credentials array of synchronizationSecretKeyStringValuePair
+// (key and value strings, an optional @odata.type; the documented example
+// sends a pair with nothing else). The fake cannot reach the
+// application's OAuth server: well-formed credentials are taken to work,
+// and nothing is stored. Messages name members and positions, never
+// values.
+func (h handler) acquireAccessToken() {
+	o, e := decodeObject(h.body, "The request body")
+	if e != nil {
+		h.fail(badRequest("The request body must be a JSON object."))
+		return
+	}
+	var n int
+	for _, name := range o.names() {
+		switch {
+		case name == "credentials":
+			if n, e = checkTokenCredentials(o[name]); e != nil {
+				h.fail(e)
+				return
+			}
+		case !annotation(name):
+			h.fail(badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'acquireAccessToken'.", name))
+			return
+		}
+	}
+	if n == 0 {
+		h.fail(badRequest("The request has no credentials: send a non-empty credentials array."))
+		return
+	}
+	h.noContent()
+}
+
+// checkTokenCredentials checks acquireAccessToken's credentials and
+// returns how many there are: each an object of a key and a value, both
+// optional strings (a value needs a key), and an @odata.type naming the
+// pair's type.
+func checkTokenCredentials(v json.RawMessage) (int, *apiError) {
+	const pairType = "microsoft.graph.synchronizationSecretKeyStringValuePair"
+	var items []json.RawMessage
+	if isNull(v) || json.Unmarshal(v, &items) != nil {
+		return 0, badRequest("The parameter 'credentials' must be an array of key and value pairs.")
+	}
+	for i, item := range items {
+		o, e := decodeObject(item, "Each credential")
+		if e != nil {
+			return 0, badRequest("credentials[%d] must be an object.", i)
+		}
+		var key, value *string
+		for _, name := range o.names() {
+			switch name {
+			case "key":
+				if json.Unmarshal(o[name], &key) != nil {
+					return 0, badRequest("credentials[%d].key must be a string.", i)
+				}
+			case "value":
+				if json.Unmarshal(o[name], &value) != nil {
+					return 0, badRequest("credentials[%d].value must be a string.", i)
+				}
+			case "@odata.type":
+				if e := checkODataType(o[name], pairType); e != nil {
+					return 0, badRequest("credentials[%d]: the @odata.type must be '#%s'.", i, pairType)
+				}
+			default:
+				if !annotation(name) {
+					return 0, unknownProperty(name, pairType)
+				}
+			}
+		}
+		if value != nil && (key == nil || strings.TrimSpace(*key) == "") {
+			return 0, badRequest("credentials[%d] has a value but no key.", i)
 		}
 	}
 	return len(items), nil

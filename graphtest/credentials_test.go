@@ -33,7 +33,7 @@ func TestValidateCredentialsClient(t *testing.T) {
 	if !errors.As(err, &re) || re.StatusCode != http.StatusBadRequest {
 		t.Fatalf("an unknown templateId: %v", err)
 	}
-	saved := models.ValidateCredentialsRequest{UseSavedCredentials: true}
+	saved := models.ValidateCredentialsRequest{UseSavedCredentials: new(true)}
 	err = c.ValidateCredentials(ctx, "sp", job.ID, saved)
 	if !errors.As(err, &re) || re.StatusCode != http.StatusBadRequest {
 		t.Fatalf("useSavedCredentials with nothing saved: %v", err)
@@ -120,5 +120,97 @@ func TestValidateCredentialsRaw(t *testing.T) {
 	}
 	if resp, b := rawRequest(t, srv, "POST", path, []byte(`{"useSavedCredentials":true}`)); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+}
+
+// Before any job exists, credentials are checked against a template of
+// the service principal (Graph's cross-tenant synchronization tutorial).
+func TestValidateTemplateCredentials(t *testing.T) {
+	srv, c := newServer(t, nil)
+	srv.AddServicePrincipal("sp", "Azure2Azure")
+	doc, err := os.ReadFile("../testdata/graphdocs/validate_template_credentials_request.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := spPath + "/jobs/validateCredentials"
+	if resp, b := rawRequest(t, srv, "POST", path, doc); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("the documented request: %d %s", resp.StatusCode, b)
+	}
+	for _, body := range []string{
+		`{"credentials":[{"key":"CompanyId","value":"s3cret"}]}`,
+		`{"credentials":[{"key":"CompanyId","value":"s3cret"}],"templateId":""}`,
+		`{"credentials":[{"key":"CompanyId","value":"s3cret"}],"templateId":"scim"}`,
+		`{"useSavedCredentials":false,"templateId":"Azure2Azure"}`,
+	} {
+		resp, b := rawRequest(t, srv, "POST", path, []byte(body))
+		if e := wantError(t, resp, b, http.StatusBadRequest, "BadRequest"); strings.Contains(e.Error.Message, "s3cret") {
+			t.Fatalf("the error quotes a secret: %s", e.Error.Message)
+		}
+	}
+	resp, b := rawRequest(t, srv, "GET", path, nil)
+	wantError(t, resp, b, http.StatusMethodNotAllowed, "BadRequest")
+
+	req := models.ValidateCredentialsRequest{TemplateID: "Azure2Azure", UseSavedCredentials: new(false),
+		Credentials: []models.SecretKeyValue{{Key: models.CredentialCompanyID, Value: models.NewSecret("tenant")}}}
+	if err := c.ValidateTemplateCredentials(ctx, "sp", req); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Requests(); got[len(got)-1].Path != path || got[len(got)-1].Status != http.StatusNoContent {
+		t.Fatalf("last request %+v", got[len(got)-1])
+	}
+	req.TemplateID = "scim"
+	if err := c.ValidateTemplateCredentials(ctx, "sp", req); !errors.As(err, new(*graphsync.ResponseError)) {
+		t.Fatalf("a template the service principal does not have: %v", err)
+	}
+}
+
+// acquireAccessToken, on a service principal and on an application: the
+// documented request, sent as any client would, and well-formed
+// credentials get 204.
+func TestAcquireAccessToken(t *testing.T) {
+	srv, c := newServer(t, nil)
+	srv.AddApplication("{applicationsId}")
+	doc, err := os.ReadFile("../testdata/graphdocs/acquireaccesstoken_request.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	appPath := "/v1.0/applications/%7BapplicationsId%7D/synchronization/acquireAccessToken"
+	for _, path := range []string{spPath + "/acquireAccessToken", appPath, "/beta/applications/%7BapplicationsId%7D/synchronization/acquireAccessToken"} {
+		if resp, b := rawRequest(t, srv, "POST", path, doc); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
+		}
+	}
+	for _, body := range []string{
+		``, `[]`, `{}`, `{"credentials":null}`, `{"credentials":[]}`, `{"credentials":"s3cret"}`, `{"credentials":["s3cret"]}`,
+		`{"credentials":[{"value":"s3cret"}]}`, `{"credentials":[{"key":" ","value":"s3cret"}]}`, `{"credentials":[{"key":"k","value":7}]}`,
+		`{"credentials":[{"key":"k","value":"s3cret","other":1}]}`, `{"credentials":[{"@odata.type":"microsoft.graph.x"}]}`,
+		`{"credentials":[{"key":"k","value":"s3cret"}],"password":"s3cret"}`,
+	} {
+		resp, b := rawRequest(t, srv, "POST", appPath, []byte(body))
+		if e := wantError(t, resp, b, http.StatusBadRequest, "BadRequest"); strings.Contains(e.Error.Message, "s3cret") {
+			t.Fatalf("the error quotes a secret: %s", e.Error.Message)
+		}
+	}
+	resp, b := rawRequest(t, srv, "POST", "/v1.0/applications/nope/synchronization/acquireAccessToken", doc)
+	wantError(t, resp, b, http.StatusNotFound, "Request_ResourceNotFound")
+	resp, b = rawRequest(t, srv, "GET", appPath, nil)
+	wantError(t, resp, b, http.StatusMethodNotAllowed, "BadRequest")
+	resp, b = rawRequest(t, srv, "POST", "/v1.0/applications/{applicationsId}/synchronization/other", doc)
+	wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
+
+	creds := []models.SecretKeyValue{{Key: models.CredentialOauth2AuthorizationCode, Value: models.NewSecret("code")},
+		{Key: models.CredentialOauth2RedirectURI, Value: models.NewSecret("https://portal.azure.com/TokenAuthorize")}}
+	if err := c.AcquireAccessToken(ctx, "sp", creds); err != nil {
+		t.Fatal(err)
+	}
+	created, err := c.InstantiateApplicationTemplate(ctx, "8adf8e6e-67b2-4cf2-a259-e3dc5476c621", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AcquireApplicationAccessToken(ctx, created.Application.ObjectID(), creds); err != nil {
+		t.Fatalf("an instantiated application: %v", err)
+	}
+	if err := c.AcquireAccessToken(ctx, "nope", creds); statusOf(err) != http.StatusNotFound {
+		t.Fatalf("an unknown service principal: %v", err)
 	}
 }

@@ -3,8 +3,10 @@
 //
 // It serves on a loopback httptest server and answers as Graph's
 // documentation shows: 201 with a Location on job creation, 204 on
-// update, start, pause, restart, delete, secrets, a schema PUT and
-// validateCredentials, Graph error bodies,
+// start, pause, restart, delete, secrets, a schema PUT and DELETE,
+// validateCredentials and acquireAccessToken (and on a job's PATCH, a
+// route Graph does not document: see the fake's own answers), Graph
+// error bodies,
 // 404 for unknown IDs, 401 without the bearer token it issued, and the
 // headers every Graph answer carries (request-id, client-request-id,
 // Date; JSON as application/json with Graph's OData parameters, with
@@ -61,11 +63,14 @@
 // returns it, with the @odata.context the fake writes, and the job's rules
 // become those of its synchronizationRules (id, name, directory names,
 // and the source and target object names of their object mappings).
-// SetJobRules goes back to a generated schema. A template is served by ID
-// and listed with its schema, generated from its rules.
+// SetJobRules goes back to a generated schema; so does a DELETE of the
+// schema (Graph's reset), with the rules of the job's template. A
+// template is served by ID and listed with its schema, generated from its
+// rules.
 //
 // validateCredentials cannot reach the application: it answers 204 when
-// the request is well formed (see below) and the job exists.
+// the request is well formed (see below) and the job exists, or, before
+// any job exists, when it names a template of the service principal.
 //
 // AddServicePrincipal gives each template one rule, DefaultRuleID
 // ("USERGROUP_OUTBOUND_USERGROUP", the rule Entra ID → application
@@ -75,7 +80,42 @@
 // replace the rules, for example with the Active Directory rule of the
 // documentation's second provisionOnDemand example, whose source objects
 // are spelled "user". A ruleId matches a rule whose ID is equal ignoring
-// case, with or without a "#suffix" such as "#V2" on either side.
+// case, with or without a "#suffix" such as "#V2" on either side. Object
+// type names match without regard to case too, a rule that spells the
+// name the same way first.
+//
+// # Expressions
+//
+// parseExpression (POST .../jobs/{id}/schema/parseExpression) parses the
+// expression as Microsoft Entra's "Reference for writing expressions for
+// attribute mappings" describes the language: function calls with their
+// arguments (an argument may be empty), [attribute] references, string
+// constants in double quotes (\" and \\ escape a quote and a backslash),
+// numbers (-10, &HF7), names alone (vbBinaryCompare) and the comparisons
+// of IIF's condition (=, <>, <, >, <=, >=). It knows the functions of the
+// documented schema/functions answer and those of the reference, by name
+// with regard to case, and names each argument after its parameter, as
+// the documented answer does (Replace's "Find" and "Replacement"). Given
+// a testInputObject it evaluates the expression: attributes, constants,
+// comparisons, and Append, Prepend, Join, Replace (find and replacement,
+// find and template, regular expression and replacement), ToLower,
+// ToUpper, Not, Mid, Left, StripSpaces, Coalesce, Switch, IIF, IsNull,
+// IsNullOrEmpty, IsPresent and Split; other functions parse, and their
+// evaluation reports an error. The documented request gets the
+// documented answer, to the letter.
+//
+// # Applications from the gallery
+//
+// POST /applicationTemplates/{id}/instantiate creates an application and
+// its service principal from the templates the fake knows
+// (DefaultApplicationTemplates: those Graph's documentation instantiates;
+// Options.ApplicationTemplates and AddApplicationTemplate add others) and
+// answers 201 with both. The new service principal gets the
+// application template's synchronization templates, each with
+// DefaultRules, and answers GET /servicePrincipals/{id} (with $select).
+// With Options.ReplicationDelay it answers 404 to that and to every
+// synchronization call until the delay has passed, as Graph's can until
+// Entra ID has replicated it.
 //
 // # API-driven inbound provisioning
 //
@@ -119,7 +159,8 @@
 // allowed hosts (by default it sends no token to 127.0.0.1, and the fake
 // answers 401). The SDK retries a 429 by itself, so its caller never sees
 // one: assert Throttled() == 0 to catch throttling. The README shows a
-// complete test, and bench/sdkcompat drives every call through the SDK.
+// complete test, and bench/sdkcompat drives the job, template, secrets
+// and provisionOnDemand calls through the SDK.
 //
 // # Answers that are the fake's own
 //
@@ -133,6 +174,10 @@
 //   - An object type the rule does not handle, a group with more than five
 //     members, more than one parameter or subject in one call, a subject
 //     without objectId or objectTypeName: 400 RequestParameterInvalid.
+//     Object type names are compared without regard to case: Graph does
+//     not document whether case matters, and Microsoft's own examples
+//     spell "User" and "user" (the Active Directory one), so refusing by
+//     case would break the official SDK's run of them.
 //   - A subject or linked member that is not registered: 200 with a
 //     Failure result, errorCode EntryNotFound, and a failed EntryImport
 //     step. A second call for a user already provisioned: Skipped with
@@ -141,6 +186,12 @@
 //     calls answered 200 do. A throttled call gets 429 TooManyRequests with
 //     Retry-After in whole seconds, until the oldest call in the window
 //     leaves it.
+//   - PATCH of a job (Client.UpdateJob): Graph documents no update of a
+//     synchronizationJob, and its page marks schedule read-only; the fake
+//     serves the route as the official SDK and PowerShell generate it,
+//     applying schedule (interval, expiration, state) and
+//     synchronizationJobSettings, and answers 204. All of that is the
+//     fake's own.
 //   - A property the resource does not have, a read-only property (status,
 //     or a changed id or templateId), a null for a non-nullable property, a
 //     value of the wrong JSON type, an unknown enum value: 400 BadRequest,
@@ -161,6 +212,67 @@
 //     fake's own URL (so that clients can follow them), in key-as-segment
 //     form; @odata.context always names https://graph.microsoft.com.
 //   - Error bodies are sent as plain application/json.
+//   - A job's schema/functions and schema/filterOperators are Graph's
+//     documented lists whatever the job, on v1.0 and beta alike: the full
+//     ones the beta pages keep in a comment (their visible examples are
+//     shortened), copied verbatim; functions with the documented
+//     @odata.context for the version asked, filterOperators without one,
+//     as documented.
+//   - parseExpression answers 200 to an expression that does not parse,
+//     with parsingSucceeded false and error {code:
+//     "ExpressionParsingFailed", message: what and at which position (from
+//     1)}; the code and wording are the fake's. An unknown function, or
+//     more arguments than its parameters, is such an error. The
+//     parameters of the reference's functions that the documented
+//     schema/functions answer lacks are named as the reference names
+//     them (FormatDateTime's too, whose dateTimeStyles the answer lacks);
+//     a comparison is a Function node named after its operator with
+//     parameters "left" and "right", and a number or a name alone is a
+//     Constant node: Graph documents neither. Without a
+//     testInputObject, evaluationSucceeded is false and
+//     evaluationResult null; an evaluation the fake does not make (see
+//     Expressions), or that fails (Mid's start not an integer), gives
+//     evaluationSucceeded false and error {code:
+//     "ExpressionEvaluationFailed"}. A null result is an empty
+//     evaluationResult; Join leaves out empty values, as the reference's
+//     example shows; booleans are "True" and "False". A body that is not
+//     an object with an expression string, a testInputObject with a
+//     member other than definition and properties, or a property without
+//     a key or with a value that is not a string, an array of strings, a
+//     number, a boolean or null: 400 BadRequest. Its answer has no
+//     @odata.context, like the documented one.
+//   - acquireAccessToken, on a service principal or an application
+//     (AddApplication, or one instantiate created), answers 204 to a
+//     credentials array of pairs of optional key and value strings and an
+//     optional @odata.type naming the pair's type (the documented example
+//     sends a pair with only that), and stores nothing: it cannot reach
+//     the application's OAuth server. No credentials, a value without a
+//     key, a member a pair does not have, or another member beside
+//     credentials: 400 BadRequest in the fake's wording, which never
+//     quotes a value. An unknown application is 404
+//     Request_ResourceNotFound.
+//   - discover (POST .../schema/directories/{id}/discover) answers with
+//     the directory of the job's schema as it is (generated, or as PUT),
+//     with discoveryDateTime now, a new version, and discoverabilities
+//     "AttributeNames, AttributeDataTypes" when the directory had none;
+//     the schema is not changed, and nothing new is discovered. A request
+//     with a body (even {}; the documentation says to send none) is 400
+//     BadRequest; an unknown directory is 404 Request_ResourceNotFound.
+//     The answer has no @odata.context, like the documented one.
+//   - instantiate: an unknown application template is 404
+//     Request_ResourceNotFound; a body that is not an object with a
+//     non-empty displayName, or has another member, is 400 BadRequest in
+//     the fake's wording. Its answer names the properties a provisioning
+//     workflow reads (v1.0's names, on beta too: beta's documented answer
+//     uses older ones such as objectId), not every property of an
+//     application and a service principal. Which synchronization
+//     templates an instance gets is the fake's choice for the
+//     documentation's templates (non-gallery: "scim", cross-tenant
+//     synchronization: "Azure2Azure", AWS: "aws", SAML Toolkit: none).
+//   - GET /servicePrincipals/{id} shows the same few properties; a
+//     $select of another is 400 BadRequest. A service principal within
+//     Options.ReplicationDelay of its creation is 404
+//     Request_ResourceNotFound to every call, like an unknown one.
 //   - Timestamps a client sends (schedule.expiration) are stored in UTC,
 //     truncated to 100 ns.
 //   - provisionOnDemand's answers are shaped like the documentation's
@@ -184,7 +296,10 @@
 //     secrets saved for the service principal; no credentials without
 //     useSavedCredentials; a templateId that is not a template of the
 //     service principal. Its messages name members and positions, never
-//     values. Well-formed credentials are taken to work.
+//     values. Well-formed credentials are taken to work. Before any job
+//     exists (POST .../synchronization/jobs/validateCredentials, shown in
+//     Graph's cross-tenant synchronization tutorial) the same checks
+//     apply, and a request without a templateId gets 400 BadRequest.
 //   - bulkUpload to a job whose template is not API2AAD or API2AD: 400
 //     BadRequest. A Content-Type other than application/scim+json (the
 //     documented cause of most 400s), a body that is not a BulkRequest as

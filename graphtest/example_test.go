@@ -27,7 +27,7 @@ func Example() {
 
 	srv.InjectFault(graphtest.Fault{Method: "POST", PathContains: "/start", Status: 503})
 	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
-	err = client.StartJob(ctx, "sp-1", job.ID) // a POST that got 503 is not sent again
+	err = client.StartJob(ctx, "sp-1", job.ID, nil) // reads the job, then starts it: a POST that got 503 is not sent again
 	var re *graphsync.ResponseError
 	fmt.Println(errors.As(err, &re), re.StatusCode, re.RequestID != "")
 
@@ -37,5 +37,6 @@ func Example() {
 	// Output:
 	// true 503 true
 	// POST /v1.0/servicePrincipals/sp-1/synchronization/jobs 201
+	// GET /v1.0/servicePrincipals/sp-1/synchronization/jobs/{job} 200
 	// POST /v1.0/servicePrincipals/sp-1/synchronization/jobs/{job}/start 503
 }

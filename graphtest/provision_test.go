@@ -24,8 +24,14 @@ func TestRulesOfTemplatesAndJobs(t *testing.T) {
 	if got := srv.TemplateRuleID("sp", "scim", "Group"); got != graphtest.DefaultRuleID {
 		t.Fatalf("scim Group rule = %q", got)
 	}
-	for _, typ := range []string{"Device", "Usr", "user"} {
+	for _, typ := range []string{"Device", "Usr", "Users"} {
 		if got := srv.TemplateRuleID("sp", "scim", typ); got != "" {
+			t.Fatalf("scim %s rule = %q", typ, got)
+		}
+	}
+	// Names match without regard to case.
+	for _, typ := range []string{"user", "USER", "group"} {
+		if got := srv.TemplateRuleID("sp", "scim", typ); got != graphtest.DefaultRuleID {
 			t.Fatalf("scim %s rule = %q", typ, got)
 		}
 	}
@@ -57,8 +63,15 @@ func TestRulesOfTemplatesAndJobs(t *testing.T) {
 	if err := srv.SetJobRules("sp", job.ID, graphtest.DefaultRules("x")...); err != nil {
 		t.Fatal(err)
 	}
-	if srv.RuleID("sp", job.ID, "user") != "" || srv.RuleID("sp", job.ID, "User") != graphtest.DefaultRuleID {
+	if srv.RuleID("sp", job.ID, "user") != graphtest.DefaultRuleID || len(srv.Rules("sp", job.ID)) != 1 {
 		t.Fatal("SetJobRules did not replace the rules")
+	}
+	// A rule that spells the name the same way comes first.
+	if err := srv.SetJobRules("sp", job.ID, append(graphtest.DefaultRules("x"), ad)...); err != nil {
+		t.Fatal(err)
+	}
+	if srv.RuleID("sp", job.ID, "user") != ad.ID || srv.RuleID("sp", job.ID, "User") != graphtest.DefaultRuleID || srv.RuleID("sp", job.ID, "USER") != graphtest.DefaultRuleID {
+		t.Fatal("the same spelling first")
 	}
 	if srv.SetJobRules("sp", "nope") == nil || srv.RuleID("sp", "nope", "User") != "" || srv.Rules("sp", "nope") != nil {
 		t.Fatal("unknown job")
@@ -140,7 +153,6 @@ func TestProvisionRefusalsRaw(t *testing.T) {
 		{"empty rule", string(body("", user)), "RequestParameterInvalid", "does not include the rule"},
 		{"Usr", string(body(graphtest.DefaultRuleID, `{"objectId":"u1","objectTypeName":"Usr"}`)), "RequestParameterInvalid", "objects of type 'Usr'"},
 		{"Device", string(body(graphtest.DefaultRuleID, `{"objectId":"d1","objectTypeName":"Device"}`)), "RequestParameterInvalid", "objects of type 'Device'"},
-		{"user in lower case", string(body(graphtest.DefaultRuleID, `{"objectId":"u1","objectTypeName":"user"}`)), "RequestParameterInvalid", "objects of type 'user'"},
 		{"member type", string(body(graphtest.DefaultRuleID, `{"objectId":"g1","objectTypeName":"Group","links":{"members":[{"objectId":"d","objectTypeName":"Device"}]}}`)),
 			"RequestParameterInvalid", "links.members[0]"},
 		{"10 members", string(body(graphtest.DefaultRuleID, `{"objectId":"g1","objectTypeName":"Group","links":{"members":[`+members(10)+`]}}`)),
@@ -229,5 +241,30 @@ func testProvisionRefusalsWithClient(t *testing.T) {
 	}
 	if n := len(srv.ProvisionTimes()); n != 2 {
 		t.Fatalf("%d calls counted toward the limit, want the 2 answered 200", n)
+	}
+}
+
+// Object type names match without regard to case: Microsoft's own
+// provisionOnDemand examples spell "User" (to a SaaS application) and
+// "user" (from Active Directory), and the official SDK runs both.
+func TestProvisionObjectTypeCase(t *testing.T) {
+	srv, c := newServer(t, nil)
+	srv.AddUser("u1", "u1@contoso.com")
+	srv.AddUser("u2", "u2@contoso.com")
+	srv.AddGroup("g1", "Sales")
+	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+	for _, subj := range []models.Subject{
+		{ObjectID: "u1", ObjectTypeName: "user"},
+		{ObjectID: "g1", ObjectTypeName: "GROUP", Links: &models.LinkedObjects{Members: []models.Subject{{ObjectID: "u2", ObjectTypeName: "uSeR"}}}},
+	} {
+		res, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, subj))
+		if err != nil || res.Key.Result != models.OutcomeSuccess {
+			t.Fatalf("%s %s: %+v, %v", subj.ObjectTypeName, subj.ObjectID, res, err)
+		}
+	}
+	// A type the rule does not map, in any case, is still refused.
+	_, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.Subject{ObjectID: "u1", ObjectTypeName: "device"}))
+	if statusOf(err) != http.StatusBadRequest {
+		t.Fatalf("device: %v", err)
 	}
 }

@@ -105,8 +105,9 @@ func (s *Server) Rules(servicePrincipalID, jobID string) []Rule {
 }
 
 // RuleID returns the ID of the first rule of a job that provisions
-// objectTypeName (spelled exactly as the rule spells it), or "" if there
-// is none: the ruleId a test passes to provisionOnDemand.
+// objectTypeName, or "" if there is none: the ruleId a test passes to
+// provisionOnDemand. Names match without regard to case, a rule that
+// spells the name the same way first (as provisionOnDemand matches them).
 func (s *Server) RuleID(servicePrincipalID, jobID, objectTypeName string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -138,24 +139,38 @@ func (s *Server) template(servicePrincipalID, templateID string) *template {
 	return nil
 }
 
+// ruleFor returns the ID of the first rule that spells objectTypeName
+// the same way, else of the first that maps it in another case, else "".
 func ruleFor(rules []Rule, objectTypeName string) string {
+	folded := ""
 	for _, r := range rules {
-		if r.mapping(objectTypeName) != nil {
-			return r.ID
+		if m := r.mapping(objectTypeName); m != nil {
+			if m.SourceObjectName == objectTypeName {
+				return r.ID
+			}
+			if folded == "" {
+				folded = r.ID
+			}
 		}
 	}
-	return ""
+	return folded
 }
 
 // mapping returns the rule's mapping for objects named objectTypeName in
-// the source directory, or nil.
+// the source directory, or nil. Names match without regard to case, the
+// same spelling first: Graph does not document whether case matters, and
+// Microsoft's own provisionOnDemand examples spell "User" and "user".
 func (r *Rule) mapping(objectTypeName string) *ObjectMapping {
+	var folded *ObjectMapping
 	for i := range r.Objects {
-		if r.Objects[i].SourceObjectName == objectTypeName {
+		switch name := r.Objects[i].SourceObjectName; {
+		case name == objectTypeName:
 			return &r.Objects[i]
+		case folded == nil && strings.EqualFold(name, objectTypeName):
+			folded = &r.Objects[i]
 		}
 	}
-	return nil
+	return folded
 }
 
 // findRule returns the rule a provisionOnDemand ruleId names, or nil. IDs

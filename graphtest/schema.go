@@ -1,12 +1,14 @@
 package graphtest
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // A schema is served in one of two ways. Until a job's schema is replaced
@@ -23,7 +25,7 @@ func (h handler) schemaContext(owner string) string {
 
 func quoteKey(id string) string { return "'" + strings.ReplaceAll(id, "'", "''") + "'" }
 
-// jobSchema serves GET and PUT on a job's schema.
+// jobSchema serves GET, PUT and DELETE (reset) on a job's schema.
 func (h handler) jobSchema(id string) {
 	j := h.sp.job(id)
 	if j == nil {
@@ -51,6 +53,13 @@ func (h handler) jobSchema(id string) {
 		}
 		j.schema = append([]byte(nil), h.body...)
 		j.rules = rules
+		h.noContent()
+	case http.MethodDelete:
+		// Back to the template's schema, whatever was PUT.
+		j.schema, j.rules = nil, nil
+		if t := h.template(j.data.TemplateID); t != nil {
+			j.rules = cloneRules(t.rules)
+		}
 		h.noContent()
 	default:
 		h.methodNotAllowed()
@@ -342,4 +351,45 @@ func stableID(kind, name string) string {
 	sum := sha1.Sum([]byte(kind + "\x00" + name))
 	h := hex.EncodeToString(sum[:16])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// discoverDirectory serves POST .../jobs/{id}/schema/directories/{dir}/discover,
+// which takes no body: the directory of the job's schema (generated, or
+// as PUT) with the time of this discovery and a new version. The schema
+// itself is not changed.
+func (h handler) discoverDirectory(jobID, directoryID string) {
+	j := h.sp.job(jobID)
+	if j == nil {
+		h.notFound("Job", jobID)
+		return
+	}
+	if len(bytes.TrimSpace(h.body)) != 0 {
+		h.fail(badRequest("discover takes no request body."))
+		return
+	}
+	var dirs []map[string]json.RawMessage
+	if j.schema == nil {
+		b, _ := json.Marshal(generateSchema(jobID, j.rules, "").Directories)
+		_ = json.Unmarshal(b, &dirs)
+	} else {
+		var s struct {
+			Directories []map[string]json.RawMessage `json:"directories"`
+		}
+		_ = json.Unmarshal(j.schema, &s) // a directory that does not decode is not found
+		dirs = s.Directories
+	}
+	for _, d := range dirs {
+		var id string
+		if json.Unmarshal(d["id"], &id) != nil || id != directoryID {
+			continue
+		}
+		d["discoveryDateTime"], _ = json.Marshal(graphTime(time.Now()))
+		d["version"], _ = json.Marshal(newID())
+		if _, ok := d["discoverabilities"]; !ok || isNull(d["discoverabilities"]) || string(d["discoverabilities"]) == `"None"` {
+			d["discoverabilities"] = json.RawMessage(`"AttributeNames, AttributeDataTypes"`)
+		}
+		h.json(http.StatusOK, d)
+		return
+	}
+	h.notFound("Directory", directoryID)
 }

@@ -151,7 +151,7 @@ func TestJobSchemaRaw(t *testing.T) {
 	wantError(t, resp, body, http.StatusNotFound, "Request_ResourceNotFound")
 	resp, body = rawRequest(t, srv, "PUT", schemaPath("nope"), []byte(`{"synchronizationRules":[]}`))
 	wantError(t, resp, body, http.StatusNotFound, "Request_ResourceNotFound")
-	resp, body = rawRequest(t, srv, "DELETE", schemaPath(job.ID), nil)
+	resp, body = rawRequest(t, srv, "POST", schemaPath(job.ID), nil)
 	wantError(t, resp, body, http.StatusMethodNotAllowed, "BadRequest")
 	if _, err := c.GetJobSchema(ctx, "sp", "nope"); !errors.Is(err, graphsync.ErrNotFound) {
 		t.Fatalf("GetJobSchema of an unknown job: %v", err)
@@ -357,5 +357,92 @@ func TestTemplatesWithSchema(t *testing.T) {
 	wantError(t, resp, body, http.StatusMethodNotAllowed, "BadRequest")
 	if _, err := c.GetTemplate(ctx, "sp", "nope"); !errors.Is(err, graphsync.ErrNotFound) {
 		t.Fatalf("GetTemplate of an unknown template: %v", err)
+	}
+}
+
+// DELETE of a job's schema (reset) goes back to the template's schema and
+// rules, whatever was PUT or set.
+func TestJobSchemaReset(t *testing.T) {
+	srv, c := newServer(t, nil)
+	srv.AddUser("u-1", "ada@contoso.com")
+	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+	before, err := c.GetJobSchema(ctx, "sp", job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := rawRequest(t, srv, "PUT", schemaPath(job.ID), docSchemaUpdate(t)); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("PUT: %d %s", resp.StatusCode, body)
+	}
+	resp, body := rawRequest(t, srv, "DELETE", schemaPath(job.ID), nil)
+	if resp.StatusCode != http.StatusNoContent || len(body) != 0 {
+		t.Fatalf("DELETE: %d %s", resp.StatusCode, body)
+	}
+	after, err := c.GetJobSchema(ctx, "sp", job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b1, _ := json.Marshal(before)
+	b2, _ := json.Marshal(after)
+	if !jsonEqual(t, b1, b2) {
+		t.Fatalf("after reset:\n%s\nwant the template's\n%s", b2, b1)
+	}
+	if !reflect.DeepEqual(srv.Rules("sp", job.ID), graphtest.DefaultRules("customappsso")) {
+		t.Fatalf("rules %+v", srv.Rules("sp", job.ID))
+	}
+	if _, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u-1"))); err != nil {
+		t.Fatal(err)
+	}
+	// Through the Client; and a job that does not exist.
+	srv.SetJobRules("sp", job.ID)
+	if err := c.ResetJobSchema(ctx, "sp", job.ID); err != nil || len(srv.Rules("sp", job.ID)) != 1 {
+		t.Fatalf("ResetJobSchema: %v, rules %+v", err, srv.Rules("sp", job.ID))
+	}
+	if err := c.ResetJobSchema(ctx, "sp", "nope"); statusOf(err) != http.StatusNotFound {
+		t.Fatalf("unknown job: %v", err)
+	}
+}
+
+// discover answers with a directory of the job's schema, generated or as
+// PUT, discovered now; it takes no body.
+func TestDiscoverDirectory(t *testing.T) {
+	srv, c := newServer(t, nil)
+	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+	schema, err := c.GetJobSchema(ctx, "sp", job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := schema.Directories[1]
+	got, err := c.DiscoverDirectory(ctx, "sp", job.ID, target.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	when, err := got.DiscoveryDateTime.Time()
+	if err != nil || when.IsZero() || got.Version == "" || got.Name != "customappsso" || len(got.Objects) != len(target.Objects) ||
+		!got.Discoverabilities.Has(models.DiscoverAttributeNames) {
+		t.Fatalf("discovered %+v (%v)", got, err)
+	}
+	path := spPath + "/jobs/" + job.ID + "/schema/directories/" + target.ID + "/discover"
+	for _, body := range []string{`{}`, `null`} {
+		resp, b := rawRequest(t, srv, "POST", path, []byte(body))
+		wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
+	}
+	resp, b := rawRequest(t, srv, "GET", path, nil)
+	wantError(t, resp, b, http.StatusMethodNotAllowed, "BadRequest")
+	resp, b = rawRequest(t, srv, "POST", spPath+"/jobs/"+job.ID+"/schema/directories/nope/discover", nil)
+	wantError(t, resp, b, http.StatusNotFound, "Request_ResourceNotFound")
+	resp, b = rawRequest(t, srv, "POST", spPath+"/jobs/nope/schema/directories/"+target.ID+"/discover", nil)
+	wantError(t, resp, b, http.StatusNotFound, "Request_ResourceNotFound")
+
+	// After a PUT, the directories are those of the schema PUT.
+	doc := []byte(`{"synchronizationRules":[{"id":"r"}],"directories":[{"id":"d-1","name":"Salesforce","objects":[{"name":"User","attributes":[]}],"discoverabilities":"AttributeNames"}]}`)
+	if resp, b := rawRequest(t, srv, "PUT", schemaPath(job.ID), doc); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("PUT: %d %s", resp.StatusCode, b)
+	}
+	got, err = c.DiscoverDirectory(ctx, "sp", job.ID, "d-1")
+	if err != nil || got.Name != "Salesforce" || got.Objects[0].Name != "User" || got.Discoverabilities != "AttributeNames" || got.DiscoveryDateTime == "" {
+		t.Fatalf("after PUT: %+v, %v", got, err)
+	}
+	if _, err := c.DiscoverDirectory(ctx, "sp", job.ID, target.ID); statusOf(err) != http.StatusNotFound {
+		t.Fatalf("a directory the PUT removed: %v", err)
 	}
 }

@@ -128,6 +128,12 @@ func readBody(r *http.Request) ([]byte, *apiError) {
 	return body, nil
 }
 
+// resourceNotFound is Graph's answer for an object ID it does not know.
+func resourceNotFound(id string) *apiError {
+	return &apiError{http.StatusNotFound, "Request_ResourceNotFound",
+		fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", id)}
+}
+
 func clientRequestID(r *http.Request, reqID string) string {
 	if c := r.Header.Get("client-request-id"); c != "" {
 		return c
@@ -172,20 +178,35 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		s.auditLogs(w, r, reqID, segs[0], segs[2:])
 		return
 	}
-	if len(segs) < 4 || (segs[0] != graphsync.APIVersionV1 && segs[0] != graphsync.APIVersionBeta) ||
-		segs[1] != "servicePrincipals" || segs[3] != "synchronization" {
+	versioned := len(segs) >= 2 && (segs[0] == graphsync.APIVersionV1 || segs[0] == graphsync.APIVersionBeta)
+	if versioned && segs[1] == "applicationTemplates" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.applicationTemplates(handler{s: s, version: segs[0], w: w, r: r, reqID: reqID, body: body}, segs[2:])
+		return
+	}
+	if versioned && segs[1] == "applications" {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.applicationSynchronization(handler{s: s, version: segs[0], w: w, r: r, reqID: reqID, body: body}, segs[2:])
+		return
+	}
+	if !versioned || len(segs) < 3 || segs[1] != "servicePrincipals" || (len(segs) > 3 && segs[3] != "synchronization") {
 		writeError(w, r, reqID, badRequest("Unsupported path."))
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sp := s.sps[segs[2]]
-	if sp == nil {
-		writeError(w, r, reqID, &apiError{http.StatusNotFound, "Request_ResourceNotFound",
-			fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", segs[2])})
+	if !sp.visible(time.Now()) {
+		writeError(w, r, reqID, resourceNotFound(segs[2]))
 		return
 	}
 	h := handler{s: s, sp: sp, spID: segs[2], version: segs[0], w: w, r: r, reqID: reqID, body: body}
+	if len(segs) == 3 {
+		h.only(http.MethodGet, h.getServicePrincipal)
+		return
+	}
 	rest := segs[4:]
 	method := r.Method
 	switch {
@@ -195,14 +216,26 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 		h.only(http.MethodGet, func() { h.getTemplate(rest[1]) })
 	case len(rest) == 1 && rest[0] == "secrets":
 		h.only(http.MethodPut, h.saveSecrets)
+	case len(rest) == 1 && rest[0] == "acquireAccessToken":
+		h.only(http.MethodPost, h.acquireAccessToken)
 	case len(rest) == 1 && rest[0] == "jobs" && method == http.MethodGet:
 		h.listJobs()
 	case len(rest) == 1 && rest[0] == "jobs":
 		h.only(http.MethodPost, h.createJob)
+	case len(rest) == 2 && rest[0] == "jobs" && rest[1] == typeValidateCredentials:
+		h.only(http.MethodPost, h.validateTemplateCredentials)
 	case len(rest) == 2 && rest[0] == "jobs":
 		h.job(rest[1])
 	case len(rest) == 3 && rest[0] == "jobs" && rest[2] == "schema":
 		h.jobSchema(rest[1])
+	case len(rest) == 4 && rest[0] == "jobs" && rest[2] == "schema" && rest[3] == "functions":
+		h.only(http.MethodGet, func() { h.schemaFunctions(rest[1]) })
+	case len(rest) == 4 && rest[0] == "jobs" && rest[2] == "schema" && rest[3] == "filterOperators":
+		h.only(http.MethodGet, func() { h.schemaFilterOperators(rest[1]) })
+	case len(rest) == 4 && rest[0] == "jobs" && rest[2] == "schema" && rest[3] == "parseExpression":
+		h.only(http.MethodPost, func() { h.parseExpression(rest[1]) })
+	case len(rest) == 6 && rest[0] == "jobs" && rest[2] == "schema" && rest[3] == "directories" && rest[5] == "discover":
+		h.only(http.MethodPost, func() { h.discoverDirectory(rest[1], rest[4]) })
 	case len(rest) == 3 && rest[0] == "jobs" && rest[2] == "bulkUpload":
 		h.only(http.MethodPost, func() { h.bulkUpload(rest[1]) })
 	case len(rest) == 3 && rest[0] == "jobs":

@@ -62,6 +62,14 @@ type Options struct {
 	// token), so that a test in any language can drive a server it runs
 	// as a process: see the package documentation.
 	ControlAPI bool
+	// ReplicationDelay is how long a service principal created by
+	// instantiating an application template answers 404, as Graph's can
+	// until Entra ID has replicated it; zero means it answers at once.
+	// Use it to test code that waits (Client.WaitForServicePrincipal).
+	ReplicationDelay time.Duration
+	// ApplicationTemplates are gallery applications the fake can
+	// instantiate besides DefaultApplicationTemplates.
+	ApplicationTemplates []ApplicationTemplate
 }
 
 // Server is a fake Graph. Its methods are safe for concurrent use.
@@ -81,12 +89,27 @@ type Server struct {
 	faults     []*Fault
 	seq        int
 	inbound    inbound // bulkUpload's users, records and provisioning logs
+	// appTemplates are the application templates instantiate knows, by
+	// lower-case ID; applications are the applications it created (or
+	// AddApplication registered), by object ID.
+	appTemplates map[string]ApplicationTemplate
+	applications map[string]*application
 }
 
 type servicePrincipal struct {
 	templates []*template
 	jobs      []*job
 	secrets   []models.SecretKeyValue
+	// What GET /servicePrincipals/{id} shows.
+	appID, displayName, applicationTemplateID string
+	// visibleAt is when a service principal created by instantiate
+	// stops answering 404 (Options.ReplicationDelay).
+	visibleAt time.Time
+}
+
+// visible reports whether the service principal answers at now.
+func (sp *servicePrincipal) visible(now time.Time) bool {
+	return sp != nil && !now.Before(sp.visibleAt)
 }
 
 // template is a synchronization template and the rules of its schema.
@@ -136,9 +159,13 @@ type Request struct {
 
 // NewServer starts a fake Graph on a loopback port. Close it when done.
 func NewServer(opts *Options) *Server {
-	s := &Server{sps: map[string]*servicePrincipal{}, objects: map[string]object{}}
+	s := &Server{sps: map[string]*servicePrincipal{}, objects: map[string]object{},
+		appTemplates: map[string]ApplicationTemplate{}, applications: map[string]*application{}}
 	if opts != nil {
 		s.opts = *opts
+	}
+	for _, t := range append(DefaultApplicationTemplates(), s.opts.ApplicationTemplates...) {
+		s.appTemplates[strings.ToLower(t.ID)] = cloneAppTemplate(t)
 	}
 	if s.opts.ProvisionLimit <= 0 {
 		s.opts.ProvisionLimit = graphsync.ProvisionOnDemandLimit
@@ -211,19 +238,28 @@ func (s *Server) AddServicePrincipal(id string, templateIDs ...string) {
 	if len(templateIDs) == 0 {
 		templateIDs = []string{"scim"}
 	}
+	sp := newServicePrincipal("8adf8e6e-67b2-4cf2-a259-e3dc5476c621", templateIDs)
+	sp.appID, sp.displayName = stableID("appId", id), id
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sps[id] = sp
+}
+
+// newServicePrincipal returns a service principal with the
+// synchronization templates templateIDs (the first the default), each
+// with DefaultRules; applicationID is the templates' applicationId.
+func newServicePrincipal(applicationID string, templateIDs []string) *servicePrincipal {
 	sp := &servicePrincipal{}
 	for i, t := range templateIDs {
 		sp.templates = append(sp.templates, &template{
 			SynchronizationTemplate: models.SynchronizationTemplate{
-				ID: t, ApplicationID: "8adf8e6e-67b2-4cf2-a259-e3dc5476c621", Default: i == 0,
+				ID: t, ApplicationID: applicationID, Default: i == 0,
 				Discoverable: true, FactoryTag: t,
 			},
 			rules: DefaultRules(targetDirectory(t)),
 		})
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.sps[id] = sp
+	return sp
 }
 
 // targetDirectory names the directory a template provisions to, as

@@ -51,7 +51,7 @@ func TestJobLifecycle(t *testing.T) {
 		state models.ScheduleState
 		code  models.StatusCode
 	}{
-		{func() error { return c.StartJob(ctx, "sp", job.ID) }, models.ScheduleActive, models.StatusActive},
+		{func() error { return c.StartJob(ctx, "sp", job.ID, nil) }, models.ScheduleActive, models.StatusActive},
 		{func() error { return c.PauseJob(ctx, "sp", job.ID) }, models.SchedulePaused, models.StatusPaused},
 		{func() error { return c.RestartJob(ctx, "sp", job.ID, models.ResetFull) }, models.ScheduleActive, models.StatusActive},
 	}
@@ -67,6 +67,12 @@ func TestJobLifecycle(t *testing.T) {
 		if got.Schedule.State != s.state || got.Status.Code != s.code {
 			t.Fatalf("step %d: %s/%s, want %s/%s", i, got.Schedule.State, got.Status.Code, s.state, s.code)
 		}
+	}
+	// The job runs: the Client refuses to start it again, and sends only
+	// the read.
+	before := len(srv.Requests())
+	if err := c.StartJob(ctx, "sp", job.ID, nil); !errors.Is(err, graphsync.ErrJobActive) || len(srv.Requests()) != before+1 {
+		t.Fatalf("starting a running job: %v, %d requests", err, len(srv.Requests())-before)
 	}
 	if err := c.UpdateJob(ctx, "sp", job.ID, models.SynchronizationJob{Schedule: &models.SynchronizationSchedule{Interval: "PT40M"}}); err != nil {
 		t.Fatal(err)
@@ -235,7 +241,7 @@ func TestFaults(t *testing.T) {
 
 	// Dropped connection.
 	srv.InjectFault(graphtest.Fault{PathContains: "/start", Drop: true})
-	if err := c.StartJob(ctx, "sp", job.ID); err == nil {
+	if err := c.StartJob(ctx, "sp", job.ID, nil); err == nil {
 		t.Fatal("dropped connection gave no error")
 	}
 	reqs := srv.Requests()

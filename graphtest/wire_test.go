@@ -197,7 +197,7 @@ func TestTimestampsHaveSevenDigits(t *testing.T) {
 	srv, c := newServer(t, nil)
 	srv.AddUser("u1", "u1")
 	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
-	if err := c.StartJob(ctx, "sp", job.ID); err != nil {
+	if err := c.StartJob(ctx, "sp", job.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	resp, b := rawRequest(t, srv, "POST", spPath+"/jobs/"+job.ID+"/provisionOnDemand",

@@ -15,8 +15,38 @@ import (
 type SecretKeyValue struct {
 	// Key names the credential.
 	Key SynchronizationSecret `json:"key"`
-	// Value is the credential itself.
+	// Value is the credential itself. A Value never set (the zero
+	// Secret) is not sent; NewSecret("") sends an empty one.
 	Value Secret `json:"value"`
+	// ODataType is the pair's "@odata.type", sent only when set. Graph
+	// needs none; its acquireAccessToken example sends one.
+	ODataType string `json:"@odata.type,omitempty"`
+}
+
+// Format implements fmt.Formatter: kv prints as fmt prints a struct of
+// its Key and Value ({SecretToken <redacted>}; with %+v
+// {Key:SecretToken Value:<redacted>}), followed by ODataType only when it
+// is set. The Value is formatted as a Secret: never shown.
+func (kv SecretKeyValue) Format(f fmt.State, verb rune) {
+	spec := fmt.FormatString(f, verb)
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprintf(f, "models.SecretKeyValue{Key:%#v, Value:%#v", kv.Key, kv.Value)
+		if kv.ODataType != "" {
+			fmt.Fprintf(f, ", ODataType:%#v", kv.ODataType)
+		}
+	case verb == 'v' && f.Flag('+'):
+		fmt.Fprintf(f, "{Key:%+v Value:%+v", kv.Key, kv.Value)
+		if kv.ODataType != "" {
+			fmt.Fprintf(f, " ODataType:%+v", kv.ODataType)
+		}
+	default:
+		fmt.Fprintf(f, "{"+spec+" "+spec, kv.Key, kv.Value)
+		if kv.ODataType != "" {
+			fmt.Fprintf(f, " "+spec, kv.ODataType)
+		}
+	}
+	io.WriteString(f, "}")
 }
 
 // Secret is a credential value that refuses to be shown. Formatting it
@@ -31,7 +61,9 @@ type SecretKeyValue struct {
 //
 // A Secret read from JSON gets the value written there, so secrets can be
 // read from a file; a "<redacted>" read back from a redacted copy is
-// refused by the Client rather than saved. The zero Secret is empty.
+// refused by the Client rather than saved. The zero Secret is empty and
+// not set (IsZero): the Client sends no value for it, where it sends ""
+// for NewSecret("").
 type Secret struct {
 	v *string
 }
@@ -46,6 +78,10 @@ func (s Secret) Reveal() string {
 	}
 	return *s.v
 }
+
+// IsZero reports whether s was never set: the zero Secret, or one read
+// from JSON null. An empty value from NewSecret("") is set.
+func (s Secret) IsZero() bool { return s.v == nil }
 
 // Redacted is what a Secret shows instead of its value.
 const Redacted = "<redacted>"
@@ -91,16 +127,18 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// graphSecret is a SecretKeyValue as Graph reads it, with the value.
+// graphSecret is a SecretKeyValue as Graph reads it, with the value:
+// what was set, and nothing else (a key, a value, an @odata.type).
 type graphSecret struct {
-	Key   SynchronizationSecret `json:"key"`
-	Value string                `json:"value"`
+	Key       SynchronizationSecret `json:"key,omitempty"`
+	Value     *string               `json:"value,omitempty"`
+	ODataType string                `json:"@odata.type,omitempty"`
 }
 
 func graphSecrets(kvs []SecretKeyValue) []graphSecret {
 	out := make([]graphSecret, len(kvs))
 	for i, kv := range kvs {
-		out[i] = graphSecret{Key: kv.Key, Value: kv.Value.Reveal()}
+		out[i] = graphSecret{Key: kv.Key, Value: kv.Value.v, ODataType: kv.ODataType}
 	}
 	return out
 }
@@ -171,19 +209,31 @@ const (
 
 // ValidateCredentialsRequest is the body of validateCredentials: the
 // credentials to check against the application, or UseSavedCredentials to
-// check those saved with SaveSecrets. Formatting it or logging it with
+// check those saved with SaveSecrets. What is set is sent, and nothing
+// else: an empty string or slice is not sent, a UseSavedCredentials of
+// false is (new(false)), a nil one is not. Formatting it or logging it with
 // log/slog never shows the values of Credentials.
 type ValidateCredentialsRequest struct {
 	// ApplicationIdentifier identifies the application (optional).
 	ApplicationIdentifier string `json:"applicationIdentifier,omitempty"`
-	// TemplateID names the template whose settings apply (optional).
+	// TemplateID names the template whose settings apply: optional for a
+	// job's credentials, required to check them before any job exists
+	// (Client.ValidateTemplateCredentials).
 	TemplateID string `json:"templateId,omitempty"`
-	// UseSavedCredentials checks the credentials saved for the service
-	// principal instead of Credentials, which must then be empty.
-	UseSavedCredentials bool `json:"useSavedCredentials,omitempty"`
+	// UseSavedCredentials, when true, checks the credentials saved for
+	// the service principal instead of Credentials, which must then be
+	// empty. Nil sends nothing; new(false) sends false, as Graph's
+	// cross-tenant synchronization tutorial does.
+	UseSavedCredentials *bool `json:"useSavedCredentials,omitempty"`
 	// Credentials are the credentials to check, for example BaseAddress
 	// and SecretToken.
 	Credentials []SecretKeyValue `json:"credentials,omitempty"`
+}
+
+// UsesSavedCredentials reports whether r asks Graph to check the saved
+// credentials: UseSavedCredentials is set and true.
+func (r ValidateCredentialsRequest) UsesSavedCredentials() bool {
+	return r.UseSavedCredentials != nil && *r.UseSavedCredentials
 }
 
 // GraphJSON returns the request's body as Graph reads it, credential
@@ -193,22 +243,34 @@ func (r ValidateCredentialsRequest) GraphJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		ApplicationIdentifier string        `json:"applicationIdentifier,omitempty"`
 		TemplateID            string        `json:"templateId,omitempty"`
-		UseSavedCredentials   bool          `json:"useSavedCredentials,omitempty"`
+		UseSavedCredentials   *bool         `json:"useSavedCredentials,omitempty"`
 		Credentials           []graphSecret `json:"credentials,omitempty"`
 	}{r.ApplicationIdentifier, r.TemplateID, r.UseSavedCredentials, graphSecrets(r.Credentials)})
 }
 
 // LogValue implements slog.LogValuer, with credential values redacted:
-// credentials is a group of the credentials' keys.
+// credentials is a group of the credentials' keys. useSavedCredentials
+// is left out when it is not set.
 func (r ValidateCredentialsRequest) LogValue() slog.Value {
 	creds := make([]slog.Attr, len(r.Credentials))
 	for i, c := range r.Credentials {
 		creds[i] = slog.String(string(c.Key), c.Value.String())
 	}
-	return slog.GroupValue(
+	attrs := []slog.Attr{
 		slog.String("applicationIdentifier", r.ApplicationIdentifier),
 		slog.String("templateId", r.TemplateID),
-		slog.Bool("useSavedCredentials", r.UseSavedCredentials),
-		slog.Attr{Key: "credentials", Value: slog.GroupValue(creds...)},
-	)
+	}
+	if r.UseSavedCredentials != nil {
+		attrs = append(attrs, slog.Bool("useSavedCredentials", *r.UseSavedCredentials))
+	}
+	return slog.GroupValue(append(attrs, slog.Attr{Key: "credentials", Value: slog.GroupValue(creds...)})...)
+}
+
+// CredentialsGraphJSON returns the body that hands kvs to Graph under
+// "credentials" (acquireAccessToken): {"credentials":[...]} with the
+// values themselves. It is what the Client sends; never log it.
+func CredentialsGraphJSON(kvs []SecretKeyValue) ([]byte, error) {
+	return json.Marshal(struct {
+		Credentials []graphSecret `json:"credentials"`
+	}{graphSecrets(kvs)})
 }

@@ -313,11 +313,19 @@ func TestJobsTemplatesSchemaSecrets(t *testing.T) {
 		t.Fatalf("jobs create: %v\n%s", err, r)
 	}
 	newJob := created["id"].(string)
-	for _, verb := range [][]string{{"start"}, {"pause"}, {"restart", "-reset", "Watermark,Escrows"}, {"get"}} {
+	for _, verb := range [][]string{{"start"}, {"pause"}, {"start"}, {"restart", "-reset", "Watermark,Escrows"}, {"get"}} {
 		r := run(t, env, "", append(append([]string{"jobs"}, verb...), "-job", newJob)...)
 		if r.code != 0 {
 			t.Errorf("jobs %v: %s", verb, r)
 		}
+	}
+	// A running job is not started again: Graph warns it can stop the
+	// service. -force does.
+	if r := run(t, env, "", "jobs", "start", "-job", newJob); r.code != 1 || !strings.Contains(r.stderr, "-force") {
+		t.Errorf("start a running job: %s", r)
+	}
+	if r := run(t, env, "", "jobs", "start", "-job", newJob, "-force"); r.code != 0 {
+		t.Errorf("start -force: %s", r)
 	}
 	if r := run(t, env, "", "jobs", "restart", "-job", newJob, "-reset", "Everything"); r.code != 2 {
 		t.Errorf("restart with an unknown scope: %s", r)
@@ -360,6 +368,7 @@ func TestJobsTemplatesSchemaSecrets(t *testing.T) {
 	os.WriteFile(secrets, []byte(`[{"key":"BaseAddress","value":"https://scim.example.com"},{"key":"SecretToken","value":"`+secret+`"}]`), 0o600)
 	for _, args := range [][]string{
 		{"secrets", "validate", "-f", secrets},
+		{"secrets", "validate", "-template", "scim", "-f", secrets},
 		{"secrets", "save", "-f", secrets},
 		{"secrets", "validate", "-saved"},
 	} {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"time"
 
+	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
 	"github.com/graphsync/graphsync/models"
 )
@@ -21,7 +23,7 @@ func jobsCommand() *cli.Command {
 			{Name: "list", Summary: "list the service principal's jobs", Flags: spCommand(cli.UsesJSON, jobsList)},
 			{Name: "get", Summary: "show one job: its schedule and status", Flags: spCommand(cli.UsesJob|cli.UsesJSON, jobsGet)},
 			{Name: "create", Summary: "create a job from a template (it is created disabled)", Flags: jobsCreate},
-			{Name: "start", Summary: "start a job, or resume a paused one", Flags: spCommand(cli.UsesJob, jobsStart)},
+			{Name: "start", Summary: "start a job, or resume a paused or quarantined one (not one that is running)", Flags: jobsStart},
 			{Name: "pause", Summary: "pause a job; start resumes it", Flags: spCommand(cli.UsesJob, jobsPause)},
 			{Name: "restart", Summary: "restart a job, first resetting what -reset names", Flags: jobsRestart},
 			{Name: "delete", Summary: "delete a job (asks for -yes)", Flags: jobsDelete},
@@ -151,12 +153,20 @@ func jobsCreate(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	})
 }
 
-func jobsStart(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
-	if err := env.Client.StartJob(ctx, env.ServicePrincipalID, env.JobID); err != nil {
-		return err
-	}
-	inv.Err.Printf("Started job %s.", env.JobID)
-	return nil
+func jobsStart(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
+	cfg.Shared(fs, cli.UsesJob)
+	force := fs.Bool("force", false, "start even a job that is running (Graph warns that this can stop the service)")
+	return connected(func(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
+		err := env.Client.StartJob(ctx, env.ServicePrincipalID, env.JobID, &graphsync.StartOptions{Force: *force})
+		if errors.Is(err, graphsync.ErrJobActive) {
+			return fmt.Errorf("%w; it is not started again (-force would, which Graph warns can stop the service)", err)
+		}
+		if err != nil {
+			return err
+		}
+		inv.Err.Printf("Started job %s.", env.JobID)
+		return nil
+	})
 }
 
 func jobsPause(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {

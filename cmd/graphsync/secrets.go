@@ -32,16 +32,17 @@ func secretsCommand() *cli.Command {
 }
 
 func secretsValidate(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
-	cfg.Shared(fs, cli.UsesJob)
+	cfg.Shared(fs, cli.UsesJobFilter)
 	file := fs.String("f", "", "the credentials as JSON (- for standard input)")
 	saved := fs.Bool("saved", false, "check the credentials already saved instead of -f")
+	template := fs.String("template", "", "check them for this template, before any job exists (instead of -job)")
 	return func(ctx context.Context, inv *cli.Invocation) error {
-		req := models.ValidateCredentialsRequest{}
+		req := models.ValidateCredentialsRequest{TemplateID: *template}
 		if *saved {
 			if *file != "" {
 				return cli.Usagef("give -f or -saved, not both")
 			}
-			req.UseSavedCredentials = true
+			req.UseSavedCredentials = new(true)
 		} else {
 			kvs, err := readSecrets(inv, *file)
 			if err != nil {
@@ -50,7 +51,19 @@ func secretsValidate(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 			req.Credentials = kvs
 		}
 		return connected(func(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
-			if err := env.Client.ValidateCredentials(ctx, env.ServicePrincipalID, env.JobID, req); err != nil {
+			var err error
+			if env.Demo != nil && env.JobID == "" && *template == "" {
+				env.JobID = env.Demo.JobID
+			}
+			switch {
+			case *template != "":
+				err = env.Client.ValidateTemplateCredentials(ctx, env.ServicePrincipalID, req)
+			case env.JobID != "":
+				err = env.Client.ValidateCredentials(ctx, env.ServicePrincipalID, env.JobID, req)
+			default:
+				return cli.Usagef("give the job (-job or GRAPHSYNC_JOB_ID), or -template to check before any job exists")
+			}
+			if err != nil {
 				return err
 			}
 			inv.Err.Println("Graph accepted the credentials.")

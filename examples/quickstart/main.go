@@ -50,7 +50,7 @@ func main() {
 	}
 	fmt.Printf("listed   %d job(s)\n", len(jobs))
 
-	if err := client.StartJob(ctx, sp, job.ID); err != nil {
+	if err := client.StartJob(ctx, sp, job.ID, nil); err != nil {
 		log.Fatal(err)
 	}
 	if job, err = client.GetJob(ctx, sp, job.ID); err != nil {

@@ -43,7 +43,7 @@ func onboard(ctx context.Context, client *graphsync.Client, spID, groupID string
 	if err != nil {
 		return err
 	}
-	if err := client.StartJob(ctx, spID, job.ID); err != nil {
+	if err := client.StartJob(ctx, spID, job.ID, nil); err != nil {
 		return err
 	}
 

@@ -283,6 +283,9 @@ func newFakeGraph(t *testing.T) *fakeGraph {
 		w.WriteHeader(http.StatusCreated)
 		w.Write([]byte(`{"id":"job-1","templateId":"scim","schedule":{"state":"Disabled"}}`))
 	})
+	mux.HandleFunc("GET "+jobs+"/job-1", func(w http.ResponseWriter, r *http.Request) { // StartJob reads the state first
+		w.Write([]byte(`{"id":"job-1","templateId":"scim","schedule":{"state":"Disabled"},"status":{"code":"NotConfigured"}}`))
+	})
 	mux.HandleFunc("POST "+jobs+"/job-1/start", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	})

@@ -22,7 +22,7 @@ func onboard(ctx context.Context, client *graphsync.Client, spID, groupID string
 	if err != nil {
 		return "", err
 	}
-	if err := client.StartJob(ctx, spID, job.ID); err != nil {
+	if err := client.StartJob(ctx, spID, job.ID, nil); err != nil {
 		return "", err
 	}
 	schema, err := client.GetJobSchema(ctx, spID, job.ID)
