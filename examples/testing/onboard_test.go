@@ -25,7 +25,8 @@ func TestOnboard(t *stdtesting.T) {
 		t.Fatal(err)
 	}
 
-	// What the code sent, as Graph would have received it.
+	// What the code sent, as Graph would have received it (StartJob reads
+	// the job first: it does not start one that is running).
 	if job, _ := srv.Job("sp-1", jobID); job.Status.Code != "Active" {
 		t.Errorf("job status %s, want Active", job.Status.Code)
 	}
@@ -33,7 +34,7 @@ func TestOnboard(t *stdtesting.T) {
 	for _, r := range srv.Requests() {
 		calls = append(calls, r.Method+" "+r.Path[strings.LastIndexByte(r.Path, '/')+1:])
 	}
-	if got, want := strings.Join(calls, ", "), "POST jobs, POST start, GET schema, POST provisionOnDemand"; got != want {
+	if got, want := strings.Join(calls, ", "), "POST jobs, GET " + jobID + ", POST start, GET schema, POST provisionOnDemand"; got != want {
 		t.Errorf("calls: %s\nwant:  %s", got, want)
 	}
 	// Graph's limit: at most 5 provisionOnDemand calls in any 10 seconds.
