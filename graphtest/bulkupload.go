@@ -60,13 +60,12 @@ type inbound struct {
 // pendingRecord is one operation of an accepted bulkUpload request,
 // applied at due.
 type pendingRecord struct {
-	due            time.Time
-	arrived        time.Time
-	spID, jobID    string
-	cycleID        string
-	bulkID         string
-	user           models.SCIMUser
-	initiatedByApp string
+	due         time.Time
+	arrived     time.Time
+	spID, jobID string
+	cycleID     string
+	bulkID      string
+	user        models.SCIMUser
 }
 
 func (s *Server) inboundDelay() time.Duration {

@@ -90,7 +90,7 @@ func edmDuration(s string) (string, error) {
 			}
 		}
 		if components == before {
-			return "", errors.New("T without hours, minutes or seconds")
+			return "", errors.New("no hours, minutes or seconds after T")
 		}
 	}
 	if rest != "" {

@@ -165,6 +165,10 @@ func TestResetScope(t *testing.T) {
 	if s, err := ParseResetScope("escrows,WATERMARK"); err != nil || s != ResetEscrows|ResetWatermark {
 		t.Errorf("ParseResetScope = %v, %v", s, err)
 	}
+	// Names add up in any order: Full after ForceDeletes keeps it.
+	if s, err := ParseResetScope("ForceDeletes, Full"); err != nil || s != ResetFull|ResetForceDeletes {
+		t.Errorf("ParseResetScope(ForceDeletes, Full) = %v, %v", s, err)
+	}
 	if _, err := ParseResetScope("Everything"); err == nil {
 		t.Error("unknown name parsed")
 	}

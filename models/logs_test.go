@@ -251,6 +251,15 @@ func TestProvisioningLogsKeepUnknownMembers(t *testing.T) {
 	if _, err := json.Marshal(ev); err == nil {
 		t.Fatal("invalid Extra encoded")
 	}
+	// Bad JSON in a nested object's Extra fails the whole event, whether
+	// or not the event has unknown members of its own.
+	for _, extra := range []map[string]json.RawMessage{nil, {"future": json.RawMessage(`1`)}} {
+		ev = models.ProvisioningObjectSummary{ID: "1", Extra: extra,
+			ProvisioningSteps: []models.ProvisioningLogStep{{Name: "s", Extra: map[string]json.RawMessage{"z": json.RawMessage(`{`)}}}}
+		if out, err := json.Marshal(ev); err == nil {
+			t.Fatalf("invalid Extra in a step encoded: %s", out)
+		}
+	}
 }
 
 func TestServicePrincipalShapes(t *testing.T) {
@@ -270,6 +279,12 @@ func TestServicePrincipalShapes(t *testing.T) {
 	var ev models.ProvisioningObjectSummary
 	if err := json.Unmarshal([]byte(`{"servicePrincipal":[{"id":"a"},{"id":"b"}]}`), &ev); err == nil {
 		t.Fatal("two service principals read as one")
+	}
+	// Called directly, as a json.Unmarshaler may be: blank input is an
+	// error, not a panic.
+	var sp models.ProvisioningServicePrincipal
+	if err := sp.UnmarshalJSON([]byte(" ")); err == nil {
+		t.Fatal("blank input read as a service principal")
 	}
 }
 

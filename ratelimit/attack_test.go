@@ -90,7 +90,7 @@ func TestAttackRandomChargeDelayWaitPause(t *testing.T) {
 				wg.Go(func() {
 					start := time.Now()
 					for _, p := range pauseAt {
-						if d := start.Add(p[0]).Sub(time.Now()); d > 0 {
+						if d := time.Until(start.Add(p[0])); d > 0 {
 							time.Sleep(d)
 						}
 						until := time.Now().Add(p[1])

@@ -131,6 +131,40 @@ func TestFiftyCallersSchedule(t *testing.T) {
 	})
 }
 
+// Stats.Waited is the sum of the waits of the calls that started, each
+// from its arrival to its start; a wait that ended with its context is
+// not in it.
+func TestStatsWaitedSumsTheWaitsOfStartedCalls(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := New(1, 10*time.Second, WithMargin(0))
+		if err := l.Wait(context.Background()); err != nil { // at 0, no wait
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wait := func(ctx context.Context, want error) {
+			wg.Go(func() {
+				if err := l.Wait(ctx); !errors.Is(err, want) {
+					t.Errorf("Wait = %v, want %v", err, want)
+				}
+			})
+			synctest.Wait() // queued
+		}
+		wait(context.Background(), nil) // from 0, starts at 10s
+		time.Sleep(time.Second)
+		ctx, cancel := context.WithCancel(context.Background())
+		wait(ctx, context.Canceled) // from 1s, cancelled at 3s
+		time.Sleep(2 * time.Second)
+		cancel()
+		synctest.Wait()
+		wait(context.Background(), nil) // from 3s, starts at 20s
+		wg.Wait()
+		st := l.Stats()
+		if st.Waited != 27*time.Second || st.Calls != 3 || st.Cancelled != 1 {
+			t.Fatalf("stats %+v, want Waited 27s (10s + 17s) over 3 calls, 1 cancelled", st)
+		}
+	})
+}
+
 func TestRandomArrivalsCancellationsAndPauses(t *testing.T) {
 	for seed := uint64(1); seed <= 20; seed++ {
 		synctest.Test(t, func(t *testing.T) {

@@ -28,11 +28,14 @@ import (
 // one thing it adds to the "ok" line is "[no tests to run]", when the
 // output holds the testing package's line for that; TestMain prints that
 // line after its own note, so the skip shows without -v.
+//
+// With REDISLIMIT_REQUIRE_SERVER=1 (.ci/run sets it when redis-server is
+// installed) a test that needs redis-server fails instead of skipping.
 func TestMain(m *testing.M) {
 	if os.Getenv("REDISLIMIT_CHILD") == "1" {
 		os.Exit(child())
 	}
-	if _, err := exec.LookPath("redis-server"); err != nil {
+	if _, err := exec.LookPath("redis-server"); err != nil && !requireServer() {
 		fmt.Println("redislimit: " + noRedis + "; the Redis limiter's tests are skipped")
 		fmt.Println("testing: warning: no tests to run")
 	}
@@ -40,6 +43,14 @@ func TestMain(m *testing.M) {
 }
 
 const noRedis = "redis-server is not installed (apt-get install redis-server; .ci/run installs it)"
+
+// requireServer reports REDISLIMIT_REQUIRE_SERVER=1: startRedis fails
+// where it would skip. go test's cache keys a result on the variables a
+// test read while it ran (not those TestMain read before m.Run), and
+// checks no file outside the module, so redis-server being installed since
+// is invisible to it: startRedis reads the variable on every run, so that
+// a result cached without it is not reported for a run with it.
+func requireServer() bool { return os.Getenv("REDISLIMIT_REQUIRE_SERVER") == "1" }
 
 // child provisions CALLS subjects concurrently through a Client whose
 // limiter is shared through Redis, and prints one line per answer.
@@ -88,7 +99,11 @@ type redisServer struct {
 
 func startRedis(t *testing.T) *redisServer {
 	t.Helper()
+	require := requireServer()
 	if _, err := exec.LookPath("redis-server"); err != nil {
+		if require {
+			t.Fatal(noRedis + ", and REDISLIMIT_REQUIRE_SERVER=1 says it must be")
+		}
 		t.Skip(noRedis)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -28,13 +28,25 @@ import (
 	"time"
 )
 
-// swaps is gremlins' table for the mutators it enables by default.
+// swaps is gremlins' table for the mutators scripts/mutation enables: its
+// defaults, then the stronger ones. INVERT_ASSIGNMENTS leaves %= as it is,
+// as gremlins v0.6.0 does.
 var swaps = map[string]map[token.Token]token.Token{
 	"ARITHMETIC_BASE":       {token.ADD: token.SUB, token.SUB: token.ADD, token.MUL: token.QUO, token.QUO: token.MUL, token.REM: token.MUL},
 	"CONDITIONALS_BOUNDARY": {token.GEQ: token.GTR, token.GTR: token.GEQ, token.LEQ: token.LSS, token.LSS: token.LEQ},
 	"CONDITIONALS_NEGATION": {token.EQL: token.NEQ, token.NEQ: token.EQL, token.GEQ: token.LSS, token.GTR: token.LEQ, token.LEQ: token.GTR, token.LSS: token.GEQ},
 	"INCREMENT_DECREMENT":   {token.INC: token.DEC, token.DEC: token.INC},
 	"INVERT_NEGATIVES":      {token.SUB: token.ADD},
+
+	"INVERT_ASSIGNMENTS": {token.ADD_ASSIGN: token.SUB_ASSIGN, token.SUB_ASSIGN: token.ADD_ASSIGN, token.MUL_ASSIGN: token.QUO_ASSIGN, token.QUO_ASSIGN: token.MUL_ASSIGN, token.REM_ASSIGN: token.REM_ASSIGN},
+	"INVERT_LOGICAL":     {token.LAND: token.LOR, token.LOR: token.LAND},
+	"INVERT_LOOPCTRL":    {token.BREAK: token.CONTINUE, token.CONTINUE: token.BREAK},
+	"REMOVE_SELF_ASSIGNMENTS": {
+		token.ADD_ASSIGN: token.ASSIGN, token.SUB_ASSIGN: token.ASSIGN, token.MUL_ASSIGN: token.ASSIGN,
+		token.QUO_ASSIGN: token.ASSIGN, token.REM_ASSIGN: token.ASSIGN, token.AND_ASSIGN: token.ASSIGN,
+		token.OR_ASSIGN: token.ASSIGN, token.XOR_ASSIGN: token.ASSIGN, token.AND_NOT_ASSIGN: token.ASSIGN,
+		token.SHL_ASSIGN: token.ASSIGN, token.SHR_ASSIGN: token.ASSIGN,
+	},
 }
 
 type mutation struct {
