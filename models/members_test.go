@@ -27,7 +27,7 @@ func TestMemberTablesSkipFieldsAnywhere(t *testing.T) {
 	}
 	// fieldsOf: only tagged fields are members, named exactly.
 	fs := fieldsOf(reflect.TypeFor[mixed]())
-	if want := []field{{"a", 0}, {"B", 4}, {"c", 6}}; !slices.Equal(fs, want) {
+	if want := []field{{"a", 0, false}, {"B", 4, true}, {"c", 6, false}}; !slices.Equal(fs, want) {
 		t.Errorf("fieldsOf = %+v, want %+v", fs, want)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -317,4 +318,49 @@ func newFakeGraph(t *testing.T) *fakeGraph {
 	f.Server = httptest.NewServer(mux)
 	t.Cleanup(f.Close)
 	return f
+}
+
+// failures, the README's provisioning-log query, runs against graphtest:
+// a failed record of an upload is the one it prints.
+func TestREADMEFailuresRuns(t *testing.T) {
+	srv := graphtest.NewServer(&graphtest.Options{InboundDelay: time.Millisecond})
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1", "API2AAD")
+	client, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	job, err := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "API2AAD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := func(yield func(models.SCIMUser) bool) {
+		_ = yield(models.SCIMUser{ExternalID: "E1", UserName: "e1@contoso.com"}) && yield(models.SCIMUser{ExternalID: "E2"}) // E2: no userName, fails
+	}
+	for req := range models.BulkUploadChunks(users) {
+		if _, err := client.BulkUpload(ctx, "sp-1", job.ID, req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		out.Reset()
+		stdout := os.Stdout
+		r, w, _ := os.Pipe()
+		os.Stdout = w
+		err = failures(ctx, client, job.ID)
+		w.Close()
+		os.Stdout = stdout
+		io.Copy(&out, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Len() > 0 {
+			break
+		}
+	}
+	if got := out.String(); got != "E2: AttributeValueRequired\n" {
+		t.Fatalf("failures printed %q", got)
+	}
 }
