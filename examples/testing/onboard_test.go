@@ -34,7 +34,7 @@ func TestOnboard(t *stdtesting.T) {
 	for _, r := range srv.Requests() {
 		calls = append(calls, r.Method+" "+r.Path[strings.LastIndexByte(r.Path, '/')+1:])
 	}
-	if got, want := strings.Join(calls, ", "), "POST jobs, GET " + jobID + ", POST start, GET schema, POST provisionOnDemand"; got != want {
+	if got, want := strings.Join(calls, ", "), "POST jobs, GET "+jobID+", POST start, GET schema, POST provisionOnDemand"; got != want {
 		t.Errorf("calls: %s\nwant:  %s", got, want)
 	}
 	// Graph's limit: at most 5 provisionOnDemand calls in any 10 seconds.
