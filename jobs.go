@@ -10,6 +10,7 @@ import (
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 
+	"github.com/graphsync/graphsync/internal/printable"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -146,7 +147,8 @@ func (c *Client) StartJob(ctx context.Context, servicePrincipalID, jobID string,
 			return fmt.Errorf("graphsync: reading the job's state before starting it: %w", err)
 		}
 		if schedule, status, running := jobRunning(job); running {
-			return fmt.Errorf("%w (schedule %s, status %s): pause it first, or set StartOptions.Force", ErrJobActive, schedule, status)
+			return fmt.Errorf("%w (schedule %s, status %s): pause it first, or set StartOptions.Force", ErrJobActive,
+				printable.Quote(string(schedule), 64), printable.Quote(string(status), 64))
 		}
 	}
 	return c.jobAction(ctx, "StartJob", servicePrincipalID, jobID, "start", nil)

@@ -528,7 +528,7 @@ func TestStartJobRefusesARunningJob(t *testing.T) {
 		if tc.refused {
 			want = want[:1]
 			var ve *graphsync.ValidationError
-			if !errors.Is(err, graphsync.ErrJobActive) || errors.As(err, &ve) || !strings.Contains(err.Error(), "(schedule Active") && !strings.Contains(err.Error(), "status Active") {
+			if !errors.Is(err, graphsync.ErrJobActive) || errors.As(err, &ve) || !strings.Contains(err.Error(), `(schedule "Active"`) && !strings.Contains(err.Error(), `status "Active"`) {
 				t.Errorf("%s: err = %v, want ErrJobActive naming the state", tc.job, err)
 			}
 		} else if err != nil {
