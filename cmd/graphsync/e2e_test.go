@@ -511,3 +511,36 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: %s", r)
 	}
 }
+
+// logs -follow prints the events as they come, once each, until
+// interrupted (exit 3).
+func TestLogsFollow(t *testing.T) {
+	fg := startFakeGraph(t)
+	env := with(fg.env, "GRAPHSYNC_JOB_ID", fg.env["GRAPHSYNC_INBOUND_JOB_ID"])
+	cmd := exec.Command(binary, "logs", "-follow", "-poll", "100ms")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(t.TempDir(), "hr.csv")
+	os.WriteFile(csv, []byte("externalId,userName\nF1,f1@contoso.com\nF2,f2@contoso.com\n"), 0o600)
+	if r := run(t, env, "", "upload", "-csv", csv, "-poll", "100ms", "-timeout", "30s"); r.code != 0 {
+		t.Fatalf("upload: %s", r)
+	}
+	time.Sleep(500 * time.Millisecond) // a few polls of the follower (a process: real time)
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Errorf("-follow after SIGINT: %v\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	if strings.Count(out, "F1") != 1 || strings.Count(out, "F2") != 1 || strings.Count(out, "TIME") != 1 {
+		t.Errorf("followed:\n%s", out)
+	}
+}
