@@ -582,3 +582,52 @@ func oneUpload() models.BulkUpload {
 	}
 	panic("BulkUploadChunks made no request of one user")
 }
+
+// An injected failure fails the record's next attempts, as many as asked,
+// with Graph's errorInformation: a transient one in the service's
+// category (failure), a data error in the record's (nonServiceFailure);
+// then the record is applied as usual. Another record is not touched.
+func TestInjectInboundFailure(t *testing.T) {
+	srv, c, job := inboundServer(t, &graphtest.Options{InboundDelay: time.Millisecond})
+	srv.InjectInboundFailure(graphtest.InboundFailure{ExternalID: "E0001", Transient: true, Times: 2})
+	srv.InjectInboundFailure(graphtest.InboundFailure{ExternalID: "E0002", ErrorCode: "InvalidHireDate"})
+	send := func() {
+		t.Helper()
+		for req := range models.BulkUploadChunks(users(3)) {
+			if _, err := c.BulkUpload(ctx, "sp", job, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	outcome := func(ev models.ProvisioningObjectSummary) string {
+		si := ev.ProvisioningStatusInfo
+		if si.ErrorInformation == nil {
+			return string(si.Status)
+		}
+		ei := si.ErrorInformation
+		if ei.Reason == "" || ei.RecommendedAction == "" {
+			t.Errorf("%s: errorInformation without a reason or an action: %+v", ev.SourceIdentity.ID, ei)
+		}
+		return fmt.Sprintf("%s/%s/%s", si.Status, ei.ErrorCategory, ei.ErrorCode)
+	}
+	var got []string
+	for range 3 {
+		send()
+		logs := srv.ProvisioningLogs()
+		for _, ev := range logs[len(logs)-3:] {
+			got = append(got, ev.SourceIdentity.ID+":"+outcome(ev))
+		}
+	}
+	want := []string{
+		"E0001:failure/failure/ServiceUnavailable", "E0002:failure/nonServiceFailure/InvalidHireDate", "E0003:success",
+		"E0001:failure/failure/ServiceUnavailable", "E0002:failure/nonServiceFailure/InvalidHireDate", "E0003:skipped",
+		"E0001:success", "E0002:failure/nonServiceFailure/InvalidHireDate", "E0003:skipped",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("outcomes\n%v\nwant\n%v", got, want)
+	}
+	if _, ok := srv.InboundUser("E0002"); ok {
+		t.Error("E0002 failed every time, but is in the directory")
+	}
+}
