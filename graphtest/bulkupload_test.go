@@ -631,3 +631,42 @@ func TestInjectInboundFailure(t *testing.T) {
 		t.Error("E0002 failed every time, but is in the directory")
 	}
 }
+
+// An API-driven inbound job's schema has one rule from the directory
+// "API", whose object lists every SCIM core and enterprise attribute the
+// job accepts (mapped or not), and maps externalId to employeeId first.
+func TestInboundJobSchema(t *testing.T) {
+	_, c, job := inboundServer(t, nil)
+	s, err := c.GetJobSchema(ctx, "sp", job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.SynchronizationRules) != 1 || s.SynchronizationRules[0].SourceDirectoryName != graphtest.InboundSourceDirectory ||
+		s.SynchronizationRules[0].TargetDirectoryName != "Azure Active Directory" {
+		t.Fatalf("rules %+v", s.SynchronizationRules)
+	}
+	var names []string
+	for _, d := range s.Directories {
+		if d.Name != graphtest.InboundSourceDirectory {
+			continue
+		}
+		for _, o := range d.Objects {
+			for _, a := range o.Attributes {
+				names = append(names, a.Name)
+			}
+		}
+	}
+	all := strings.Join(names, "|")
+	for _, want := range []string{"externalId", "nickName", `emails[type eq "work"].value`, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"} {
+		if !strings.Contains("|"+all+"|", "|"+want+"|") {
+			t.Errorf("the API directory lacks %s: %s", want, all)
+		}
+	}
+	if strings.Count("|"+all+"|", "|externalId|") != 1 {
+		t.Errorf("externalId listed more than once: %s", all)
+	}
+	m := s.SynchronizationRules[0].ObjectMappings[0].AttributeMappings[0]
+	if m.TargetAttributeName != "employeeId" || m.MatchingPriority != 1 {
+		t.Errorf("first mapping %+v", m)
+	}
+}

@@ -137,6 +137,9 @@
 // ProvisioningLogs, PendingInbound) finds them due, without timers, so
 // virtual time under testing/synctest works.
 // AddInboundUser registers a user as an earlier upload would have.
+// The job's schema has one rule from the directory "API", whose object
+// lists every SCIM core and enterprise User attribute the job accepts,
+// mapped or not, as Entra's attribute list for the API does.
 // InjectInboundFailure fails the records of one externalId, for a number
 // of attempts or always, as the service's own transient failure
 // (errorCategory failure) or as the record's data error
