@@ -458,3 +458,13 @@ func multi(col, attr, typ, sub string) (setter, error) {
 	}
 	return nil, fmt.Errorf("%q: addresses have streetAddress, locality, region, postalCode, country, formatted and primary", col)
 }
+
+// AttributePath is the one spelling of a SCIM attribute this package
+// uses (Reader.Attributes, Mapping.Attributes): lower case, without the
+// core schema's URN, emails[work].value as emails[type eq "work"].value,
+// the enterprise manager as manager.value. A name that is not an
+// attribute this package knows is an error.
+func AttributePath(name string) (string, error) {
+	path, _, err := attribute(strings.TrimSpace(name))
+	return path, err
+}
