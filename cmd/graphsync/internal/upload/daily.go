@@ -233,15 +233,24 @@ func (p *program) brake(pl *plan) error {
 }
 
 // saveState takes the run's accepted outcomes into the state and writes
-// it, with how much of the journal it now holds.
+// it, with how much of the journal it now holds: all of it, unless a
+// record has no final outcome (an interrupted run, a record followed in
+// vain): then as much as it held before this run, so that the next run
+// reads the pending lines again (taking in an accepted outcome twice
+// changes nothing).
 func (f *follower) saveState(rows []entry) error {
+	unresolved := false
 	for _, e := range rows {
+		unresolved = unresolved || !e.final()
 		if !e.accepted() {
 			continue
 		}
 		if fp, ok := parseFingerprint(e.Record); ok {
 			f.st.accept(e.ExternalID, fp, e.Leaver)
 		}
+	}
+	if unresolved {
+		return f.st.save(f.st.from)
 	}
 	size := f.st.journalSize
 	if f.jr != nil {

@@ -389,3 +389,26 @@ func TestDailyPieces(t *testing.T) {
 		}
 	}
 }
+
+// An interrupted run (Ctrl-C, SIGTERM) writes the state from the outcomes
+// it saw, but keeps the pending lines of the records it sent without an
+// outcome for the next run, which follows them rather than sending them
+// again; one followed in vain until -timeout is sent by the run after.
+func TestDailyInterruptedKeepsPendingRecords(t *testing.T) {
+	srv, job := fakeReal(t, &graphtest.Options{InboundDelay: time.Hour})
+	st := filepath.Join(t.TempDir(), "hr.state")
+	csv := writeFile(t, "d1.csv", people(ids(1, 3), ""))
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	r := runArgs(t, ctx, "", "-job", job, "-csv", csv, "-state", st, "-poll", "20ms", "-skew", "0s")
+	if r.code != exitInterrupted || bulkCalls(srv) != 1 {
+		t.Fatalf("interrupted: exit %d, %d call(s)\n%s", r.code, bulkCalls(srv), r.stderr)
+	}
+	d := runDaily(t, srv, job, csv, st, "-timeout", "300ms")
+	if d.code != exitFailed || d.calls != 0 || d.rep.Summary.WithoutOutcome != 3 || !strings.Contains(d.stderr, "Following 3 record(s)") {
+		t.Fatalf("after the interruption: %+v", d)
+	}
+	if d := runDaily(t, srv, job, csv, st, "-timeout", "300ms"); d.code != exitFailed || d.calls != 1 {
+		t.Fatalf("after following in vain: %+v", d)
+	}
+}

@@ -50,6 +50,10 @@ type state struct {
 	written             time.Time
 	existed, restarted  bool
 	replayed, absorbing int // journal lines read, and outcomes among them
+	// from is where replay started reading the journal: a run that
+	// leaves records without an outcome saves the state with it, so
+	// that the next run reads their pending lines again.
+	from int64
 }
 
 type stateHeader struct {
@@ -169,7 +173,10 @@ func (st *state) replay(journal string, warn func(string)) (map[string]entry, in
 	if err != nil {
 		return nil, 0, err
 	}
-	st.journal, st.journalSize, st.restarted = abs, end, restarted && from > 0
+	if restarted {
+		from = 0
+	}
+	st.journal, st.journalSize, st.restarted, st.from = abs, end, restarted && from > 0, from
 	return pending, torn, nil
 }
 
