@@ -593,7 +593,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 		}
 		for _, r := range again {
 			e := f.rows[r.User.ExternalID]
-			if e.Attempts == 1 {
+			if e.Attempts <= 1 { // the first retry of this record
 				f.retried++
 			}
 			*e = entry{Line: e.Line, ExternalID: e.ExternalID, UserName: e.UserName, Record: e.Record, Leaver: e.Leaver,
