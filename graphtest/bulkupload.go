@@ -55,6 +55,65 @@ type inbound struct {
 	logs      []models.ProvisioningObjectSummary
 	uploads   []time.Time // arrival of bulkUpload calls not throttled
 	throttled int
+	failures  map[string]*InboundFailure // injected, by externalId
+}
+
+// InboundFailure is a failure injected for the records of one externalId
+// (InjectInboundFailure): the provisioning service fails them, as Graph
+// does for a record it cannot apply, with the event's errorInformation
+// filled as Graph fills it.
+type InboundFailure struct {
+	// ExternalID is the record's externalId. Required.
+	ExternalID string
+	// ErrorCode is the event's errorInformation.errorCode; when empty,
+	// "ServiceUnavailable" for a transient failure and
+	// "InvalidAttributeValue" for a data error.
+	ErrorCode string
+	// Transient says whose failure it is: true is the service's own
+	// (errorCategory "failure": sending the record again may succeed),
+	// false the record's data (errorCategory "nonServiceFailure": it
+	// fails again until the data is fixed).
+	Transient bool
+	// Reason and RecommendedAction are the event's; when empty, the fake
+	// writes its own.
+	Reason, RecommendedAction string
+	// Times is how many of the record's next attempts fail (then it is
+	// applied as usual); 0 means every attempt.
+	Times int
+}
+
+// InjectInboundFailure makes bulkUpload's records of f.ExternalID fail
+// f.Times times (0: always), from the next one applied, replacing what
+// an earlier call injected for that externalId. It panics without an
+// externalId.
+func (s *Server) InjectInboundFailure(f InboundFailure) {
+	if f.ExternalID == "" {
+		panic("graphtest: InjectInboundFailure without an externalId")
+	}
+	if f.ErrorCode == "" {
+		f.ErrorCode = "InvalidAttributeValue"
+		if f.Transient {
+			f.ErrorCode = "ServiceUnavailable"
+		}
+	}
+	if f.Reason == "" {
+		f.Reason = fmt.Sprintf("The provisioning service could not process User '%s' (%s, injected by graphtest).", f.ExternalID, f.ErrorCode)
+		if f.Transient {
+			f.Reason = fmt.Sprintf("The provisioning service was temporarily unable to process User '%s' (%s, injected by graphtest).", f.ExternalID, f.ErrorCode)
+		}
+	}
+	if f.RecommendedAction == "" {
+		f.RecommendedAction = "Correct the record's attribute values in the source system and send it again."
+		if f.Transient {
+			f.RecommendedAction = "No action is needed: the record is processed again when it is sent again."
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inbound.failures == nil {
+		s.inbound.failures = map[string]*InboundFailure{}
+	}
+	s.inbound.failures[f.ExternalID] = &f
 }
 
 // pendingRecord is one operation of an accepted bulkUpload request,
@@ -379,14 +438,28 @@ func (s *Server) applyRecord(p pendingRecord) {
 			fmt.Sprintf("Received User '%s' from the bulkUpload request", u.ExternalID), models.StringMap{"bulkId": p.bulkID}),
 	}
 	existing := s.inbound.users[u.ExternalID]
-	fail := func(code, reason, action string) {
+	failAs := func(category models.LogErrorCategory, code, reason, action string) {
 		ev.ProvisioningAction = models.LogActionOther
 		ev.ProvisioningStatusInfo = &models.ProvisioningStatusInfo{Status: models.LogStatusFailure,
 			ErrorInformation: &models.ProvisioningErrorInfo{ErrorCode: code, Reason: reason,
-				ErrorCategory: models.LogErrorNonServiceFailure, RecommendedAction: action}}
+				ErrorCategory: category, RecommendedAction: action}}
 		ev.ProvisioningSteps = append(ev.ProvisioningSteps,
 			step("EntryExport", models.LogStepExport, models.LogStatusFailure, reason, nil))
 		s.inbound.logs = append(s.inbound.logs, ev)
+	}
+	fail := func(code, reason, action string) { failAs(models.LogErrorNonServiceFailure, code, reason, action) }
+	if f := s.inbound.failures[u.ExternalID]; f != nil {
+		if f.Times > 0 {
+			if f.Times--; f.Times == 0 {
+				delete(s.inbound.failures, u.ExternalID)
+			}
+		}
+		category := models.LogErrorNonServiceFailure
+		if f.Transient {
+			category = models.LogErrorFailure
+		}
+		failAs(category, f.ErrorCode, f.Reason, f.RecommendedAction)
+		return
 	}
 	matchDesc := fmt.Sprintf("No User matched externalId '%s' in Azure Active Directory", u.ExternalID)
 	if existing != nil {

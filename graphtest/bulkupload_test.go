@@ -582,3 +582,91 @@ func oneUpload() models.BulkUpload {
 	}
 	panic("BulkUploadChunks made no request of one user")
 }
+
+// An injected failure fails the record's next attempts, as many as asked,
+// with Graph's errorInformation: a transient one in the service's
+// category (failure), a data error in the record's (nonServiceFailure);
+// then the record is applied as usual. Another record is not touched.
+func TestInjectInboundFailure(t *testing.T) {
+	srv, c, job := inboundServer(t, &graphtest.Options{InboundDelay: time.Millisecond})
+	srv.InjectInboundFailure(graphtest.InboundFailure{ExternalID: "E0001", Transient: true, Times: 2})
+	srv.InjectInboundFailure(graphtest.InboundFailure{ExternalID: "E0002", ErrorCode: "InvalidHireDate"})
+	send := func() {
+		t.Helper()
+		for req := range models.BulkUploadChunks(users(3)) {
+			if _, err := c.BulkUpload(ctx, "sp", job, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	outcome := func(ev models.ProvisioningObjectSummary) string {
+		si := ev.ProvisioningStatusInfo
+		if si.ErrorInformation == nil {
+			return string(si.Status)
+		}
+		ei := si.ErrorInformation
+		if ei.Reason == "" || ei.RecommendedAction == "" {
+			t.Errorf("%s: errorInformation without a reason or an action: %+v", ev.SourceIdentity.ID, ei)
+		}
+		return fmt.Sprintf("%s/%s/%s", si.Status, ei.ErrorCategory, ei.ErrorCode)
+	}
+	var got []string
+	for range 3 {
+		send()
+		logs := srv.ProvisioningLogs()
+		for _, ev := range logs[len(logs)-3:] {
+			got = append(got, ev.SourceIdentity.ID+":"+outcome(ev))
+		}
+	}
+	want := []string{
+		"E0001:failure/failure/ServiceUnavailable", "E0002:failure/nonServiceFailure/InvalidHireDate", "E0003:success",
+		"E0001:failure/failure/ServiceUnavailable", "E0002:failure/nonServiceFailure/InvalidHireDate", "E0003:skipped",
+		"E0001:success", "E0002:failure/nonServiceFailure/InvalidHireDate", "E0003:skipped",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("outcomes\n%v\nwant\n%v", got, want)
+	}
+	if _, ok := srv.InboundUser("E0002"); ok {
+		t.Error("E0002 failed every time, but is in the directory")
+	}
+}
+
+// An API-driven inbound job's schema has one rule from the directory
+// "API", whose object lists every SCIM core and enterprise attribute the
+// job accepts (mapped or not), and maps externalId to employeeId first.
+func TestInboundJobSchema(t *testing.T) {
+	_, c, job := inboundServer(t, nil)
+	s, err := c.GetJobSchema(ctx, "sp", job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.SynchronizationRules) != 1 || s.SynchronizationRules[0].SourceDirectoryName != graphtest.InboundSourceDirectory ||
+		s.SynchronizationRules[0].TargetDirectoryName != "Azure Active Directory" {
+		t.Fatalf("rules %+v", s.SynchronizationRules)
+	}
+	var names []string
+	for _, d := range s.Directories {
+		if d.Name != graphtest.InboundSourceDirectory {
+			continue
+		}
+		for _, o := range d.Objects {
+			for _, a := range o.Attributes {
+				names = append(names, a.Name)
+			}
+		}
+	}
+	all := strings.Join(names, "|")
+	for _, want := range []string{"externalId", "nickName", `emails[type eq "work"].value`, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter"} {
+		if !strings.Contains("|"+all+"|", "|"+want+"|") {
+			t.Errorf("the API directory lacks %s: %s", want, all)
+		}
+	}
+	if strings.Count("|"+all+"|", "|externalId|") != 1 {
+		t.Errorf("externalId listed more than once: %s", all)
+	}
+	m := s.SynchronizationRules[0].ObjectMappings[0].AttributeMappings[0]
+	if m.TargetAttributeName != "employeeId" || m.MatchingPriority != 1 {
+		t.Errorf("first mapping %+v", m)
+	}
+}

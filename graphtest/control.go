@@ -25,6 +25,8 @@ const controlPrefix = "/_graphtest/"
 //	POST   /_graphtest/users     {"id","userPrincipalName"}: AddUser
 //	POST   /_graphtest/groups    {"id","displayName","members":[id…]}: AddGroup, and each member not registered yet as a user
 //	GET    /_graphtest/requests  the recorded requests: [{"method","path","query","status","body"}]
+//	POST   /_graphtest/inbound/failures  {"externalId","errorCode","transient","reason","recommendedAction","times"}: InjectInboundFailure
+//	GET    /_graphtest/inbound/users     the directory bulkUpload left: [{"id","externalId","userName","displayName","active","attributes"}]
 func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError) {
 	reqID := newID()
 	fail := func(e *apiError) { writeError(w, r, reqID, e) }
@@ -141,6 +143,42 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, bo
 			default:
 				out[i].Body, _ = json.Marshal(string(q.Body))
 			}
+		}
+		if err := writeJSON(w, http.StatusOK, out); err != nil {
+			fail(&apiError{http.StatusInternalServerError, "InternalServerError", err.Error()})
+		}
+	case "POST inbound/failures":
+		var f struct {
+			ExternalID        string `json:"externalId"`
+			ErrorCode         string `json:"errorCode"`
+			Transient         bool   `json:"transient"`
+			Reason            string `json:"reason"`
+			RecommendedAction string `json:"recommendedAction"`
+			Times             int    `json:"times"`
+		}
+		if !decode(&f) {
+			return
+		}
+		if f.ExternalID == "" || f.Times < 0 {
+			fail(badRequest("An inbound failure needs an externalId, and times must not be negative (0: every attempt)."))
+			return
+		}
+		s.InjectInboundFailure(InboundFailure{ExternalID: f.ExternalID, ErrorCode: f.ErrorCode, Transient: f.Transient,
+			Reason: f.Reason, RecommendedAction: f.RecommendedAction, Times: f.Times})
+		w.WriteHeader(http.StatusNoContent)
+	case "GET inbound/users":
+		type user struct {
+			ID          string            `json:"id"`
+			ExternalID  string            `json:"externalId"`
+			UserName    string            `json:"userName"`
+			DisplayName string            `json:"displayName"`
+			Active      bool              `json:"active"`
+			Attributes  map[string]string `json:"attributes"`
+		}
+		us := s.InboundUsers()
+		out := make([]user, len(us))
+		for i, u := range us {
+			out[i] = user{u.ID, u.ExternalID, u.UserName, u.DisplayName, u.Active, u.Attributes}
 		}
 		if err := writeJSON(w, http.StatusOK, out); err != nil {
 			fail(&apiError{http.StatusInternalServerError, "InternalServerError", err.Error()})

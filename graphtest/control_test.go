@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
@@ -124,5 +125,55 @@ func TestControlAPIOff(t *testing.T) {
 	srv, _ := newServer(t, nil)
 	if code, _ := control(t, srv, "GET", "requests", ""); code != 400 {
 		t.Fatalf("control API served without ControlAPI: %d", code)
+	}
+}
+
+// The control API injects inbound failures as InjectInboundFailure does
+// and lists the directory bulkUpload left; a body it cannot use is 400.
+func TestControlInboundFailures(t *testing.T) {
+	srv := graphtest.NewServer(&graphtest.Options{ControlAPI: true, InboundDelay: time.Millisecond})
+	t.Cleanup(srv.Close)
+	srv.AddServicePrincipal("sp", "API2AAD")
+	c, err := srv.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "API2AAD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{`{"errorCode":"X"}`, `{"externalId":"A","times":-1}`, `{"externalId":"A","nope":1}`} {
+		if code, _ := control(t, srv, "POST", "inbound/failures", body); code != 400 {
+			t.Errorf("%s: %d", body, code)
+		}
+	}
+	if code, body := control(t, srv, "POST", "inbound/failures", `{"externalId":"A","errorCode":"SystemBusy","transient":true,"times":1}`); code != 204 {
+		t.Fatalf("inbound/failures: %d %s", code, body)
+	}
+	for range 2 {
+		one := func(yield func(models.SCIMUser) bool) {
+			yield(models.SCIMUser{ExternalID: "A", UserName: "a@contoso.com"})
+		}
+		for req := range models.BulkUploadChunks(one) {
+			if _, err := c.BulkUpload(ctx, "sp", job.ID, req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	logs := srv.ProvisioningLogs()
+	if len(logs) != 2 || logs[0].ProvisioningStatusInfo.ErrorInformation == nil ||
+		logs[0].ProvisioningStatusInfo.ErrorInformation.ErrorCode != "SystemBusy" ||
+		logs[0].ProvisioningStatusInfo.ErrorInformation.ErrorCategory != models.LogErrorFailure ||
+		logs[1].ProvisioningStatusInfo.Status != models.LogStatusSuccess {
+		t.Fatalf("logs: %+v", logs)
+	}
+	code, body := control(t, srv, "GET", "inbound/users", "")
+	var us []struct {
+		ExternalID string `json:"externalId"`
+		Active     bool   `json:"active"`
+	}
+	if err := json.Unmarshal([]byte(body), &us); code != 200 || err != nil || len(us) != 1 || us[0].ExternalID != "A" || !us[0].Active {
+		t.Fatalf("inbound/users: %d %v %s", code, err, body)
 	}
 }

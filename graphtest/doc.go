@@ -137,6 +137,14 @@
 // ProvisioningLogs, PendingInbound) finds them due, without timers, so
 // virtual time under testing/synctest works.
 // AddInboundUser registers a user as an earlier upload would have.
+// The job's schema has one rule from the directory "API", whose object
+// lists every SCIM core and enterprise User attribute the job accepts,
+// mapped or not, as Entra's attribute list for the API does.
+// InjectInboundFailure fails the records of one externalId, for a number
+// of attempts or always, as the service's own transient failure
+// (errorCategory failure) or as the record's data error
+// (nonServiceFailure), with Graph's errorCode, reason and
+// recommendedAction in the event.
 //
 // # A fake for any language
 //
@@ -319,8 +327,9 @@
 //     A new user without userName fails with AttributeValueRequired, a
 //     userName another externalId holds with
 //     AzureActiveDirectoryConflictEntries (errorCategory
-//     nonServiceFailure, with a reason and a recommended action). The job
-//     need not be started.
+//     nonServiceFailure, with a reason and a recommended action); an
+//     injected failure (InjectInboundFailure) comes first, with the
+//     injected errorCategory and errorCode. The job need not be started.
 //   - The provisioning logs: $filter takes clauses joined by "and", as
 //     Graph documents them: eq with an OData string literal (quotes
 //     doubled) on id, tenantId, jobId, cycleId, changeId,

@@ -224,6 +224,8 @@ func mapAttr(target string, source *wireSource, matching int) wireAttributeMappi
 // those of Entra ID → SCIM users and groups, or two for other objects.
 func attributeMappings(source string) []wireAttributeMapping {
 	switch strings.ToLower(source) {
+	case strings.ToLower(InboundSourceObject):
+		return inboundAttributeMappings()
 	case "user":
 		return []wireAttributeMapping{
 			mapAttr("userName", attribute("userPrincipalName"), 1),
@@ -318,7 +320,7 @@ func generateSchema(id string, rules []Rule, context string) wireSchema {
 				Name:             fmt.Sprintf("Provision %s %s", r.SourceDirectoryName, m.SourceObjectName),
 				SourceObjectName: m.SourceObjectName, TargetObjectName: m.TargetObjectName,
 			})
-			addAttrs(r.SourceDirectoryName, m.SourceObjectName, src)
+			addAttrs(r.SourceDirectoryName, m.SourceObjectName, append(src, sourceObjectAttributes(m.SourceObjectName)...))
 			addAttrs(r.TargetDirectoryName, m.TargetObjectName, dst)
 		}
 		s.SynchronizationRules = append(s.SynchronizationRules, w)

@@ -247,7 +247,7 @@ func (s *Server) AddServicePrincipal(id string, templateIDs ...string) {
 
 // newServicePrincipal returns a service principal with the
 // synchronization templates templateIDs (the first the default), each
-// with DefaultRules; applicationID is the templates' applicationId.
+// with DefaultRules (an API-driven inbound one with its own rule); applicationID is the templates' applicationId.
 func newServicePrincipal(applicationID string, templateIDs []string) *servicePrincipal {
 	sp := &servicePrincipal{}
 	for i, t := range templateIDs {
@@ -256,7 +256,7 @@ func newServicePrincipal(applicationID string, templateIDs []string) *servicePri
 				ID: t, ApplicationID: applicationID, Default: i == 0,
 				Discoverable: true, FactoryTag: t,
 			},
-			rules: DefaultRules(targetDirectory(t)),
+			rules: templateRules(t),
 		})
 	}
 	return sp

@@ -42,6 +42,11 @@
 // bidi embeddings, overrides and isolates, and the line and paragraph
 // separators. Invisible characters that names need (zero-width joiners,
 // direction marks, a soft hyphen) are accepted.
+//
+// An export whose header names the HR system's own columns is read with a
+// Mapping (ParseMapping: a JSON file of attribute to column, constant,
+// join, transforms and value tables). Reader reads one record at a time,
+// for a caller that keeps only some.
 package hrcsv
 
 import (
@@ -72,12 +77,21 @@ type Record struct {
 // list BulkUploadChunks adds aside, which follows from the attributes).
 // A journal line counts for a record only with the same fingerprint.
 func (r Record) Fingerprint() string {
-	b, err := json.Marshal(r.User)
-	if err != nil {
+	sum, ok := r.Sum()
+	if !ok {
 		return "" // not uploadable either; counts for nothing
 	}
-	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Sum is the SHA-256 that Fingerprint writes; ok is false for a user
+// that cannot be encoded.
+func (r Record) Sum() (sum [sha256.Size]byte, ok bool) {
+	b, err := json.Marshal(r.User)
+	if err != nil {
+		return sum, false
+	}
+	return sha256.Sum256(b), true
 }
 
 // ErrNoRecords is returned for an input with no record in it.
@@ -91,53 +105,29 @@ type setter func(u *models.SCIMUser, v string) error
 // syntax); externalId is required. A byte-order mark is dropped, lines
 // starting with '#' are comments, an empty cell leaves its attribute out.
 // A cell that is not valid UTF-8 or holds a control character (package
-// csvin) is an error. Errors carry the physical line number. An input without a record is an error (ErrNoRecords), as
-// is an externalId given twice.
+// csvin) is an error. Errors carry the physical line number. An input
+// without a record is an error (ErrNoRecords), as is an externalId given
+// twice.
 func Read(name string, in io.Reader) ([]Record, error) {
-	// A header cell such as emails[type eq "work"].value needs no CSV
-	// quoting.
-	r := csvin.New(name, in, true)
-	var (
-		columns []setter
-		header  []string
-		out     []Record
-		seen    = map[string]int{}
-	)
+	r, err := NewReader(name, in, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []Record
+	seen := map[string]int{}
 	for {
-		rec, line, err := r.Next()
+		rec, err := r.Next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		if columns == nil {
-			if columns, err = parseHeader(rec); err != nil {
-				return nil, fmt.Errorf("%s line %d (header): %w", name, line, err)
-			}
-			header = rec
-			continue
+		if prev, dup := seen[rec.User.ExternalID]; dup {
+			return nil, DuplicateError(name, rec, prev)
 		}
-		if len(rec) != len(columns) {
-			return nil, fmt.Errorf("%s line %d: %d columns; the header has %d", name, line, len(rec), len(columns))
-		}
-		var u models.SCIMUser
-		for i, cell := range rec {
-			if cell = strings.TrimSpace(cell); cell == "" {
-				continue
-			}
-			if err := columns[i](&u, cell); err != nil {
-				return nil, fmt.Errorf("%s line %d column %d (%s): %w", name, line, i+1, strings.TrimSpace(header[i]), err)
-			}
-		}
-		if u.ExternalID == "" {
-			return nil, fmt.Errorf("%s line %d: externalId is empty", name, line)
-		}
-		if prev, dup := seen[u.ExternalID]; dup {
-			return nil, fmt.Errorf("%s line %d: externalId %q is also on line %d; give each person one record", name, line, u.ExternalID, prev)
-		}
-		seen[u.ExternalID] = line
-		out = append(out, Record{Line: line, User: u})
+		seen[rec.User.ExternalID] = rec.Line
+		out = append(out, rec)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, ErrNoRecords)
@@ -145,31 +135,122 @@ func Read(name string, in io.Reader) ([]Record, error) {
 	return out, nil
 }
 
+// DuplicateError is the error for rec, whose externalId is also the
+// record's on line prev.
+func DuplicateError(name string, rec Record, prev int) error {
+	return fmt.Errorf("%s line %d: externalId %q is also on line %d; give each person one record", name, rec.Line, rec.User.ExternalID, prev)
+}
+
+// Reader reads records one at a time, so that a caller that keeps only
+// some of them (the changed ones) holds no copy of the others. It does
+// not look for an externalId given twice: Read does, and a caller of
+// Next must (DuplicateError says it).
+type Reader struct {
+	name  string
+	r     *csvin.Reader
+	attrs []string
+	// One of: the header's setters (header mode), or the mapping and
+	// the CSV columns it reads.
+	columns []setter
+	header  []string
+	m       *Mapping
+	colIdx  []int // the column of each of m's sources, by mapping.sources index
+}
+
+// NewReader reads the header of in. With m nil, the header names one SCIM
+// attribute per column (see the package comment); with a Mapping, the
+// header names the HR system's columns and m says which attribute each
+// one (or a constant, or a join of several) becomes. An input without a
+// header is ErrNoRecords.
+func NewReader(name string, in io.Reader, m *Mapping) (*Reader, error) {
+	// A header cell such as emails[type eq "work"].value needs no CSV
+	// quoting.
+	r := &Reader{name: name, r: csvin.New(name, in, true), m: m}
+	rec, line, err := r.r.Next()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, ErrNoRecords)
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.header = rec
+	if m == nil {
+		r.columns, r.attrs, err = parseHeader(rec)
+	} else {
+		r.colIdx, err = m.columns(rec)
+		r.attrs = m.Attributes()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s line %d (header): %w", name, line, err)
+	}
+	return r, nil
+}
+
+// Attributes are the SCIM attribute paths the input sets, one spelling
+// each (see attribute), in column or mapping order.
+func (r *Reader) Attributes() []string { return r.attrs }
+
+// Next returns the next record, or io.EOF after the last.
+func (r *Reader) Next() (Record, error) {
+	rec, line, err := r.r.Next()
+	if err != nil {
+		return Record{}, err
+	}
+	if len(rec) != len(r.header) {
+		return Record{}, fmt.Errorf("%s line %d: %d columns; the header has %d", r.name, line, len(rec), len(r.header))
+	}
+	var u models.SCIMUser
+	if r.m != nil {
+		if err := r.m.apply(&u, rec, r.colIdx, func(col int, err error) error {
+			if col < 0 {
+				return fmt.Errorf("%s line %d: %w", r.name, line, err)
+			}
+			return fmt.Errorf("%s line %d column %d (%s): %w", r.name, line, col+1, strings.TrimSpace(r.header[col]), err)
+		}); err != nil {
+			return Record{}, err
+		}
+	} else {
+		for i, cell := range rec {
+			if cell = strings.TrimSpace(cell); cell == "" {
+				continue
+			}
+			if err := r.columns[i](&u, cell); err != nil {
+				return Record{}, fmt.Errorf("%s line %d column %d (%s): %w", r.name, line, i+1, strings.TrimSpace(r.header[i]), err)
+			}
+		}
+	}
+	if u.ExternalID == "" {
+		return Record{}, fmt.Errorf("%s line %d: externalId is empty", r.name, line)
+	}
+	return Record{Line: line, User: u}, nil
+}
+
 // parseHeader returns a setter per column. Two columns naming the same
 // attribute, however spelt (letter case, spaces, the core schema's URN,
 // emails[work] for emails[type eq "work"], the enterprise manager for
 // manager.value), are refused: the second would silently win.
-func parseHeader(cols []string) ([]setter, error) {
+func parseHeader(cols []string) ([]setter, []string, error) {
 	out := make([]setter, len(cols))
+	paths := make([]string, len(cols))
 	seen := map[string]int{} // attribute path -> column index
 	for i, c := range cols {
 		c = strings.TrimSpace(c)
 		path, s, err := attribute(c)
 		if err != nil {
-			return nil, fmt.Errorf("column %d: %w", i+1, err)
+			return nil, nil, fmt.Errorf("column %d: %w", i+1, err)
 		}
 		if j, dup := seen[path]; dup {
-			return nil, fmt.Errorf("column %d (%s) repeats column %d (%s): both are the attribute %s; keep one",
+			return nil, nil, fmt.Errorf("column %d (%s) repeats column %d (%s): both are the attribute %s; keep one",
 				i+1, c, j+1, strings.TrimSpace(cols[j]), path)
 		}
 		seen[path] = i
-		out[i] = s
+		out[i], paths[i] = s, path
 	}
 	_, hasExternalID := seen["externalid"]
 	if !hasExternalID {
-		return nil, errors.New("no externalId column: every record needs the person's ID in the HR system")
+		return nil, nil, errors.New("no externalId column: every record needs the person's ID in the HR system")
 	}
-	return out, nil
+	return out, paths, nil
 }
 
 // multiValued matches attr[type eq "work"].sub and attr[work].sub.
@@ -376,4 +457,14 @@ func multi(col, attr, typ, sub string) (setter, error) {
 		}, nil
 	}
 	return nil, fmt.Errorf("%q: addresses have streetAddress, locality, region, postalCode, country, formatted and primary", col)
+}
+
+// AttributePath is the one spelling of a SCIM attribute this package
+// uses (Reader.Attributes, Mapping.Attributes): lower case, without the
+// core schema's URN, emails[work].value as emails[type eq "work"].value,
+// the enterprise manager as manager.value. A name that is not an
+// attribute this package knows is an error.
+func AttributePath(name string) (string, error) {
+	path, _, err := attribute(strings.TrimSpace(name))
+	return path, err
 }

@@ -125,3 +125,65 @@ func TestExposedJournalIsWarnedOf(t *testing.T) {
 		}
 	}
 }
+
+// Replace leaves the old file or the new one, whole, and nothing else;
+// an error while writing leaves the old one untouched. ReadFrom reads the
+// lines after an offset, and from the start when the file got shorter.
+func TestReplaceAndReadFrom(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "state")
+	lines := func() []string {
+		var out []string
+		if err := Read(p, nil, func(_ int, b []byte) error { out = append(out, strings.TrimSpace(string(b))); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	write := func(vs ...any) error {
+		return Replace(p, func(line func(any) error) error {
+			for _, v := range vs {
+				if err := line(v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := write(1, "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(2, func() {}); err == nil {
+		t.Fatal("a value JSON cannot encode: no error")
+	}
+	entries, _ := os.ReadDir(dir)
+	if got := strings.Join(lines(), " "); got != `1 "a"` || len(entries) != 1 {
+		t.Fatalf("after a failed Replace: %s, %d file(s)", got, len(entries))
+	}
+	if st, _ := os.Stat(p); st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", st.Mode().Perm())
+	}
+	os.Remove(p)
+	os.Symlink(filepath.Join(dir, "elsewhere"), p)
+	if err := write(3); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("Replace through a link: %v", err)
+	}
+	os.Remove(p)
+
+	w, err := Open(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.WriteAll("a", "b")
+	size, _ := w.Size()
+	w.WriteAll("c")
+	var got []string
+	end, restarted, err := ReadFrom(p, size, nil, func(_ int, b []byte) error { got = append(got, strings.TrimSpace(string(b))); return nil })
+	if full, _ := w.Size(); err != nil || restarted || end != full || strings.Join(got, " ") != `"c"` {
+		t.Fatalf("ReadFrom %d: %q end %d (size %d) restarted %v %v", size, got, end, full, restarted, err)
+	}
+	got = nil
+	if _, restarted, _ := ReadFrom(p, 1<<20, nil, func(_ int, b []byte) error { got = append(got, string(b)); return nil }); !restarted || len(got) != 3 {
+		t.Fatalf("ReadFrom past the end: %q restarted %v", got, restarted)
+	}
+}

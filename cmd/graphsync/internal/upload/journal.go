@@ -29,6 +29,12 @@ const (
 	// job, the pace); ErrorCode and Reason say which. The run stops
 	// uploading at the first such answer.
 	stateNotUploaded = "not-uploaded"
+	// statePending: written before the request that carries the record
+	// is sent, so that a run killed before the outcome is known leaves
+	// it: the next run with -state follows the record in the logs
+	// instead of sending it again (-resume sends it again, as an
+	// unknown one).
+	statePending = "pending"
 )
 
 // entry is the outcome of one HR record: a journal line, a row of the
@@ -42,12 +48,22 @@ type entry struct {
 	// input holds the same record.
 	Record string `json:"record,omitempty"`
 	State  string `json:"state"`
+	// Leaver: the record is a leaver's (-state): in the state, absent
+	// from the export, sent with active=false.
+	Leaver bool `json:"leaver,omitempty"`
+	// Attempts is how many times this run sent the record (retries of
+	// transient failures included).
+	Attempts int `json:"attempts,omitempty"`
 	// Action and Status are the provisioning log event's
 	// provisioningAction and provisioningStatusInfo.status.
 	Action string `json:"action,omitempty"`
 	Status string `json:"status,omitempty"`
-	// ErrorCode, Reason, AdditionalDetails and RecommendedAction are the
-	// event's errorInformation, or the refused request's error.
+	// ErrorCategory, ErrorCode, Reason, AdditionalDetails and
+	// RecommendedAction are the event's errorInformation, or the refused
+	// request's error. Transient says the failure is the service's, not
+	// the record's (see transientFailure): sending it again may succeed.
+	ErrorCategory     string    `json:"errorCategory,omitempty"`
+	Transient         bool      `json:"transient,omitempty"`
 	ErrorCode         string    `json:"errorCode,omitempty"`
 	Reason            string    `json:"reason,omitempty"`
 	AdditionalDetails string    `json:"additionalDetails,omitempty"`
@@ -57,6 +73,11 @@ type entry struct {
 	TargetID          string    `json:"targetId,omitempty"`
 	RequestID         string    `json:"requestId,omitempty"` // of the bulkUpload request
 	Time              time.Time `json:"time"`
+
+	// since, for a record a killed run sent (its pending line), is when
+	// it was sent: its first event from then on (less -skew) is its
+	// outcome, even one logged before this run started.
+	since time.Time
 }
 
 func (e entry) final() bool { return e.State == stateOutcome || e.State == stateRejected }
@@ -69,6 +90,19 @@ func (e entry) succeeded() bool {
 	}
 	switch strings.ToLower(e.Status) {
 	case "success", "skipped", "warning":
+		return true
+	}
+	return false
+}
+
+// accepted reports whether Entra accepted the record: its event says
+// success or skipped. Only then does -state take its fingerprint.
+func (e entry) accepted() bool {
+	if e.State != stateOutcome {
+		return false
+	}
+	switch strings.ToLower(e.Status) {
+	case "success", "skipped":
 		return true
 	}
 	return false
@@ -100,8 +134,11 @@ func openJournal(path, sp, job string, warn func(string)) (*journal, error) {
 	return &journal{w: w, sp: sp, job: job}, nil
 }
 
-func (j *journal) Write(e entry) error {
-	return j.w.Write(journalLine{ServicePrincipalID: j.sp, JobID: j.job, entry: e})
+func (j *journal) Write(e entry) error { return j.w.Write(j.line(e)) }
+
+// line is e as a line of the journal.
+func (j *journal) line(e entry) journalLine {
+	return journalLine{ServicePrincipalID: j.sp, JobID: j.job, entry: e}
 }
 
 func (j *journal) Close() error { return j.w.Close() }
