@@ -209,9 +209,7 @@ func (p *program) brake(pl *plan) error {
 	n, percent, _ := parseMaxLeavers(p.cfg.maxLeavers)
 	limit, limitText := n, p.cfg.maxLeavers
 	if percent {
-		// A percentage never allows fewer than one leaver: one person
-		// leaving a small company is not a broken export.
-		limit = max(pl.stateRecords*n/10000, 1)
+		limit = pl.stateRecords * n / 10000
 		limitText = fmt.Sprintf("%s (%d of the state's %d record(s))", p.cfg.maxLeavers, limit, pl.stateRecords)
 	}
 	var why []string

@@ -412,19 +412,3 @@ func TestDailyInterruptedKeepsPendingRecords(t *testing.T) {
 		t.Fatalf("after following in vain: %+v", d)
 	}
 }
-
-// A percentage never allows fewer than one leaver: in a state of 10, 5%
-// is half a person, yet one leaver is not a broken export; two are.
-func TestDailyBrakeAllowsOneLeaverOfASmallState(t *testing.T) {
-	srv, job := fakeReal(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
-	st := filepath.Join(t.TempDir(), "hr.state")
-	if d := runDaily(t, srv, job, writeFile(t, "d1.csv", people(ids(1, 10), "")), st); d.code != exitOK {
-		t.Fatalf("day 1: %+v", d)
-	}
-	if d := runDaily(t, srv, job, writeFile(t, "d2.csv", people(ids(1, 8), "")), st); d.code != exitUsage || d.calls != 0 {
-		t.Fatalf("two leavers of 10: exit %d, %d call(s)\n%s", d.code, d.calls, d.stderr)
-	}
-	if d := runDaily(t, srv, job, writeFile(t, "d3.csv", people(ids(1, 9), "")), st); d.code != exitOK || d.rep.Summary.Disabled != 1 {
-		t.Fatalf("one leaver of 10: exit %d %+v\n%s", d.code, d.rep.Summary, d.stderr)
-	}
-}

@@ -241,7 +241,7 @@ func Command() *cli.Command {
 			fs.StringVar(&cfg.resumePath, "resume", "", "skip the records that have a final line in this journal")
 			fs.StringVar(&cfg.statePath, "state", "", "daily deltas: the state of what Entra accepted, per externalId; upload only new and changed records, and leavers")
 			fs.StringVar(&cfg.leavers, "leavers", "disable", "with -state, records of the state absent from the export: disable (send active=false) or ignore")
-			fs.StringVar(&cfg.maxLeavers, "max-leavers", "5%", "with -state, the most leavers a run sends: a count, or a percentage of the state (at least one)")
+			fs.StringVar(&cfg.maxLeavers, "max-leavers", "5%", "with -state, the most leavers a run sends: a count, or a percentage of the state")
 			fs.BoolVar(&cfg.force, "force", false, "with -state, run past the brake (too many leavers, an empty or shrunken export)")
 			fs.IntVar(&cfg.retry, "retry", 2, "send records that failed for a transient reason again, up to this many times")
 			fs.DurationVar(&cfg.retryWait, "retry-wait", time.Minute, "wait before the first retry, doubled for each next one (demo: 1s)")
