@@ -321,3 +321,40 @@ func TestAttack4IDWithC1ControlIsSent(t *testing.T) {
 		}
 	}
 }
+
+// Attack (issue #21 items 2 and 10): StartJob's ErrJobActive names the
+// job's schedule state and status code as Graph sent them, quoted but not
+// redacted: a server that answers the GetJob before the start with the
+// bearer token as the status code gets it into the error.
+func TestAttack4EchoedTokenInErrJobActive(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	ts.mux.HandleFunc("GET /v1.0/servicePrincipals/sp/synchronization/jobs/j", func(w http.ResponseWriter, r *http.Request) {
+		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+		fmt.Fprintf(w, `{"id":"j","schedule":{"state":"Active","interval":"PT40M"},"status":{"code":%q}}`, "Active "+tok)
+	})
+	err := c.StartJob(ctx, "sp", "j", nil)
+	if !errors.Is(err, graphsync.ErrJobActive) {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), testToken) {
+		t.Errorf("the token is in the error: %v", err)
+	}
+}
+
+// Attack (issue #21 item 2): a 2xx answer that does not decode gives an
+// error quoting the server's text by other rules than graphsync's: a
+// timestamp that is not one is quoted by package time, which leaves DEL
+// (U+007F) raw.
+func TestAttack4DecodeErrorHoldsDEL(t *testing.T) {
+	c, ts, _ := setup(t, nil)
+	ts.mux.HandleFunc("GET /v1.0/servicePrincipals/sp/synchronization/jobs/j", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "{\"id\":\"j\",\"status\":{\"lastExecution\":{\"timeBegan\":\"x\x7f\x7f\x7fy\"}}}")
+	})
+	_, err := c.GetJob(ctx, "sp", "j")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if r := attack4Raw(err.Error()); r != -1 {
+		t.Errorf("%U raw in the error: %q", r, err.Error())
+	}
+}
