@@ -25,6 +25,8 @@ const controlPrefix = "/_graphtest/"
 //	POST   /_graphtest/users     {"id","userPrincipalName"}: AddUser
 //	POST   /_graphtest/groups    {"id","displayName","members":[id…]}: AddGroup, and each member not registered yet as a user
 //	GET    /_graphtest/requests  the recorded requests: [{"method","path","query","status","body"}]
+//	POST   /_graphtest/jobs/{servicePrincipalId}/{jobId}/quarantine  {"reason"}: QuarantineJob
+//	POST   /_graphtest/jobs/{servicePrincipalId}/{jobId}/escrows     {"count"}: InjectEscrows
 func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError) {
 	reqID := newID()
 	fail := func(e *apiError) { writeError(w, r, reqID, e) }
@@ -46,7 +48,11 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, bo
 		}
 		return true
 	}
-	switch route := r.Method + " " + strings.TrimPrefix(r.URL.Path, controlPrefix); route {
+	switch route := controlRoute(r.Method, strings.TrimPrefix(r.URL.EscapedPath(), controlPrefix)); route {
+	case "POST jobs/{servicePrincipalId}/{jobId}/quarantine":
+		s.controlJob(w, r, "quarantine", decode, fail)
+	case "POST jobs/{servicePrincipalId}/{jobId}/escrows":
+		s.controlJob(w, r, "escrows", decode, fail)
 	case "POST faults":
 		var f struct {
 			Method       string `json:"method"`
