@@ -58,6 +58,10 @@ type JobWaitOptions struct {
 	MaxPoll time.Duration
 	// Thresholds are those of the Health returned (nil: the defaults).
 	Thresholds *HealthThresholds
+	// OnRead, if set, is called with the health of each read, in the
+	// caller's goroutine, before the wait decides whether it is over: to
+	// show progress. It must not keep the wait long.
+	OnRead func(*Health)
 }
 
 // JobWatchOptions are the options of WatchJob. Nil means the defaults.
@@ -138,6 +142,9 @@ func (c *Client) WaitForJob(ctx context.Context, servicePrincipalID, jobID strin
 			return last, err
 		}
 		last = h
+		if o.OnRead != nil {
+			o.OnRead(h)
+		}
 		switch {
 		case h.State == JobQuarantined:
 			if h.Quarantine == nil {

@@ -58,9 +58,14 @@ func TestWaitForJobInitialCycleToSteadyState(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			srv, c, job := cycling(t, 5*time.Minute)
 			start := time.Now()
-			h, err := c.WaitForJob(ctx, "sp", job, &graphsync.JobWaitOptions{Until: until, Poll: 30 * time.Second})
+			var seen []int64
+			h, err := c.WaitForJob(ctx, "sp", job, &graphsync.JobWaitOptions{Until: until, Poll: 30 * time.Second,
+				OnRead: func(h *graphsync.Health) { seen = append(seen, h.InitialCycle.Completed) }})
 			if err != nil {
 				t.Fatal(until, err)
+			}
+			if len(seen) != 11 || seen[0] != 0 || seen[1] != 2 || seen[10] != 20 {
+				t.Errorf("%s: OnRead saw %v", until, seen)
 			}
 			if took := time.Since(start); took != 5*time.Minute {
 				t.Errorf("%s: took %s", until, took)
