@@ -53,11 +53,11 @@ func (o *observer) recordHealth(h *Health) {
 func newJobGauges(m metric.Meter) *jobGauges {
 	g := &jobGauges{jobs: map[[2]string]*Health{}}
 	var err error
-	if g.state, err = m.Int64ObservableGauge("graphsync.job.state", metric.WithUnit("1"),
+	if g.state, err = m.Int64ObservableGauge("graphsync.job.state",
 		metric.WithDescription("1 for the job's state (graphsync.job.state), 0 for the others.")); err != nil {
 		return nil
 	}
-	if g.quarantined, err = m.Int64ObservableGauge("graphsync.job.quarantined", metric.WithUnit("1"),
+	if g.quarantined, err = m.Int64ObservableGauge("graphsync.job.quarantined",
 		metric.WithDescription("1 when the job is in quarantine (with its reason), else 0.")); err != nil {
 		return nil
 	}
@@ -73,7 +73,7 @@ func newJobGauges(m metric.Meter) *jobGauges {
 		metric.WithDescription("Seconds since the end of the job's last successful run.")); err != nil {
 		return nil
 	}
-	if g.health, err = m.Int64ObservableGauge("graphsync.job.health", metric.WithUnit("1"),
+	if g.health, err = m.Int64ObservableGauge("graphsync.job.health",
 		metric.WithDescription("The job's health: 0 ok, 1 warning, 2 critical.")); err != nil {
 		return nil
 	}
