@@ -115,7 +115,7 @@ func ExampleHealth_Changes() {
 }
 
 func ExampleClient_CountCycle() {
-	srv := graphtest.NewServer(&graphtest.Options{CycleLength: time.Millisecond}) // cycles of 1 ms
+	srv := graphtest.NewServer(&graphtest.Options{CycleLength: 10 * time.Millisecond})
 	defer srv.Close()
 	srv.AddServicePrincipal("sp-1")
 	for _, u := range []string{"u1", "u2", "u3", "u4"} {
@@ -126,7 +126,7 @@ func ExampleClient_CountCycle() {
 	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
 	srv.InjectEscrows("sp-1", job.ID, 1)
 	client.StartJob(ctx, "sp-1", job.ID, nil)
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(25 * time.Millisecond)
 	initial := srv.ProvisioningLogs()[0].CycleID // the initial cycle's events come first
 
 	s, err := client.CountCycle(ctx, models.ProvisioningLogQuery{JobID: job.ID, CycleID: initial})

@@ -21,9 +21,9 @@ import (
 // progressUnits names the units of the fake's progress.
 const progressUnits = "Entries"
 
-// maxCatchUp is how many due cycles settleJobs writes at most: a fake
-// left idle for a long time skips the older ones instead of writing
-// thousands of cycles.
+// maxCatchUp is how many due incremental cycles settleJobs writes at
+// most: a fake left idle for a long time skips the older ones instead of
+// writing thousands of cycles (never the initial cycle).
 const maxCatchUp = 100
 
 // jobSim is the simulation state of a job whose cycles run.
@@ -79,10 +79,11 @@ func (s *Server) settleJobs(now time.Time) {
 			if sim == nil || !sim.running {
 				continue
 			}
+			if end := sim.began.Add(length); sim.initial && !now.Before(end) {
+				s.endCycle(spID, j, end) // the initial cycle is never skipped
+			}
 			if due := int(now.Sub(sim.began) / length); due > maxCatchUp {
-				skip := due - maxCatchUp
-				sim.began = sim.began.Add(time.Duration(skip) * length)
-				sim.initial = false
+				sim.began = sim.began.Add(time.Duration(due-maxCatchUp) * length)
 			}
 			for end := sim.began.Add(length); !now.Before(end); end = sim.began.Add(length) {
 				s.endCycle(spID, j, end)

@@ -212,3 +212,23 @@ func ExampleServer_InjectEscrows() {
 	fmt.Println(got.Status.LastExecution.State, got.Status.LastExecution.CountEscrowed)
 	// Output: EntryLevelErrors 12
 }
+
+// A job started and left alone for long still logs its initial cycle,
+// then at most the last 100 incremental cycles.
+func TestLongIdleKeepsTheInitialCycle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, _ := newServer(t, &graphtest.Options{InProcess: true, CycleLength: time.Second})
+		srv.AddServicePrincipal("sp", "scim")
+		job := startedJob(t, srv, 5)
+		srv.InjectEscrows("sp", job, 1)
+		time.Sleep(time.Hour)
+		logs := srv.ProvisioningLogs()
+		if len(logs) != 5+100 || logs[0].ProvisioningStatusInfo.Status != models.LogStatusFailure || logs[1].ProvisioningStatusInfo.Status != models.LogStatusSuccess {
+			t.Errorf("%d events", len(logs))
+		}
+		j, _ := srv.Job("sp", job)
+		if !j.Status.LastExecution.TimeEnded.Equal(time.Now().UTC()) {
+			t.Errorf("last run ended %s", j.Status.LastExecution.TimeEnded)
+		}
+	})
+}

@@ -389,7 +389,8 @@
 //     created in the directory the template names). Graph does not
 //     document how a run's activityIdentifier relates to the cycleId of
 //     its provisioning events: the fake makes them equal. A fake left idle
-//     writes at most the last 100 cycles that came due.
+//     writes the initial cycle and at most the last 100 incremental
+//     cycles that came due.
 //   - QuarantineJob's quarantine: its error (code InjectedQuarantine, the
 //     fake's wording), its nextAttempt six hours on (Entra's first
 //     retry), and that no cycle runs while it lasts (Graph retries less
