@@ -24,10 +24,9 @@ The caller needs AuditLog.Read.All.`,
 		Flags: logsFlags,
 		Subcommands: []*cli.Command{
 			{Name: "stats", Summary: "one cycle in numbers: its events by action and status, and its top error codes", Flags: logsStats,
-				Help: `Count the provisioning events of one cycle (-cycle, a cycleId of the logs or the
-activityIdentifier of a job's last run as graphsync jobs health -json shows it),
-by action and status, and list its most frequent error codes (-top) with an
-example reason each. Events are read a page at a time, however many there are.
+				Help: `Count the provisioning events of one cycle (-cycle, the cycleId of its events,
+as graphsync logs -json shows them), by action and status, and list its most
+frequent error codes (-top) with an example reason each. Events are read a page at a time, however many there are.
 -job narrows them to one job. The caller needs AuditLog.Read.All.`},
 		},
 	}
