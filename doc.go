@@ -119,6 +119,22 @@
 // a 429 the retry policy cannot absorb) ends the run at once.
 // ProvisionEach streams the results to a callback and keeps none.
 //
+// # Job health
+//
+// JobHealth reads a job and decodes its status (CheckHealth does it for a
+// job read otherwise): its state (active, paused, quarantined, failed,
+// not started), the quarantine's reason with what Microsoft documents it
+// means and the remedy, the initial cycle's progress, steady state,
+// escrows, the last run and its error, the time since the last
+// successful run, and a verdict (ok, warning, critical) with its reasons,
+// under thresholds the caller can set (HealthThresholds). WaitForJob
+// waits, paced and bounded, until the initial cycle ends or the job
+// reaches steady state, and stops early on quarantine or failure;
+// WatchJob yields each change of a job's health once. With a
+// MeterProvider, both keep the job's gauges current. CountCycle counts
+// one cycle's provisioning events by action and status, with its most
+// frequent error codes.
+//
 // # Logs, traces and metrics
 //
 // ClientOptions.Logger (log/slog) receives retries, 429 pauses, long

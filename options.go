@@ -131,8 +131,13 @@ type ClientOptions struct {
 	TracerProvider trace.TracerProvider
 	// MeterProvider, if set, gets the metrics graphsync.requests (by
 	// operation and status), graphsync.throttled (429s by operation) and
-	// graphsync.limiter.wait (seconds, a histogram). Nil means no metrics,
-	// at no cost.
+	// graphsync.limiter.wait (seconds, a histogram), and, once a job's
+	// health is read (JobHealth, WaitForJob, WatchJob), gauges of each job
+	// read: graphsync.job.state, .quarantined, .escrows,
+	// .initial_cycle.progress, .last_success.age (seconds) and .health
+	// (0 ok, 1 warning, 2 critical), with the attributes
+	// graphsync.service_principal.id and graphsync.job.id. Nil means no
+	// metrics, at no cost.
 	MeterProvider metric.MeterProvider
 }
 

@@ -3,6 +3,7 @@ package graphsync
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -27,9 +28,15 @@ type observer struct {
 	tracer trace.Tracer // nil: no spans
 
 	metrics     bool // the instruments below are set
+	meter       metric.Meter
 	requests    metric.Int64Counter
 	throttled   metric.Int64Counter
 	limiterWait metric.Float64Histogram
+
+	// health holds the jobs' gauges, registered at the first health read
+	// (health_metrics.go), so that a Client that reads none pays nothing.
+	healthOnce sync.Once
+	health     *jobGauges
 }
 
 func newObserver(o ClientOptions) (*observer, error) {
@@ -42,6 +49,7 @@ func newObserver(o ClientOptions) (*observer, error) {
 	}
 	if o.MeterProvider != nil {
 		m := o.MeterProvider.Meter(instrumentationName, metric.WithInstrumentationVersion(Version))
+		obs.meter = m
 		var err error
 		if obs.requests, err = m.Int64Counter("graphsync.requests", metric.WithUnit("{request}"),
 			metric.WithDescription("Requests sent to Graph, by operation and HTTP status (0: no answer).")); err != nil {

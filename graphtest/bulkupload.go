@@ -198,6 +198,7 @@ func (s *Server) InboundUsers() []InboundUser {
 func (s *Server) ProvisioningLogs() []models.ProvisioningObjectSummary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleJobs(time.Now())
 	s.settleInbound(time.Now())
 	return slices.Clone(s.inbound.logs)
 }

@@ -27,6 +27,8 @@ const controlPrefix = "/_graphtest/"
 //	GET    /_graphtest/requests  the recorded requests: [{"method","path","query","status","body"}]
 //	POST   /_graphtest/inbound/failures  {"externalId","errorCode","transient","reason","recommendedAction","times"}: InjectInboundFailure
 //	GET    /_graphtest/inbound/users     the directory bulkUpload left: [{"id","externalId","userName","displayName","active","attributes"}]
+//	POST   /_graphtest/jobs/{servicePrincipalId}/{jobId}/quarantine  {"reason"}: QuarantineJob
+//	POST   /_graphtest/jobs/{servicePrincipalId}/{jobId}/escrows     {"count"}: InjectEscrows
 func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, bodyErr *apiError) {
 	reqID := newID()
 	fail := func(e *apiError) { writeError(w, r, reqID, e) }
@@ -48,7 +50,11 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, bo
 		}
 		return true
 	}
-	switch route := r.Method + " " + strings.TrimPrefix(r.URL.Path, controlPrefix); route {
+	switch route := controlRoute(r.Method, strings.TrimPrefix(r.URL.EscapedPath(), controlPrefix)); route {
+	case "POST jobs/{servicePrincipalId}/{jobId}/quarantine":
+		s.controlJob(w, r, "quarantine", decode, fail)
+	case "POST jobs/{servicePrincipalId}/{jobId}/escrows":
+		s.controlJob(w, r, "escrows", decode, fail)
 	case "POST faults":
 		var f struct {
 			Method       string `json:"method"`

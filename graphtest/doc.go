@@ -146,6 +146,29 @@
 // (nonServiceFailure), with Graph's errorCode, reason and
 // recommendedAction in the event.
 //
+// # Job cycles, quarantine and escrows
+//
+// Without Options.CycleLength, a started job is in steady state at once:
+// its last run and steady-state times are set when it starts, and it
+// writes no provisioning events. With it, a started job runs simulated
+// cycles, each CycleLength long, back to back: first the initial cycle
+// over every registered user and group (AddUser, AddGroup), status
+// NotRun with a progress of entries done, then incremental cycles; at the
+// end of each, the status shows the run (lastExecution, and
+// lastSuccessfulExecution when it escrowed nothing) and steady state, and
+// the provisioning logs get one event per entry created (the initial
+// cycle) or escrowed (every cycle). Pause stops the cycle under way and
+// start goes on where it stopped; a restart that resets the watermark
+// begins a new initial cycle. As with bulkUpload, cycles end when a
+// request or an accessor finds them due, without timers.
+//
+// QuarantineJob puts a job in quarantine with a reason, as Graph does;
+// start, or a restart that resets QuarantineState, lifts it.
+// InjectEscrows makes every cycle escrow a number of entries; a restart
+// that resets Escrows clears them. Over the control API:
+// POST /_graphtest/jobs/{servicePrincipalId}/{jobId}/quarantine
+// {"reason": "..."} and .../escrows {"count": N}.
+//
 // # A fake for any language
 //
 // graphsync fake-graph runs a Server as a process (Options.Listener,
@@ -157,7 +180,9 @@
 // ({"id","userPrincipalName"}), POST groups ({"id","displayName",
 // "members"}, each member not yet known registered as a user), GET
 // requests (the recorded requests as [{"method","path","query","status",
-// "body"}]). Control calls are neither recorded nor faulted.
+// "body"}]), POST jobs/{servicePrincipalId}/{jobId}/quarantine
+// ({"reason"}) and .../escrows ({"count"}). Control calls are neither
+// recorded nor faulted.
 //
 // # Code written with the official SDK
 //
@@ -364,4 +389,26 @@
 //     The Location of an accepted bulkUpload and the nextLink point at
 //     the fake's own URL; the Location keeps the documented form (jobid,
 //     a trailing slash).
+//   - Simulated cycles (Options.CycleLength) are the fake's own: their
+//     length, that they follow one another without a pause (Graph waits
+//     for the schedule's interval), that the initial cycle takes every
+//     registered user and group (Graph takes those assigned and in scope)
+//     and reports progress in "Entries", that an incremental cycle logs
+//     only its escrows, and the shape of their events (a user or group
+//     created in the directory the template names). Graph does not
+//     document how a run's activityIdentifier relates to the cycleId of
+//     its provisioning events: the fake makes them equal. A fake left idle
+//     writes the initial cycle and at most the last 100 incremental
+//     cycles that came due.
+//   - QuarantineJob's quarantine: its error (code InjectedQuarantine, the
+//     fake's wording), its nextAttempt six hours on (Entra's first
+//     retry), and that no cycle runs while it lasts (Graph retries less
+//     and less often). InjectEscrows' escrows: their events fail with
+//     code InjectedEscrow, the last run shows them at once (Graph would
+//     at the end of the next cycle), and a cycle with escrows still
+//     reaches steady state (as Entra's cloud sync example shows) but is
+//     not a successful run.
+//   - Start lifts a quarantine, as Graph's reference says. A restart
+//     without criteria resets nothing in the fake, though the reference
+//     likens it to resetting QuarantineState, Watermark and Escrows.
 package graphtest

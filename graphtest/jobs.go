@@ -124,21 +124,12 @@ func (h handler) action(id, action string) {
 	d := &j.data
 	switch action {
 	case "start":
-		d.Schedule.State = models.ScheduleActive
-		d.Status.Code = models.StatusActive
-		exec := &models.SynchronizationTaskExecution{
-			ActivityIdentifier: newID(), State: models.ExecutionSucceeded, TimeBegan: now, TimeEnded: now,
-		}
-		d.Status.LastExecution = exec
-		d.Status.LastSuccessfulExecution = exec
-		if models.IsNever(d.Status.SteadyStateFirstAchievedTime) {
-			d.Status.SteadyStateFirstAchievedTime = now
-		}
-		d.Status.SteadyStateLastAchievedTime = now
+		h.s.startJob(j, now)
 		h.noContent()
 	case "pause":
 		d.Schedule.State = models.SchedulePaused
 		d.Status.Code = models.StatusPaused
+		stopCycles(j, now)
 		h.noContent()
 	case "restart":
 		scope, e := restartScope(h.body)
@@ -146,11 +137,7 @@ func (h handler) action(id, action string) {
 			h.fail(e)
 			return
 		}
-		if scope&models.ResetQuarantineState != 0 {
-			d.Status.Quarantine = nil
-		}
-		d.Schedule.State = models.ScheduleActive
-		d.Status.Code = models.StatusActive
+		h.s.restartJob(j, scope, now)
 		h.noContent()
 	case "provisionOnDemand":
 		h.provision(j)

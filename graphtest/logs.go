@@ -87,6 +87,7 @@ func (s *Server) auditLogs(w http.ResponseWriter, r *http.Request, reqID, versio
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleJobs(time.Now())
 	s.settleInbound(time.Now())
 	logs := s.inbound.logs
 	// The skiptoken is a position in the log, which only grows: oldest

@@ -197,6 +197,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, reqID string, bod
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleJobs(time.Now())
 	sp := s.sps[segs[2]]
 	if !sp.visible(time.Now()) {
 		writeError(w, r, reqID, resourceNotFound(segs[2]))

@@ -70,6 +70,13 @@ type Options struct {
 	// ApplicationTemplates are gallery applications the fake can
 	// instantiate besides DefaultApplicationTemplates.
 	ApplicationTemplates []ApplicationTemplate
+	// CycleLength, if set, makes a started job run simulated cycles of
+	// this length: its initial cycle, with progress, over the registered
+	// users and groups, then incremental cycles, each writing its
+	// provisioning events (see the package documentation). Zero means
+	// none: a started job is in steady state at once and writes no
+	// events.
+	CycleLength time.Duration
 }
 
 // Server is a fake Graph. Its methods are safe for concurrent use.
@@ -126,6 +133,7 @@ type job struct {
 	data   models.SynchronizationJob
 	rules  []Rule
 	schema []byte
+	sim    *jobSim // its simulated cycles (cycles.go), nil until started with Options.CycleLength
 }
 
 type object struct {
@@ -291,6 +299,7 @@ func (s *Server) addObject(o object) {
 func (s *Server) Job(servicePrincipalID, jobID string) (models.SynchronizationJob, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.settleJobs(time.Now())
 	if j := s.job(servicePrincipalID, jobID); j != nil {
 		return cloneJob(j.data), true
 	}

@@ -29,20 +29,28 @@ GRAPHSYNC_SERVICE_PRINCIPAL_ID, GRAPHSYNC_JOB_ID, GRAPHSYNC_INBOUND_JOB_ID;
 then it serves until SIGINT or SIGTERM (exit 0).
 
 Limits are Graph's (5 provisionOnDemand per 10 s, 40 bulkUpload per second)
-unless -fast (5 provisionOnDemand per second, as the demo). A control API
-under /_graphtest/ (same token) injects faults, adds users and groups, and
-lists the requests received: see the README.`,
+unless -fast (5 provisionOnDemand per second, as the demo). With -cycle D a
+started job runs simulated cycles of D each: its initial cycle over the
+sample users and group, with progress, then incremental ones, writing their
+provisioning events; without, a started job is in steady state at once. A
+control API under /_graphtest/ (same token) injects faults, adds users and
+groups, puts a job in quarantine or makes it escrow entries, and lists the
+requests received: see the README.`,
 		Flags: func(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 			addr := fs.String("addr", "127.0.0.1:0", "address to listen on (port 0 picks a free one)")
 			fast := fs.Bool("fast", false, "allow 5 provisionOnDemand calls per second instead of Graph's 5 per 10 s")
+			cycle := fs.Duration("cycle", 0, "the length of a started job's simulated cycles (0: none, steady state at once)")
 			return func(ctx context.Context, inv *cli.Invocation) error {
-				return serveFakeGraph(ctx, inv, *addr, *fast)
+				if *cycle < 0 {
+					return cli.Usagef("-cycle must not be negative")
+				}
+				return serveFakeGraph(ctx, inv, *addr, *fast, *cycle)
 			}
 		},
 	}
 }
 
-func serveFakeGraph(ctx context.Context, inv *cli.Invocation, addr string, fast bool) error {
+func serveFakeGraph(ctx context.Context, inv *cli.Invocation, addr string, fast bool, cycle time.Duration) error {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return cli.Usagef("-addr: %v", err)
@@ -52,7 +60,7 @@ func serveFakeGraph(ctx context.Context, inv *cli.Invocation, addr string, fast 
 		l.Close()
 		return err
 	}
-	opts := &graphtest.Options{Listener: l, Token: "fake-graph-" + hex.EncodeToString(token), ControlAPI: true}
+	opts := &graphtest.Options{Listener: l, Token: "fake-graph-" + hex.EncodeToString(token), ControlAPI: true, CycleLength: cycle}
 	if fast {
 		opts.ProvisionWindow = cli.DemoProvisionWindow
 	}

@@ -17,9 +17,9 @@ import (
 func jobsCommand() *cli.Command {
 	return &cli.Command{
 		Name:    "jobs",
-		Summary: "list, read, create, start, pause, restart and delete synchronization jobs",
+		Summary: "list, read, create, start, pause, restart and delete synchronization jobs; wait for one, watch it, check its health",
 		Help:    "The synchronization jobs of a service principal (-sp); a verb on one job takes -job.",
-		Subcommands: []*cli.Command{
+		Subcommands: append([]*cli.Command{
 			{Name: "list", Summary: "list the service principal's jobs", Flags: spCommand(cli.UsesJSON, jobsList)},
 			{Name: "get", Summary: "show one job: its schedule and status", Flags: spCommand(cli.UsesJob|cli.UsesJSON, jobsGet)},
 			{Name: "create", Summary: "create a job from a template (it is created disabled)", Flags: jobsCreate},
@@ -27,7 +27,7 @@ func jobsCommand() *cli.Command {
 			{Name: "pause", Summary: "pause a job; start resumes it", Flags: spCommand(cli.UsesJob, jobsPause)},
 			{Name: "restart", Summary: "restart a job, first resetting what -reset names", Flags: jobsRestart},
 			{Name: "delete", Summary: "delete a job (asks for -yes)", Flags: jobsDelete},
-		},
+		}, jobsHealthCommands()...),
 	}
 }
 

@@ -22,6 +22,13 @@ provisioning service did with each object, with Graph's error and recommended
 action. -follow keeps reading new events every -poll until interrupted (exit 3).
 The caller needs AuditLog.Read.All.`,
 		Flags: logsFlags,
+		Subcommands: []*cli.Command{
+			{Name: "stats", Summary: "one cycle in numbers: its events by action and status, and its top error codes", Flags: logsStats,
+				Help: `Count the provisioning events of one cycle (-cycle, the cycleId of its events,
+as graphsync logs -json shows them), by action and status, and list its most
+frequent error codes (-top) with an example reason each. Events are read a page at a time, however many there are.
+-job narrows them to one job. The caller needs AuditLog.Read.All.`},
+		},
 	}
 }
 

@@ -46,7 +46,22 @@ type Command struct {
 	Secret bool
 	// Flags, for a command that runs, registers its flags (the shared
 	// ones through cfg) and returns what runs it once they are parsed.
+	// A command may have both Flags and Subcommands (graphsync logs and
+	// graphsync logs stats): a first argument that names a subcommand
+	// selects it, anything else runs the command itself, and its -h lists
+	// the subcommands too.
 	Flags func(fs *flag.FlagSet, cfg *Config) Run
+	// UsageExit, if not 0, is the exit code of bad usage or configuration
+	// instead of ExitUsage (graphsync jobs health: 3, Nagios's UNKNOWN).
+	UsageExit int
+}
+
+// usageExit is the command's exit code for bad usage.
+func (c *Command) usageExit() int {
+	if c.UsageExit != 0 {
+		return c.UsageExit
+	}
+	return ExitUsage
 }
 
 // Run runs a command. Its error decides the exit code: nil is ExitOK, an
@@ -131,6 +146,9 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 	out, errw := report.New(stdout), report.New(stderr)
 	cmd, path := root, name
 	for len(cmd.Subcommands) > 0 {
+		if cmd.Flags != nil && (len(args) == 0 || cmd.find(args[0]) == nil) {
+			break // no subcommand named: the command itself runs
+		}
 		if len(args) == 0 {
 			errw.Text(groupHelp(cmd, path))
 			return ExitUsage
@@ -165,11 +183,11 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 		}
 		errw.Printf("%s: %v", path, err)
 		usage(errw)
-		return ExitUsage
+		return cmd.usageExit()
 	}
 	if err := cfg.resolve(fs); err != nil {
 		errw.Printf("%s: %v", path, err)
-		return ExitUsage
+		return cmd.usageExit()
 	}
 	inv := &Invocation{Path: path, Args: fs.Args(), Config: cfg, Stdin: stdin, Out: out, Err: errw, RawOut: stdout, rawErr: stderr}
 	if opts != nil {
@@ -182,13 +200,14 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 		} else {
 			errw.Printf("%s: unexpected argument %q", path, inv.Args[0])
 		}
-		return ExitUsage
+		return cmd.usageExit()
 	}
-	return exitCode(ctx, errw, path, run(ctx, inv))
+	return exitCode(ctx, errw, path, run(ctx, inv), cmd.usageExit())
 }
 
-// exitCode prints err and returns the exit code it stands for.
-func exitCode(ctx context.Context, errw *report.Writer, path string, err error) int {
+// exitCode prints err and returns the exit code it stands for; usage is
+// the code of a *UsageError.
+func exitCode(ctx context.Context, errw *report.Writer, path string, err error, usage int) int {
 	var ee *exitError
 	var ue *UsageError
 	code := ExitFailed
@@ -199,7 +218,7 @@ func exitCode(ctx context.Context, errw *report.Writer, path string, err error) 
 		code = ee.code
 		err = ee.err
 	case errors.As(err, &ue):
-		code = ExitUsage
+		code = usage
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		code = ExitInterrupted
 	}
@@ -245,10 +264,24 @@ func leafHelp(c *Command, path string, fs *flag.FlagSet) string {
 		fmt.Fprintf(&b, " %s", c.Args)
 	}
 	b.WriteString("\n")
+	if len(c.Subcommands) > 0 {
+		fmt.Fprintf(&b, "   or: %s <command> [flags]\n", path)
+	}
 	if c.Help != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimSpace(c.Help))
 	} else if c.Summary != "" {
 		fmt.Fprintf(&b, "\n%s\n", c.Summary)
+	}
+	if len(c.Subcommands) > 0 {
+		b.WriteString("\nCommands:\n")
+		width := 0
+		for _, s := range c.Subcommands {
+			width = max(width, len(s.Name))
+		}
+		for _, s := range c.Subcommands {
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, s.Name, s.Summary)
+		}
+		fmt.Fprintf(&b, "\nRun %q for a command's flags.\n", path+" <command> -h")
 	}
 	var flags []*flag.Flag
 	fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f) })

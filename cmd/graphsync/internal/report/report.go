@@ -88,6 +88,16 @@ func (w *Writer) JSON(v any) error {
 	return w.write(printable.JSON(b.Bytes()))
 }
 
+// JSONLine writes v as JSON on one line (JSON lines: a stream of values
+// a program reads line by line), escaped as JSON does.
+func (w *Writer) JSONLine(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return w.write(append(printable.JSON(b), '\n'))
+}
+
 // Table returns a table with the given column headings, written to w by
 // Flush with its columns aligned.
 func (w *Writer) Table(columns ...string) *Table {

@@ -76,3 +76,21 @@ func TestJSONIsExactAndShown(t *testing.T) {
 		t.Fatalf("%v: %q", err, back)
 	}
 }
+
+// JSONLine writes one value a line, escaped: a string holding a newline
+// or an escape sequence cannot end the line or reach the terminal.
+func TestJSONLine(t *testing.T) {
+	var b bytes.Buffer
+	w := New(&b)
+	if err := w.JSONLine(map[string]string{"a": evil}); err != nil {
+		t.Fatal(err)
+	}
+	w.JSONLine([]int{1, 2})
+	out := b.String()
+	shown(t, out)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	var got map[string]string
+	if len(lines) != 2 || json.Unmarshal([]byte(lines[0]), &got) != nil || got["a"] != evil || lines[1] != "[1,2]" {
+		t.Errorf("%q", out)
+	}
+}
