@@ -263,6 +263,35 @@ type response struct {
 	body   []byte
 	// clientRequestID is the client-request-id the request was sent with.
 	clientRequestID string
+	// token and secrets are what the request carried, to be taken out of
+	// anything built from the answer (headerValue, fail).
+	token   string
+	secrets []string
+}
+
+// headerValue returns the answer's header name with the request's
+// secrets and token taken out (a server may echo them anywhere). The
+// common case, a header that holds neither and no escape, costs no
+// allocation.
+func (r *response) headerValue(name string) string {
+	v := r.header.Get(name)
+	if len(r.secrets) == 0 && !strings.ContainsAny(v, `\%&+`) && (len(r.token) < minSecret || !strings.Contains(v, r.token)) {
+		return v
+	}
+	return r.redactor().text(v)
+}
+
+func (r *response) redactor() redactor {
+	return newRedactor(append(r.secrets[:len(r.secrets):len(r.secrets)], r.token)...)
+}
+
+// fail returns an error about this 2xx answer (one that does not decode,
+// say) saying msg, with the request's secrets and token taken out and
+// cleaned as everything graphsync prints is (internal/printable): a
+// decoding error quotes the server's text. It matches what cause matches
+// with errors.Is.
+func (r *response) fail(msg string, cause error) error {
+	return redactedError{msg: printable.Cut(r.redactor().text(msg), MaxErrorLength), err: cause}
 }
 
 // maxResponseBody bounds an answer's body; a variable only so that a test
@@ -337,7 +366,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 			if resp != nil {
 				status, reqID = resp.status, redactorFor(r, req).text(resp.header.Get("request-id"))
 			}
-			obs.attempt(ctx, r.method.String(), path, status, reqID, time.Since(sent))
+			obs.attempt(ctx, r.method.String(), redactorFor(r, req).text(path), status, reqID, time.Since(sent))
 		}
 		if r.track != nil && reached && (err != nil || (resp.status != http.StatusTooManyRequests && resp.status != http.StatusUnauthorized)) {
 			// Graph does not act on a request it answers 401 or 429.
@@ -348,6 +377,8 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		}
 		if resp.status >= 200 && resp.status < 300 {
 			resp.clientRequestID = clientRequestID
+			resp.token, _ = strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+			resp.secrets = r.secrets
 			return resp, nil
 		}
 		if resp.status == http.StatusUnauthorized && claims == "" {
@@ -417,7 +448,7 @@ func (c *Client) sendError(ctx context.Context, r *request, path string, err err
 	if text := err.Error(); red.text(text) != text {
 		err = redactedError{msg: red.text(text), err: err}
 	}
-	return fmt.Errorf("graphsync: %s %s: %w", r.method, printable.Cut(path, maxPathLength), err)
+	return fmt.Errorf("graphsync: %s %s: %w", r.method, printable.Cut(red.text(path), maxPathLength), err)
 }
 
 // redactedError is an error whose text held a secret: it says the text

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/graphsync/graphsync/internal/printable"
@@ -151,7 +152,7 @@ func newResponseError(method, path string, status int, header http.Header, body 
 	e := &ResponseError{
 		StatusCode:      status,
 		Method:          method,
-		Path:            path,
+		Path:            red.text(path),
 		RequestID:       red.text(header.Get("request-id")),
 		ClientRequestID: red.text(header.Get("client-request-id")),
 		RetryAfter:      parseRetryAfter(header.Get("Retry-After"), now),
@@ -261,8 +262,8 @@ func checkID(field, id string) error {
 		return invalid(field, fmt.Sprintf("%q is not an ID", id))
 	case !utf8.ValidString(id):
 		return invalid(field, "must be valid UTF-8")
-	case strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r == 0x7f }):
-		return invalid(field, "must not contain control characters")
+	case strings.ContainsFunc(id, func(r rune) bool { return !unicode.IsGraphic(r) || r != ' ' && unicode.IsSpace(r) }):
+		return invalid(field, "must not contain control or format characters (C0 and C1 controls, DEL, bidi controls, line separators)")
 	}
 	return nil
 }

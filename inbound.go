@@ -72,9 +72,9 @@ func (c *Client) BulkUpload(ctx context.Context, servicePrincipalID, jobID strin
 func bulkUploadReceipt(resp *response) *models.BulkUploadReceipt {
 	r := &models.BulkUploadReceipt{
 		StatusCode:      resp.status,
-		Location:        resp.header.Get("Location"),
-		RequestID:       resp.header.Get("request-id"),
-		ClientRequestID: resp.header.Get("client-request-id"),
+		Location:        resp.headerValue("Location"),
+		RequestID:       resp.headerValue("request-id"),
+		ClientRequestID: resp.headerValue("client-request-id"),
 	}
 	if r.Location == "" || r.RequestID == "" || r.ClientRequestID == "" {
 		var documented struct {
@@ -83,9 +83,10 @@ func bulkUploadReceipt(resp *response) *models.BulkUploadReceipt {
 			ClientRequestID string `json:"client-request-id"`
 		}
 		if !isNoValue(resp.body) && json.Unmarshal(resp.body, &documented) == nil {
-			r.Location = cmp.Or(r.Location, documented.Location)
-			r.RequestID = cmp.Or(r.RequestID, documented.RequestID)
-			r.ClientRequestID = cmp.Or(r.ClientRequestID, documented.ClientRequestID)
+			red := resp.redactor()
+			r.Location = cmp.Or(r.Location, red.text(documented.Location))
+			r.RequestID = cmp.Or(r.RequestID, red.text(documented.RequestID))
+			r.ClientRequestID = cmp.Or(r.ClientRequestID, red.text(documented.ClientRequestID))
 		}
 	}
 	r.ClientRequestID = cmp.Or(r.ClientRequestID, resp.clientRequestID)

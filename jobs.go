@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 
-	"github.com/graphsync/graphsync/internal/printable"
 	"github.com/graphsync/graphsync/models"
 )
 
@@ -148,7 +148,8 @@ func (c *Client) StartJob(ctx context.Context, servicePrincipalID, jobID string,
 		}
 		if schedule, status, running := jobRunning(job); running {
 			return fmt.Errorf("%w (schedule %s, status %s): pause it first, or set StartOptions.Force", ErrJobActive,
-				printable.Quote(string(schedule), 64), printable.Quote(string(status), 64))
+				known(string(schedule), "Active", "Disabled", "Paused"),
+				known(string(status), "NotConfigured", "NotRun", "Active", "Paused", "Quarantine"))
 		}
 	}
 	return c.jobAction(ctx, "StartJob", servicePrincipalID, jobID, "start", nil)
@@ -158,6 +159,18 @@ func (c *Client) StartJob(ctx context.Context, servicePrincipalID, jobID string,
 // its schedule is Active and it is not in quarantine (a quarantined job
 // may be started). It returns the schedule's state and the status's code
 // as read, "" for what Graph did not send.
+// known returns v quoted when it is one of the documented values, and
+// says it is not otherwise: an error names no text of the server's it
+// does not know (an echoed token, a terminal escape).
+func known(v string, documented ...string) string {
+	for _, d := range documented {
+		if v == d {
+			return strconv.Quote(v)
+		}
+	}
+	return "(undocumented)"
+}
+
 func jobRunning(job *models.SynchronizationJob) (schedule models.ScheduleState, status models.StatusCode, running bool) {
 	if job.Schedule != nil {
 		schedule = job.Schedule.State
@@ -268,7 +281,7 @@ func decode[T any](resp *response, what string) (*T, error) {
 	}
 	var v T
 	if err := json.Unmarshal(resp.body, &v); err != nil {
-		return nil, fmt.Errorf("graphsync: decoding %s from a %d answer: %w", what, resp.status, err)
+		return nil, resp.fail(fmt.Sprintf("graphsync: decoding %s from a %d answer: %v", what, resp.status, err), err)
 	}
 	return &v, nil
 }

@@ -59,7 +59,8 @@ func eachPage[T any](ctx context.Context, c *Client, r *request, fn func([]T) bo
 		}
 		items, next, err := decodePage[T](resp.body, limit)
 		if err != nil {
-			return fmt.Errorf("graphsync: page %d %w", page, err)
+			// The error may quote the page: cleaned, secrets taken out.
+			return resp.fail(fmt.Sprintf("graphsync: page %d %v", page, err), err)
 		}
 		if !fn(items) || next == "" {
 			return nil
@@ -96,9 +97,12 @@ type linkSet struct {
 
 func newLinkSet() linkSet { return linkSet{seed: maphash.MakeSeed(), seen: map[uint64]struct{}{}} }
 
-// add reports whether u was new.
+// add reports whether u was new. The fragment is not part of it: it is
+// never sent, so a link that differs only there is the same page.
 func (s linkSet) add(u *url.URL) bool {
-	h := maphash.String(s.seed, u.String())
+	v := *u
+	v.Fragment, v.RawFragment = "", ""
+	h := maphash.String(s.seed, v.String())
 	if _, ok := s.seen[h]; ok {
 		return false
 	}
@@ -119,7 +123,7 @@ func decodePage[T any](body []byte, limit int) (items []T, next string, err erro
 	if tok, err := dec.Token(); err != nil {
 		return bad(err)
 	} else if tok != json.Delim('{') {
-		return bad(fmt.Errorf("%v instead of an object", tok))
+		return bad(fmt.Errorf("%T instead of an object", tok))
 	}
 	sawValue := false
 	for dec.More() {

@@ -82,9 +82,9 @@ func (c *Client) provision(ctx context.Context, r *request) (*models.ProvisionRe
 		return nil, err
 	}
 	res, err := models.DecodeProvisionResult(resp.body)
-	res.RequestID = resp.header.Get("request-id")
+	res.RequestID = resp.headerValue("request-id")
 	if err != nil {
-		return res, fmt.Errorf("graphsync: provisionOnDemand answered %d: %w", resp.status, err)
+		return res, resp.fail(fmt.Sprintf("graphsync: provisionOnDemand answered %d: %v", resp.status, err), err)
 	}
 	return res, nil
 }

@@ -1,23 +1,29 @@
 package graphsync
 
 import (
-	"bytes"
-	"encoding/json"
 	"sort"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
 // redactor takes the secrets a request carried (credential values, its
 // bearer token) out of what a server sent back, whatever encoding the
 // server echoed them in. It looks for each secret in decoded text, not
-// for a list of encoded forms: a JSON string is decoded first (any \u
-// escape, upper- or lower-case hex), and then text is searched as it is
-// and under up to two layers of percent-encoding (either hex case, "+"
-// or "%20" for a space) and HTML character references ("&amp;",
-// "&#x2F;"), so that the form a server happens to choose is covered by
-// construction. What a secret was found in is replaced with
-// redactedMark; the text around it is kept.
+// for a list of encoded forms: text is searched as it is and under up to
+// maxLayers layers of decoding, each layer undoing at once every escape a
+// server writes text with (JSON and Go string escapes such as \u0074 or
+// \", in either hex case; percent-encoding in either case, "+" for a
+// space in form encoding; HTML character references such as &amp; or
+// &#x74;), so that a form a server happens to choose is covered by
+// construction: JSON inside JSON, JSON in an HTML page, a URL in a JSON
+// string, a Go-quoted transport error. What a secret was found in is
+// replaced with redactedMark in the text as it was; the text around it is
+// kept byte for byte.
+//
+// The work is linear in the text for each layer: one decoded copy per
+// layer is kept at a time (depth first), and positions are mapped back
+// only for the matches found.
 //
 // Secrets shorter than minSecret bytes are not looked for: they would
 // redact ordinary words.
@@ -26,8 +32,9 @@ type redactor []string
 const (
 	redactedMark = "[redacted]"
 	minSecret    = 4
-	// maxLayers is how many encodings deep a secret is looked for.
-	maxLayers = 2
+	// maxLayers is how many layers of decoding deep a secret is looked
+	// for: enough for a percent-encoded JSON document in an HTML page.
+	maxLayers = 3
 )
 
 // newRedactor returns a redactor of the secrets long enough to look for,
@@ -65,156 +72,99 @@ func (r redactor) text(s string) string {
 	if len(r) == 0 || s == "" {
 		return s
 	}
-	var spans [][2]int
-	var vs []variant // decoded once, for every secret
-	for _, secret := range r {
-		if len(secret) > len(s) {
-			continue // decoding never lengthens a text
-		}
-		if vs == nil {
-			vs = variants(s)
-		}
-		for _, v := range vs {
-			if !strings.Contains(v.text, secret) {
-				continue
-			}
-			// Positions are mapped only for a variant that holds a
-			// secret: most answers hold none.
-			d, toSrc := v.mapped(s)
-			spans = appendSpans(spans, d, toSrc, secret)
-		}
-	}
-	return replaceSpans(s, spans)
+	return replaceSpans(s, r.spans(s))
 }
 
-// body returns b with every secret in it replaced: within each JSON
-// string literal, decoded (a literal that changes is written back
-// re-encoded, the rest of b is kept byte for byte), then in the whole of
-// b as text, for secrets outside strings and for answers that are not
-// JSON.
+// body is text for an answer's body.
 func (r redactor) body(b []byte) []byte {
 	if len(r) == 0 || len(b) == 0 {
 		return b
 	}
-	var out []byte // nil until a literal changes
-	last := 0
-	for i := 0; i < len(b); i++ {
-		if b[i] != '"' {
-			continue
-		}
-		j := i + 1
-		escaped := false
-		for ; j < len(b) && b[j] != '"'; j++ {
-			if b[j] == '\\' {
-				escaped = true
-				j++
-			}
-		}
-		if j >= len(b) {
-			break
-		}
-		// A literal without escapes reads as it is written: the pass
-		// over the whole body finds what is in it.
-		if escaped {
-			var s string
-			if json.Unmarshal(b[i:j+1], &s) == nil {
-				if red := r.text(s); red != s {
-					out = append(out, b[last:i]...)
-					out = appendJSONString(out, red)
-					last = j + 1
+	s := string(b)
+	spans := r.spans(s)
+	if len(spans) == 0 {
+		return b
+	}
+	return []byte(replaceSpans(s, spans))
+}
+
+// spans returns the ranges of s where a secret is, as it is or under up
+// to maxLayers layers of decoding.
+func (r redactor) spans(s string) [][2]int {
+	plus := false // "+" for a space matters only to a secret with a space
+	for _, secret := range r {
+		plus = plus || strings.ContainsRune(secret, ' ')
+	}
+	var (
+		out    [][2]int
+		texts  = []string{s} // texts[i+1] is texts[i] decoded with plusAt[i]
+		plusAt []bool
+	)
+	var walk func()
+	walk = func() {
+		t := texts[len(texts)-1]
+		var found [][2]int
+		for _, secret := range r {
+			for off := 0; len(secret) <= len(t)-off; {
+				k := strings.Index(t[off:], secret)
+				if k < 0 {
+					break
 				}
+				found = append(found, [2]int{off + k, off + k + len(secret)})
+				off += k + len(secret)
 			}
 		}
-		i = j
-	}
-	if out != nil {
-		b = append(out, b[last:]...)
-	}
-	if t := r.text(string(b)); t != string(b) {
-		return []byte(t)
-	}
-	return b
-}
-
-// appendJSONString appends s as a JSON string, "<", ">" and "&" as they
-// are.
-func appendJSONString(dst []byte, s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return append(dst, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
-}
-
-// decoder decodes one layer of encoding from s: the decoded text and,
-// when mapped, for each of its bytes where in s it starts (one more
-// entry, len(s), ends the list). ok is false when s holds nothing of this
-// encoding.
-type decoder func(s string, mapped bool) (d string, starts []int32, ok bool)
-
-var decoders = []decoder{percentDecoder(true), percentDecoder(false), htmlDecoder}
-
-// variant is a text decoded from another by a chain of decoders.
-type variant struct {
-	text  string
-	chain []decoder
-}
-
-// variants returns s and every different text it decodes to under up to
-// maxLayers layers of encoding.
-func variants(s string) []variant {
-	vs := []variant{{text: s}}
-	seen := map[string]bool{s: true}
-	for from := 0; ; {
-		to := len(vs)
-		for _, v := range vs[from:to] {
-			if len(v.chain) == maxLayers {
+		if len(found) > 0 {
+			out = append(out, mapBack(found, texts, plusAt)...)
+		}
+		if len(texts) > maxLayers {
+			return
+		}
+		for _, p := range [2]bool{false, true} {
+			if p && (!plus || !strings.ContainsRune(t, '+')) {
 				continue
 			}
-			for _, dec := range decoders {
-				d, _, ok := dec(v.text, false)
-				if ok && !seen[d] {
-					seen[d] = true
-					vs = append(vs, variant{text: d, chain: append(v.chain[:len(v.chain):len(v.chain)], dec)})
-				}
+			d, _ := unescape(t, p, nil)
+			if d == t || len(d) < minSecret {
+				continue
 			}
+			texts, plusAt = append(texts, d), append(plusAt, p)
+			walk()
+			texts, plusAt = texts[:len(texts)-1], plusAt[:len(plusAt)-1]
 		}
-		if len(vs) == to {
-			return vs
-		}
-		from = to
 	}
+	walk()
+	return out
 }
 
-// mapped decodes s again through v's chain, keeping positions: the text
-// and, for each of its bytes, where it starts in s.
-func (v variant) mapped(s string) (string, []int32) {
-	toSrc := make([]int32, len(s)+1)
-	for i := range toSrc {
-		toSrc[i] = int32(i)
+// mapBack maps ranges of the last of texts to ranges of the first, each
+// text being the one before it decoded (with plusAt's choice).
+func mapBack(found [][2]int, texts []string, plusAt []bool) [][2]int {
+	var at []int
+	for _, f := range found {
+		at = append(at, f[0], f[1])
 	}
-	for _, dec := range v.chain {
-		d, starts, _ := dec(s, true)
-		for i, p := range starts {
-			starts[i] = toSrc[p]
-		}
-		s, toSrc = d, starts
+	sort.Ints(at)
+	at = dedupe(at)
+	pos := at
+	for layer := len(texts) - 1; layer > 0; layer-- {
+		_, pos = unescape(texts[layer-1], plusAt[layer-1], pos)
 	}
-	return s, toSrc
+	out := make([][2]int, len(found))
+	for i, f := range found {
+		out[i] = [2]int{pos[sort.SearchInts(at, f[0])], pos[sort.SearchInts(at, f[1])]}
+	}
+	return out
 }
 
-// appendSpans appends the ranges of the original text where secret is in
-// the decoded text d, whose bytes start in the original at toSrc.
-func appendSpans(spans [][2]int, d string, toSrc []int32, secret string) [][2]int {
-	for off := 0; ; {
-		k := strings.Index(d[off:], secret)
-		if k < 0 {
-			return spans
+func dedupe(sorted []int) []int {
+	out := sorted[:0]
+	for i, v := range sorted {
+		if i == 0 || v != sorted[i-1] {
+			out = append(out, v)
 		}
-		a, b := off+k, off+k+len(secret)
-		spans = append(spans, [2]int{int(toSrc[a]), int(toSrc[b])})
-		off = b
 	}
+	return out
 }
 
 // replaceSpans replaces each span of s (merged where they overlap) with
@@ -240,82 +190,130 @@ func replaceSpans(s string, spans [][2]int) string {
 	return b.String()
 }
 
-// output is a decoder's result being built.
-type output struct {
-	b      []byte
-	starts []int32 // nil unless mapped
-	mapped bool
-}
-
-func newOutput(n int, mapped bool) *output {
-	o := &output{b: make([]byte, 0, n), mapped: mapped}
-	if mapped {
-		o.starts = make([]int32, 0, n+1)
+// unescape decodes one layer of every escape the redactor knows, at
+// once: backslash escapes (\" \\ \/ \b \f \n \r \t, and \uXXXX with
+// surrogate pairs, either hex case), percent-encoding (%XX, either case;
+// with plusSpace "+" is a space), and HTML character references (named
+// and numeric). Text that is none of these is copied. It returns the
+// decoded text and, for each offset of at (ascending offsets into the
+// decoded text, len included), the offset in s where the byte there was
+// decoded from (len(s) for the decoded text's len).
+func unescape(s string, plusSpace bool, at []int) (string, []int) {
+	specials := `\%&`
+	if plusSpace {
+		specials = `\%&+`
 	}
-	return o
-}
-
-// add appends the byte c, which starts at at in the encoded text.
-func (o *output) add(c byte, at int) {
-	o.b = append(o.b, c)
-	if o.mapped {
-		o.starts = append(o.starts, int32(at))
+	if !strings.ContainsAny(s, specials) {
+		return s, at
 	}
-}
-
-// addRun appends s, which starts at at in the encoded text, as it is.
-func (o *output) addRun(s string, at int) {
-	o.b = append(o.b, s...)
-	if o.mapped {
-		for i := range len(s) {
-			o.starts = append(o.starts, int32(at+i))
+	var src []int
+	if at != nil {
+		src = make([]int, len(at))
+	}
+	next := 0 // the next entry of at to fill
+	var b strings.Builder
+	b.Grow(len(s))
+	// emit writes out, decoded from s[from:].
+	emit := func(out string, from int) {
+		for next < len(at) && at[next] < b.Len()+len(out) {
+			src[next] = from
+			next++
 		}
+		b.WriteString(out)
 	}
+	for i := 0; i < len(s); {
+		k := strings.IndexAny(s[i:], specials)
+		if k < 0 {
+			k = len(s) - i
+		}
+		if k > 0 {
+			// A run copied as it is maps byte for byte.
+			for next < len(at) && at[next] < b.Len()+k {
+				src[next] = i + at[next] - b.Len()
+				next++
+			}
+			b.WriteString(s[i : i+k])
+			i += k
+			continue
+		}
+		out, n := unit(s[i:], plusSpace)
+		emit(out, i)
+		i += n
+	}
+	for ; next < len(at); next++ {
+		src[next] = len(s) // the decoded text's end
+	}
+	return b.String(), src
 }
 
-// done ends the output of an encoded text of n bytes.
-func (o *output) done(n int) (string, []int32, bool) {
-	if o.mapped {
-		o.starts = append(o.starts, int32(n))
-	}
-	return string(o.b), o.starts, true
-}
-
-// percentDecoder decodes %XX escapes (either case) and, with plus, "+" as
-// a space (form encoding); a "%" not followed by two hex digits stays.
-func percentDecoder(plus bool) decoder {
-	return func(s string, mapped bool) (string, []int32, bool) {
-		if !strings.ContainsRune(s, '%') && !(plus && strings.ContainsRune(s, '+')) {
-			return "", nil, false
+// unit decodes the escape at the start of s (which starts with one of
+// the special bytes): the text it stands for and its length; a special
+// byte that starts no escape stands for itself.
+func unit(s string, plusSpace bool) (string, int) {
+	switch s[0] {
+	case '+':
+		if plusSpace {
+			return " ", 1
 		}
-		specials := "%"
-		if plus {
-			specials = "%+"
+	case '%':
+		if len(s) >= 3 && isHex(s[1]) && isHex(s[2]) {
+			return string([]byte{unhex(s[1])<<4 | unhex(s[2])}), 3
 		}
-		o := newOutput(len(s), mapped)
-		for i := 0; i < len(s); {
-			if k := strings.IndexAny(s[i:], specials); k != 0 {
-				if k < 0 {
-					k = len(s) - i
+	case '&':
+		if r, n := htmlReference(s); n > 0 {
+			return string(r), n
+		}
+	case '\\':
+		if len(s) < 2 {
+			break
+		}
+		switch s[1] {
+		case '"', '\\', '/', '\'':
+			return s[1:2], 2
+		case 'b':
+			return "\b", 2
+		case 'f':
+			return "\f", 2
+		case 'n':
+			return "\n", 2
+		case 'r':
+			return "\r", 2
+		case 't':
+			return "\t", 2
+		case 'u':
+			r, ok := hex4(s[2:])
+			if !ok {
+				break
+			}
+			if utf16.IsSurrogate(r) {
+				if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+					if r2, ok := hex4(s[8:]); ok {
+						if c := utf16.DecodeRune(r, r2); c != utf8.RuneError {
+							return string(c), 12
+						}
+					}
 				}
-				o.addRun(s[i:i+k], i)
-				i += k
-				continue
+				break
 			}
-			switch {
-			case s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-				o.add(unhex(s[i+1])<<4|unhex(s[i+2]), i)
-				i += 3
-			case plus && s[i] == '+':
-				o.add(' ', i)
-				i++
-			default:
-				o.add(s[i], i)
-				i++
-			}
+			return string(r), 6
 		}
-		return o.done(len(s))
 	}
+	return s[:1], 1
+}
+
+// hex4 reads four hex digits at the start of s.
+func hex4(s string) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for i := range 4 {
+		if !isHex(s[i]) {
+			return 0, false
+		}
+		r = r<<4 | rune(unhex(s[i]))
+	}
+	return r, true
 }
 
 func isHex(c byte) bool {
@@ -335,36 +333,6 @@ func unhex(c byte) byte {
 // htmlEntities are the named references a server escaping text for HTML
 // writes; numeric ones (&#47; &#x2F;) are decoded whatever they name.
 var htmlEntities = map[string]rune{"amp": '&', "lt": '<', "gt": '>', "quot": '"', "apos": '\'', "nbsp": '\u00a0'}
-
-// htmlDecoder decodes HTML character references.
-func htmlDecoder(s string, mapped bool) (string, []int32, bool) {
-	if !strings.ContainsRune(s, '&') {
-		return "", nil, false
-	}
-	o := newOutput(len(s), mapped)
-	for i := 0; i < len(s); {
-		if k := strings.IndexByte(s[i:], '&'); k != 0 {
-			if k < 0 {
-				k = len(s) - i
-			}
-			o.addRun(s[i:i+k], i)
-			i += k
-			continue
-		}
-		// s[i] is '&'.
-		if r, n := htmlReference(s[i:]); n > 0 {
-			var buf [utf8.UTFMax]byte
-			for _, c := range buf[:utf8.EncodeRune(buf[:], r)] {
-				o.add(c, i)
-			}
-			i += n
-			continue
-		}
-		o.add(s[i], i)
-		i++
-	}
-	return o.done(len(s))
-}
 
 // htmlReference reads the character reference at the start of s ("&amp;",
 // "&#47;", "&#x2f;"): the character and its length, or 0 when there is

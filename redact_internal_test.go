@@ -1,6 +1,7 @@
 package graphsync
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -59,7 +60,11 @@ func htmlNumeric(s string, hex bool) string {
 // jsonString returns s as the inside of a JSON string, as encoding/json
 // writes it without HTML escaping.
 func jsonString(s string) string {
-	q := string(appendJSONString(nil, s))
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	q := strings.TrimSuffix(b.String(), "\n")
 	return q[1 : len(q)-1]
 }
 
@@ -115,12 +120,13 @@ func TestRedactorFindsEveryEncoding(t *testing.T) {
 }
 
 // Redaction keeps what is not a secret byte for byte: the rest of the
-// body, its other escapes, and secrets under 4 bytes (ordinary words).
+// body, its other escapes (written as they were), and secrets under 4
+// bytes (ordinary words).
 func TestRedactorKeepsTheRest(t *testing.T) {
 	red := newRedactor("abc", "", "wxyz")
 	body := `{"error":{"code":"abc","message":"keep \u00e9\u003c and a%20b, wxyz and w%78yz"}} tail wxyz`
 	got := red.body([]byte(body))
-	want := `{"error":{"code":"abc","message":"keep é< and a%20b, [redacted] and [redacted]"}} tail [redacted]`
+	want := `{"error":{"code":"abc","message":"keep \u00e9\u003c and a%20b, [redacted] and [redacted]"}} tail [redacted]`
 	if string(got) != want {
 		t.Fatalf("body =\n%s\nwant\n%s", got, want)
 	}
@@ -177,7 +183,7 @@ func FuzzRedactor(f *testing.F) {
 		if strings.Contains(text, form) || strings.Contains(text, secret) {
 			t.Fatalf("text(%q) = %q", pre+form+post, text)
 		}
-		body := red.body(appendJSONString(nil, pre+form+post))
+		body := red.body([]byte(`"` + jsonString(pre+form+post) + `"`))
 		if strings.Contains(string(body), form) || strings.Contains(string(body), secret) {
 			t.Fatalf("body = %s", body)
 		}
@@ -186,11 +192,7 @@ func FuzzRedactor(f *testing.F) {
 		if strings.Contains(string(body), form) || strings.Contains(string(body), secret) {
 			t.Fatalf("body of \\u escapes = %s", body)
 		}
-		inSome := false
-		for _, v := range variants(pre + post) {
-			inSome = inSome || strings.Contains(v.text, secret)
-		}
-		if !inSome && red.text(pre+post) != pre+post {
+		if len(red.spans(pre+post)) == 0 && red.text(pre+post) != pre+post {
 			t.Fatalf("text without the secret changed: %q -> %q", pre+post, red.text(pre+post))
 		}
 	})

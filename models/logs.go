@@ -2,6 +2,8 @@ package models
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -300,6 +302,19 @@ func (s ProvisioningObjectSummary) Duration() (time.Duration, bool) {
 // Each type above decodes and encodes through decodeEvery and encodeEvery:
 // a value read from Graph is written back as received, one built in Go
 // with every member.
+
+// Key identifies the event across reads of the logs (pages that overlap,
+// a log followed): its ID, or, for an event Graph sent without one,
+// "sha256:" and a digest of the event as written back, so that such
+// events are still told apart rather than all taken for one.
+func (s ProvisioningObjectSummary) Key() string {
+	if s.ID != "" {
+		return s.ID
+	}
+	b, _ := json.Marshal(s) // a decoded event always encodes
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
 
 // UnmarshalJSON decodes s without losing anything (see the type's
 // documentation).
@@ -625,8 +640,12 @@ func (q *ProvisioningLogQuery) containsFilters() []logText {
 	}
 }
 
+// MaxLogPage is the largest page of provisioning events Graph serves
+// ($top).
+const MaxLogPage = 1000
+
 // Validate checks that the texts are valid UTF-8 without control
-// characters, that Top is not negative, that After is before Before and
+// characters, that Top is 0 to MaxLogPage, that After is before Before and
 // LongerThan shorter than ShorterThan when both are set, that the
 // durations are whole, non-negative milliseconds that fit Graph's 32-bit
 // property, and that OrderBy is one of the LogOrder constants. It returns
@@ -640,8 +659,8 @@ func (q ProvisioningLogQuery) Validate() error {
 			return &FieldError{f.field, "must not contain control characters"}
 		}
 	}
-	if q.Top < 0 {
-		return &FieldError{"Top", "must not be negative"}
+	if q.Top < 0 || q.Top > MaxLogPage {
+		return &FieldError{"Top", fmt.Sprintf("must be 0 (Graph's default) to %d, the largest page Graph serves", MaxLogPage)}
 	}
 	if !q.After.IsZero() && !q.Before.IsZero() && !q.After.Before(q.Before) {
 		return &FieldError{"After", "must be before Before"}

@@ -577,3 +577,27 @@ func checkFilterParsesBack(t *testing.T, a, b, c, d string, mask uint64, unix, m
 		t.Fatalf("filter %q parsed as %q, want %q", q.Filter(), got, want)
 	}
 }
+
+// Key is an event's id, or for events Graph sent without one a digest
+// that tells them apart (and is the same for the same event read twice).
+func TestProvisioningObjectSummaryKey(t *testing.T) {
+	var a, b, a2 models.ProvisioningObjectSummary
+	for _, tc := range []struct {
+		ev   *models.ProvisioningObjectSummary
+		body string
+	}{
+		{&a, `{"sourceIdentity":{"id":"USER-A"},"provisioningAction":"create"}`},
+		{&b, `{"sourceIdentity":{"id":"USER-B"},"provisioningAction":"create"}`},
+		{&a2, `{"sourceIdentity":{"id":"USER-A"},"provisioningAction":"create"}`},
+	} {
+		if err := json.Unmarshal([]byte(tc.body), tc.ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a.Key() == b.Key() || a.Key() != a2.Key() || !strings.HasPrefix(a.Key(), "sha256:") {
+		t.Errorf("keys %q %q %q", a.Key(), b.Key(), a2.Key())
+	}
+	if k := (models.ProvisioningObjectSummary{ID: "ev-1"}).Key(); k != "ev-1" {
+		t.Errorf("key of an event with an id: %q", k)
+	}
+}

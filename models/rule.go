@@ -93,8 +93,13 @@ func intersect(a, b []int) []int {
 	return out
 }
 
-// maxNameLength bounds each name RuleFor's errors quote.
-const maxNameLength = 256
+// maxNameLength bounds each name RuleFor's errors quote, and
+// maxRulesListed how many rules they list: a schema's text cannot make
+// an error without end.
+const (
+	maxNameLength  = 256
+	maxRulesListed = 10
+)
 
 func quote(s string) string { return printable.Quote(s, maxNameLength) }
 
@@ -102,9 +107,14 @@ func quote(s string) string { return printable.Quote(s, maxNameLength) }
 // `rule "id" ("name": "Source"→"Target", ...)`, every name quoted.
 func (s *SynchronizationSchema) describeRules(which []int) string {
 	var parts []string
+	listed := 0
 	for i, r := range s.SynchronizationRules {
 		if which != nil && !slices.Contains(which, i) {
 			continue
+		}
+		if listed++; listed > maxRulesListed {
+			parts = append(parts, "…")
+			break
 		}
 		var objs []string
 		for _, m := range r.ObjectMappings {

@@ -19,7 +19,8 @@ func logsCommand() *cli.Command {
 		Summary: "read the provisioning logs (typed filters; -follow for new events)",
 		Help: `Print the provisioning events the filters select, oldest first: what the
 provisioning service did with each object, with Graph's error and recommended
-action. -follow keeps reading new events every -poll until interrupted (exit 3).
+action. -follow keeps reading new events every -poll until interrupted (exit 3);
+it shows an event that appears in the logs up to an hour after it happened.
 The caller needs AuditLog.Read.All.`,
 		Flags: logsFlags,
 		Subcommands: []*cli.Command{
@@ -105,7 +106,7 @@ func logsFlags(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 				}
 				return inv.Out.JSON(evs)
 			}
-			seen := map[string]bool{}
+			seen := map[string]time.Time{}
 			header := true
 			for {
 				n, err := printEvents(ctx, inv, env, q, seen, header)
@@ -119,6 +120,7 @@ func logsFlags(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 					return nil
 				}
 				header = header && n == 0
+				followFrom(&q, seen)
 				t := time.NewTimer(*poll)
 				select {
 				case <-ctx.Done():
@@ -131,19 +133,44 @@ func logsFlags(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	}
 }
 
+// followLag is how late an event may appear in the logs after it
+// happened and still be shown by -follow: each read asks for the events
+// since the newest seen less followLag, and forgets the ones before, so
+// that what a follow keeps and reads stays bounded.
+const followLag = time.Hour
+
+// followFrom moves q's start to followLag before the newest event seen,
+// and forgets the events before it.
+func followFrom(q *models.ProvisioningLogQuery, seen map[string]time.Time) {
+	var newest time.Time
+	for _, at := range seen {
+		if at.After(newest) {
+			newest = at
+		}
+	}
+	if from := newest.Add(-followLag); from.After(q.After) {
+		q.After = from
+		for k, at := range seen {
+			if !at.After(from) {
+				delete(seen, k)
+			}
+		}
+	}
+}
+
 // printEvents prints the events q selects that are not in seen, as rows
 // (the column heads first when header), and returns how many it printed.
-func printEvents(ctx context.Context, inv *cli.Invocation, env *cli.Env, q models.ProvisioningLogQuery, seen map[string]bool, header bool) (int, error) {
+func printEvents(ctx context.Context, inv *cli.Invocation, env *cli.Env, q models.ProvisioningLogQuery, seen map[string]time.Time, header bool) (int, error) {
 	var t *report.Table
 	n := 0
 	for ev, err := range env.Client.ProvisioningLogs(ctx, q) {
 		if err != nil {
 			return n, err
 		}
-		if seen[ev.ID] {
+		if _, ok := seen[ev.Key()]; ok {
 			continue
 		}
-		seen[ev.ID] = true
+		seen[ev.Key()] = ev.ActivityDateTime
 		if t == nil {
 			if header {
 				t = inv.Out.Table("TIME", "ACTION", "STATUS", "SOURCE", "TARGET", "CYCLE", "ERROR CODE", "REASON")

@@ -24,6 +24,7 @@ func secretsCommand() *cli.Command {
 		Name:    "secrets",
 		Summary: "check and save the credentials of the target application",
 		Help:    file,
+		Secret:  true,
 		Subcommands: []*cli.Command{
 			{Name: "validate", Summary: "ask Graph whether the credentials in -f work, before saving them", Help: file, Secret: true, Flags: secretsValidate},
 			{Name: "save", Summary: "save the credentials in -f for the service principal's jobs", Help: file, Secret: true, Flags: secretsSave},

@@ -13,8 +13,10 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/report"
 )
 
@@ -41,8 +43,9 @@ type Command struct {
 	Help string
 	// Subcommands, for a group.
 	Subcommands []*Command
-	// Secret marks a command whose stray arguments may be secrets typed
-	// in the wrong place: they are refused without being echoed.
+	// Secret marks a command, or a group, whose stray arguments and
+	// flags may be secrets typed in the wrong place: they are refused
+	// without being echoed.
 	Secret bool
 	// Flags, for a command that runs, registers its flags (the shared
 	// ones through cfg) and returns what runs it once they are parsed.
@@ -158,13 +161,13 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 			out.Text(groupHelp(cmd, path))
 			return ExitOK
 		case strings.HasPrefix(a, "-"):
-			errw.Printf("%s: %s: give a subcommand first", path, a)
+			errw.Printf("%s: %s: give a subcommand first", path, echo(cmd, a))
 			errw.Text(groupHelp(cmd, path))
 			return ExitUsage
 		}
 		next := cmd.find(args[0])
 		if next == nil {
-			errw.Printf("%s: unknown subcommand %q", path, args[0])
+			errw.Printf("%s: unknown subcommand %s", path, echo(cmd, args[0]))
 			errw.Text(groupHelp(cmd, path))
 			return ExitUsage
 		}
@@ -181,7 +184,12 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 			usage(out)
 			return ExitOK
 		}
-		errw.Printf("%s: %v", path, err)
+		if cmd.Secret {
+			// flag's message repeats the value: it may be a secret.
+			errw.Printf("%s: a flag it does not take, or a value it cannot read (not repeated here: it may be a secret typed in the wrong place)", path)
+		} else {
+			errw.Printf("%s: %v", path, err)
+		}
 		usage(errw)
 		return cmd.usageExit()
 	}
@@ -205,6 +213,16 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 	return exitCode(ctx, errw, path, run(ctx, inv), cmd.usageExit())
 }
 
+// echo is what a message about the word a given to cmd shows of it:
+// the word quoted, or, where a secret may be typed in the wrong place
+// (Secret), only that there was one.
+func echo(cmd *Command, a string) string {
+	if cmd.Secret {
+		return "(a word not repeated here: it may be a secret typed in the wrong place)"
+	}
+	return strconv.Quote(a)
+}
+
 // exitCode prints err and returns the exit code it stands for; usage is
 // the code of a *UsageError.
 func exitCode(ctx context.Context, errw *report.Writer, path string, err error, usage int) int {
@@ -217,7 +235,9 @@ func exitCode(ctx context.Context, errw *report.Writer, path string, err error, 
 	case errors.As(err, &ee):
 		code = ee.code
 		err = ee.err
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, graphsync.ErrInvalidInput):
+		// The library refused an argument before sending anything
+		// (*graphsync.ValidationError): bad usage too.
 		code = usage
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		code = ExitInterrupted

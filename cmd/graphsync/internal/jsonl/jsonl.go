@@ -230,9 +230,10 @@ func openFile(path string, flag int, perm os.FileMode, warn func(string)) (*os.F
 		}
 		return nil, err
 	}
-	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o044 != 0 && warn != nil {
-		warn(fmt.Sprintf("warning: %s may be read by its group or others (mode %04o); "+
-			"it holds the tenant's object IDs and Graph's messages: chmod 600 %s", path, st.Mode().Perm(), path))
+	if st, err := f.Stat(); err == nil && st.Mode().Perm()&0o066 != 0 && warn != nil {
+		warn(fmt.Sprintf("warning: %s may be read or written by its group or others (mode %04o); "+
+			"it holds the tenant's object IDs and Graph's messages, and decides what a resumed run sends again: chmod 600 %s",
+			path, st.Mode().Perm(), path))
 	}
 	return f, nil
 }

@@ -143,8 +143,8 @@ func (j *journal) line(e entry) journalLine {
 
 func (j *journal) Close() error { return j.w.Close() }
 
-// readJournal returns, for each externalId with a final line, the record
-// fingerprint of its last final line ("" for a line of an older version,
+// readJournal returns, for each externalId whose last line is final, the
+// record fingerprint of that line ("" for a line of an older version,
 // which has none and counts for nothing), and how many lines it could not
 // read (torn by a killed write). A missing file has none. When job is not
 // empty, a line of another service principal or job (or of none) is an
@@ -152,9 +152,11 @@ func (j *journal) Close() error { return j.w.Close() }
 // one. Lines have no length limit. warn, if not nil, hears that others may
 // read the journal; a symbolic link is refused (package jsonl).
 //
-// The last final line decides: after a leaver's line (active=false) and
-// a rehire's (the record as it was before), the rehire's record is not
-// the last one done and is uploaded again.
+// The last line decides: after a leaver's line (active=false) and a
+// rehire's (the record as it was before), the rehire's record is not the
+// last one done and is uploaded again; and after a final line, a line
+// that is not (the record sent again with another content, its outcome
+// unknown) leaves the record to be sent again, whatever its content.
 func readJournal(path, sp, job string, warn func(string)) (done map[string]string, torn int, err error) {
 	done = map[string]string{}
 	err = jsonl.Read(path, warn, func(n int, b []byte) error {
@@ -167,6 +169,12 @@ func readJournal(path, sp, job string, warn func(string)) (done map[string]strin
 				"resume with the journal of this job", path, n, orNone(l.JobID), orNone(l.ServicePrincipalID), job, sp)
 		case l.final():
 			done[l.ExternalID] = l.Record
+		default:
+			// A later line that is not final (the record sent again,
+			// its outcome unknown; or not sent) supersedes an earlier
+			// outcome: what the directory holds is no longer known, and
+			// the record is sent again, whatever its content.
+			delete(done, l.ExternalID)
 		}
 		return nil
 	})

@@ -97,8 +97,8 @@
 // an outcome, or rejected, a request whose content Graph refused (400,
 // 413, 415, 422). A line counts only for the same record: each line holds
 // a fingerprint of the record as uploaded (a SHA-256 of its SCIM JSON),
-// and the last final line of an externalId must have the record's
-// fingerprint, so the next day's export with a changed record (a leaver's
+// and the last line of an externalId must be final and have the record's
+// fingerprint (a later line that is not final means it is sent again), so the next day's export with a changed record (a leaver's
 // active=false, a rehire) uploads it again. Lines written before the
 // fingerprint existed count for nothing: their records are uploaded
 // again (safe: the service skips what is already done). Any other refusal of a bulkUpload (401, 403, 404, 408,
@@ -548,7 +548,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 			}
 			return exitUsage, fmt.Errorf("preflight: reading the provisioning logs: %w", err)
 		}
-		f.before[ev.ID] = true
+		f.before[ev.Key()] = true
 	}
 	if f.journalPath != "" {
 		var err error
@@ -764,7 +764,7 @@ func (f *follower) follow(ctx context.Context) error {
 			switch {
 			case e == nil || e.State != stateUnknown:
 				continue
-			case e.since.IsZero() && f.before[ev.ID]:
+			case e.since.IsZero() && f.before[ev.Key()]:
 				continue // there before this run sent it
 			case !e.since.IsZero() && ev.ActivityDateTime.Before(e.since.Add(-f.cfg.skew)):
 				continue // before a killed run sent it
