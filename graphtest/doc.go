@@ -103,6 +103,9 @@
 // expression documents them. The documented request gets the documented
 // answer, to the letter.
 //
+// A PUT of a schema whose attribute mappings hold an expression that does
+// not parse is refused (see the fake's own answers).
+//
 // # Applications from the gallery
 //
 // POST /applicationTemplates/{id}/instantiate creates an application and
@@ -288,8 +291,16 @@
 //   - A schema PUT that is not a JSON object, has no synchronizationRules
 //     array, or has a rule without an id (the documentation's own example
 //     has none; the fake requires one, since provisionOnDemand names rules
-//     by ID): 400 BadRequest, and the schema and rules are unchanged. A
-//     schema is not otherwise checked, and Graph's version is not changed.
+//     by ID): 400 BadRequest, and the schema and rules are unchanged. So
+//     is a PUT with an attribute mapping whose source.expression does not
+//     parse (package expression's syntax; what only expression.Check
+//     finds, such as an unknown function, is accepted, as Graph finds it
+//     when the job runs): 400 BadRequest "The expression of
+//     synchronizationRules[0].objectMappings[0].attributeMappings[3]
+//     (target attribute 'mail') does not parse: ... (line 1, column 9).",
+//     the fake's wording. A source without expression text (the
+//     documentation's "source": {}) is not checked. A schema is not
+//     otherwise checked, and Graph's version is not changed.
 //   - validateCredentials answers 400 BadRequest, with the fake's own
 //     wording, to a body that is not a JSON object; a parameter it does not
 //     have; credentials that are not an array of {key, value} with a
