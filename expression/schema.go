@@ -41,6 +41,10 @@ const (
 	// RequiredUnmapped: a target attribute defined as required has no
 	// mapping.
 	RequiredUnmapped FindingKind = "requiredUnmapped"
+	// TreeMismatch: an attribute mapping's expression text parses but is
+	// not its source tree (SameTree), as when the text of a schema file
+	// was edited and the tree was not.
+	TreeMismatch FindingKind = "treeMismatch"
 )
 
 // A Finding is one thing CheckSchema found wrong, and where. It encodes
@@ -109,17 +113,18 @@ func (f Finding) String() string {
 // rule's directories; for each attribute mapping, that its expression
 // parses (the expression text when the schema has one, else the tree), that
 // Check finds nothing wrong with it, that every [attribute] it reads
-// exists in the source object, that its target attribute exists in the
-// target object and that no earlier mapping of the object mapping writes
-// it; and that every target attribute defined as required is mapped.
+// exists in the source object, that its text and its source tree say the
+// same (SameTree), that its target attribute exists in the target object
+// and that no earlier mapping of the object mapping writes it; and that
+// every target attribute defined as required is mapped.
 // Names (directories, objects, attributes) are matched exactly; a name
 // that differs only in case gets a hint. Disabled object mappings are
 // checked too.
 //
 // Findings come in the schema's order (rules, object mappings, attribute
 // mappings, then the unmapped required attributes in the target object's
-// order), an expression's in the order of their positions. A clean schema
-// gives nil.
+// order), an expression's in the order of their positions, then its
+// TreeMismatch. A clean schema gives nil.
 func CheckSchema(s models.SynchronizationSchema) []Finding {
 	var out []Finding
 	for i, r := range s.SynchronizationRules {
@@ -219,6 +224,15 @@ func checkSource(at Finding, path string, s models.AttributeMappingSource, src *
 		text = n.String()
 	}
 	at.Expression = text
+	var mismatch []Finding
+	if s.Expression != "" && !SameTree(n, s) {
+		msg := "the expression text is not its source tree, which reads " + printable.Quote(treeText(s), 200) +
+			": the two must say the same (rebuild the tree from the text, or the text from the tree)"
+		if s.Name == "" && len(s.Parameters) == 0 {
+			msg = "the expression text has no source tree (name and parameters): the tree must say the same as the text (rebuild it from the text)"
+		}
+		mismatch = append(mismatch, with(at, TreeMismatch, strings.TrimSuffix(path, ".expression"), msg))
+	}
 	type placed struct {
 		pos  int
 		kind FindingKind
@@ -246,7 +260,7 @@ func checkSource(at Finding, path string, s models.AttributeMappingSource, src *
 		f.Position = &Position{Offset: p.pos, Line: line, Column: col}
 		out = append(out, f)
 	}
-	return out
+	return append(out, mismatch...)
 }
 
 func with(at Finding, kind FindingKind, path, msg string) Finding {

@@ -75,6 +75,15 @@ func TestCheckSchemaEachCheck(t *testing.T) {
 	mapping := func(s *models.SynchronizationSchema) *models.ObjectMapping {
 		return &s.SynchronizationRules[0].ObjectMappings[0]
 	}
+	// setText gives a mapping an expression, text and tree.
+	setText := func(am *models.AttributeMapping, text string) {
+		n, err := Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := ToSource(n)
+		am.Source = &src
+	}
 	target := func(s *models.SynchronizationSchema, name string) *models.AttributeMapping {
 		for i, am := range mapping(s).AttributeMappings {
 			if am.TargetAttributeName == name {
@@ -114,12 +123,12 @@ func TestCheckSchemaEachCheck(t *testing.T) {
 			Finding{Kind: SyntaxErrorFinding, TargetAttribute: "Alias", Path: aliasPath + ".source", Message: `Mid has no parameter "begin"`}},
 		{"a function called with too few arguments",
 			func(s *models.SynchronizationSchema) {
-				target(s, "Alias").Source.Expression = "Mid([userPrincipalName], 1)"
+				setText(target(s, "Alias"), "Mid([userPrincipalName], 1)")
 			},
 			Finding{Kind: InvalidCall, TargetAttribute: "Alias", Path: aliasPath + ".source.expression", Expression: "Mid([userPrincipalName], 1)",
 				Position: &Position{0, 1, 1}, Message: "Mid: takes 3 arguments, not 2"}},
 		{"an attribute the source object lacks",
-			func(s *models.SynchronizationSchema) { target(s, "Email").Source.Expression = "ToLower([Mail])" },
+			func(s *models.SynchronizationSchema) { setText(target(s, "Email"), "ToLower([Mail])") },
 			Finding{Kind: UnknownAttribute, TargetAttribute: "Email", Path: emailPath + ".source.expression", Expression: "ToLower([Mail])",
 				Position: &Position{8, 1, 9}, Message: `the attribute "Mail" is not in source object "User" (names are case-sensitive: "mail")`}},
 		{"a target attribute the target object lacks",
@@ -140,9 +149,15 @@ func TestCheckSchemaEachCheck(t *testing.T) {
 			},
 			Finding{Kind: RequiredUnmapped, TargetAttribute: "Department", Path: mappingPath,
 				Message: `the required target attribute "Department" is not mapped`}},
+		{"a text edited without its tree",
+			func(s *models.SynchronizationSchema) {
+				target(s, "Email").Source.Expression = "ToLower([userPrincipalName])"
+			},
+			Finding{Kind: TreeMismatch, TargetAttribute: "Email", Path: emailPath + ".source", Expression: "ToLower([userPrincipalName])",
+				Message: `the expression text is not its source tree, which reads "[mail]": the two must say the same (rebuild the tree from the text, or the text from the tree)`}},
 		{"SelectUniqueValue nested",
 			func(s *models.SynchronizationSchema) {
-				target(s, "Username").Source.Expression = "ToLower(SelectUniqueValue([mail], [userPrincipalName]))"
+				setText(target(s, "Username"), "ToLower(SelectUniqueValue([mail], [userPrincipalName]))")
 			},
 			Finding{Kind: InvalidCall, TargetAttribute: "Username", Path: usernamePath + ".source.expression", Expression: "ToLower(SelectUniqueValue([mail], [userPrincipalName]))",
 				Position: &Position{8, 1, 9}, Message: "SelectUniqueValue must be the whole expression, not an argument"}},
@@ -251,6 +266,7 @@ func TestFindingPaths(t *testing.T) {
 	s.SynchronizationRules[1].ObjectMappings[0].AttributeMappings[3].Source.Expression = "Mid([a], 1"
 	src := s.SynchronizationRules[1].ObjectMappings[0].AttributeMappings[4].Source
 	src.Expression, src.Type = "", "Unknown"
+	s.SynchronizationRules[1].ObjectMappings[0].AttributeMappings[5].Source.Expression = "[somethingElse]"
 	for i, d := range s.Directories {
 		if d.Name == s.SynchronizationRules[1].TargetDirectoryName {
 			o := &s.Directories[i].Objects[0]
@@ -293,7 +309,7 @@ func TestFindingPaths(t *testing.T) {
 			t.Errorf("%v: unexpected path %q", f, f.Path)
 		}
 	}
-	for _, k := range []FindingKind{UnknownDirectory, UnknownObject, SyntaxErrorFinding, InvalidCall, UnknownAttribute, DuplicateTarget, RequiredUnmapped} {
+	for _, k := range []FindingKind{UnknownDirectory, UnknownObject, SyntaxErrorFinding, InvalidCall, UnknownAttribute, DuplicateTarget, RequiredUnmapped, TreeMismatch} {
 		if !kinds[k] {
 			t.Errorf("no finding of kind %s to check the path of", k)
 		}
