@@ -28,6 +28,11 @@
 // (expression.ToSource); one that does not parse is refused with the
 // *expression.SyntaxError, and nothing changes.
 //
+// A schema file edited by hand has its expressions changed as text, but
+// Graph stores a tree beside each text (and documents the text as the
+// tree's equivalent); TreesFromText rebuilds each tree that no longer
+// says what its text says.
+//
 // An edit changes the members it is about and nothing else: a mapping
 // replaced keeps its position, the members Graph sent that the models do
 // not name (@odata.type) and, when its source is unchanged, the source

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -490,5 +491,42 @@ func TestClone(t *testing.T) {
 	_ = ReplaceMapping(om, Constant("usageLocation", "US"))
 	if reflect.DeepEqual(doc(t, s), doc(t, readFile(t, largeFixture))) {
 		t.Error("a copy of the struct shares nothing: the warning in Clone's documentation is wrong")
+	}
+}
+
+// A text edited by hand gets its tree back from TreesFromText; nothing
+// else changes, and Graph's own trees (whatever their keys) stay.
+func TestTreesFromText(t *testing.T) {
+	s := readSchema(t, largeFixture)
+	if n, err := TreesFromText(s); n != 0 || err != nil {
+		t.Fatalf("the fixture's trees are its texts', but %d were rebuilt (%v)", n, err)
+	}
+	om, _ := FindObjectMapping(s, adRule, "user", "User")
+	om.AttributeMappings[25].Source.Expression = `Append([objectSid],   "-x")`
+	om.AttributeMappings[23].Source.Expression = `Mid([st], 1` // does not parse: left
+	om.AttributeMappings[23].Source.Extra = map[string]json.RawMessage{"@odata.type": json.RawMessage(`"#microsoft.graph.attributeMappingSource"`)}
+	om.AttributeMappings[25].Source.Extra = map[string]json.RawMessage{"@odata.type": json.RawMessage(`"#microsoft.graph.attributeMappingSource"`)}
+	before := doc(t, s)
+	n, err := TreesFromText(s)
+	if n != 1 || err != nil {
+		t.Fatalf("rebuilt %d, %v", n, err)
+	}
+	after := doc(t, s)
+	path := []any{"synchronizationRules", 1, "objectMappings", 0, "attributeMappings", 25, "source"}
+	want := `{"@odata.type":"#microsoft.graph.attributeMappingSource","expression":"Append([objectSid], \"-x\")","name":"Append","parameters":[` +
+		`{"key":"source","value":{"expression":"[objectSid]","name":"objectSid","parameters":[],"type":"Attribute"}},` +
+		`{"key":"suffix","value":{"expression":"\"-x\"","name":"-x","parameters":[],"type":"Constant"}}],"type":"Function"}`
+	if got := string(mustJSON(t, at(t, after, path...))); got != want {
+		t.Errorf("source\n%s\nwant\n%s", got, want)
+	}
+	set(t, before, nil, path...)
+	set(t, after, nil, path...)
+	if !reflect.DeepEqual(before, after) {
+		t.Error("something else changed")
+	}
+	if findings := expression.CheckSchema(*s); slices.ContainsFunc(findings, func(f expression.Finding) bool {
+		return f.Kind == expression.TreeMismatch && f.TargetAttribute == "usageLocation"
+	}) {
+		t.Error("CheckSchema still finds the mismatch")
 	}
 }
