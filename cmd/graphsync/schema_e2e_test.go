@@ -326,6 +326,9 @@ func TestSchemaPlanFromText(t *testing.T) {
 	if r := run(t, env, "", "schema", "lint", "-f", desired); r.code != 1 || !strings.Contains(r.stdout, "treeMismatch") {
 		t.Errorf("lint: %s", r)
 	}
+	if r := run(t, env, "", "schema", "lint", "-f", desired, "-from-text"); r.code != 0 || r.stdout != "" {
+		t.Errorf("lint -from-text: %s", r)
+	}
 	r := run(t, env, "", "schema", "plan", "-f", desired, "-out", plan)
 	if r.code != 1 || !strings.Contains(r.stderr, "-from-text") || !strings.Contains(r.stderr, "no plan written") {
 		t.Fatalf("plan of a text without its tree: %s", r)
