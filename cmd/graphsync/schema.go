@@ -611,13 +611,13 @@ func printChanges(inv *cli.Invocation, changes []schemaedit.Change) error {
 	return nil
 }
 
-// summary counts changes: "3 change(s): 1 added, 0 removed, 2 changed".
+// summary counts changes: "3 change(s) (1 added, 0 removed, 2 changed)".
 func summary(changes []schemaedit.Change) string {
 	n := map[schemaedit.ChangeOp]int{}
 	for _, c := range changes {
 		n[c.Op]++
 	}
-	return fmt.Sprintf("%d change(s): %d added, %d removed, %d changed", len(changes), n[schemaedit.Added], n[schemaedit.Removed], n[schemaedit.Changed])
+	return fmt.Sprintf("%d change(s) (%d added, %d removed, %d changed)", len(changes), n[schemaedit.Added], n[schemaedit.Removed], n[schemaedit.Changed])
 }
 
 // warnFindings prints on stderr what the offline checks find in the
@@ -723,7 +723,7 @@ func schemaApply(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 				if err != nil {
 					return err
 				}
-				inv.Err.Printf("The live schema of job %s changed since the plan was made (%s); nothing was applied.", env.JobID, summary(since))
+				inv.Err.Printf("The live schema of job %s changed since the plan was made, %s; nothing was applied.", env.JobID, summary(since))
 				inv.Err.Text(schemaedit.Text(since))
 				return cli.Exit(cli.ExitFailed, fmt.Errorf("the live schema is not the one %s was planned against (%s, now %s): make a new plan", inv.Args[0], p.LiveFingerprint, fp))
 			}
@@ -817,7 +817,7 @@ func replaceSchema(ctx context.Context, inv *cli.Invocation, env *cli.Env, live 
 		return err
 	}
 	if len(left) > 0 {
-		inv.Err.Printf("After the PUT, Graph's schema differs from the desired one (%s):", summary(left))
+		inv.Err.Printf("After the PUT, Graph's schema differs from the desired one, %s:", summary(left))
 		inv.Err.Text(schemaedit.Text(left))
 		return cli.Exit(cli.ExitFailed, fmt.Errorf("the schema read back is not the desired one; graphsync schema restore -f %s puts the one before back", name))
 	}

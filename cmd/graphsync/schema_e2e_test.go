@@ -114,7 +114,7 @@ func TestSchemaGetEditPlanApply(t *testing.T) {
 	}
 	n := len(fg.requests(t))
 	r := run(t, env, "", "schema", "plan", "-f", desired, "-out", plan)
-	if r.code != 0 || !strings.Contains(r.stderr, "Plan: 3 change(s): 0 added, 0 removed, 3 changed") {
+	if r.code != 0 || !strings.Contains(r.stderr, "Plan: 3 change(s) (0 added, 0 removed, 3 changed) to the schema of job") {
 		t.Fatalf("plan: %s", r)
 	}
 	for _, want := range []string{
@@ -209,7 +209,7 @@ func TestSchemaApplyRefusedAfterAConcurrentChange(t *testing.T) {
 	n := len(fg.requests(t))
 	backup := filepath.Join(dir, "before.json")
 	r := run(t, env, "", "schema", "apply", "-backup", backup, plan)
-	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "changed since the plan was made (1 change(s): 0 added, 1 removed, 0 changed); nothing was applied") ||
+	if r.code != 1 || r.stdout != "" || !strings.Contains(r.stderr, "changed since the plan was made, 1 change(s) (0 added, 1 removed, 0 changed); nothing was applied") ||
 		!strings.Contains(r.stderr, `- attribute mapping "name.formatted"`) || !strings.Contains(r.stderr, "make a new plan") {
 		t.Fatalf("apply after a concurrent change: %s", r)
 	}
