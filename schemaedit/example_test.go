@@ -1,10 +1,13 @@
 package schemaedit_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log"
 
+	"github.com/graphsync/graphsync"
+	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 	"github.com/graphsync/graphsync/schemaedit"
 )
@@ -70,4 +73,57 @@ func must(err error) {
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// README:begin schemaedit
+// useFullName maps users' displayName from their given name and surname,
+// and changes nothing else: Graph replaces the whole schema on PUT.
+func useFullName(ctx context.Context, client *graphsync.Client, spID, jobID string) error {
+	live, err := client.GetJobSchema(ctx, spID, jobID)
+	if err != nil {
+		return err
+	}
+	desired, err := schemaedit.Clone(*live) // the edits change a schema in place
+	if err != nil {
+		return err
+	}
+	users, err := schemaedit.FindObjectMapping(&desired, "", "User", "")
+	if err != nil {
+		return err
+	}
+	// Parsed here: an expression with a syntax error is never sent.
+	err = schemaedit.SetMapping(users, schemaedit.Expression("displayName", `Join(" ", [givenName], [surname])`))
+	if err != nil {
+		return err
+	}
+	changes, err := schemaedit.Diff(*live, desired)
+	if err != nil {
+		return err
+	}
+	fmt.Print(schemaedit.Text(changes))
+	return client.UpdateJobSchema(ctx, spID, jobID, desired)
+}
+
+// README:end
+
+func Example_job() {
+	srv := graphtest.NewServer(nil)
+	defer srv.Close()
+	srv.AddServicePrincipal("sp-1")
+	client, _ := srv.NewClient()
+	ctx := context.Background()
+	job, _ := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+
+	if err := useFullName(ctx, client, "sp-1", job.ID); err != nil {
+		log.Fatal(err)
+	}
+	s, _ := client.GetJobSchema(ctx, "sp-1", job.ID)
+	users, _ := schemaedit.FindObjectMapping(s, "", "User", "")
+	m, _ := schemaedit.GetMapping(users, "displayName")
+	fmt.Println(m)
+	// Output:
+	// ~ attribute mapping "displayName" of "User"→"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" in rule "USERGROUP_OUTBOUND_USERGROUP" ("03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8")
+	//     old: Direct [displayName]
+	//     new: Expression Join(" ", [givenName], [surname])
+	// Expression Join(" ", [givenName], [surname])
 }
