@@ -527,3 +527,39 @@ func TestSchemaUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// plan -online asks the job's parseExpression about each expression the
+// plan adds or changes: one it refuses fails the plan, and no plan file is
+// written.
+func TestSchemaPlanOnline(t *testing.T) {
+	fg := startFakeGraph(t)
+	env := fg.env
+	dir := t.TempDir()
+	live, desired, plan := filepath.Join(dir, "live.json"), filepath.Join(dir, "desired.json"), filepath.Join(dir, "plan.json")
+	if r := run(t, env, "", "schema", "get", "-o", live); r.code != 0 {
+		t.Fatalf("schema get: %s", r)
+	}
+	s := readSchemaJSON(t, live)
+	must(t, schemaedit.SetMapping(userMapping(t, s), schemaedit.Expression("displayName", `Join(" ", [givenName], [surname])`)))
+	writeSchemaJSON(t, desired, s)
+	n := len(fg.requests(t))
+	r := run(t, env, "", "schema", "plan", "-f", desired, "-online", "-out", plan)
+	if r.code != 0 || !strings.Contains(r.stderr, "parseExpression parses the 1 expression(s)") {
+		t.Fatalf("plan -online: %s", r)
+	}
+	if got := fg.since(t, n); len(got) != 2 || !strings.HasSuffix(got[1], "/schema/parseExpression") {
+		t.Errorf("plan -online sent %q", got)
+	}
+	os.Remove(plan)
+	// An unknown function parses offline, and Graph refuses it.
+	must(t, schemaedit.SetMapping(userMapping(t, s), schemaedit.Expression("displayName", `FullName([givenName], [surname])`)))
+	writeSchemaJSON(t, desired, s)
+	r = run(t, env, "", "schema", "plan", "-f", desired, "-online", "-out", plan)
+	if r.code != 1 || !strings.Contains(r.stderr, `Graph refuses the expression of attribute mapping "displayName"`) ||
+		!strings.Contains(r.stderr, `Unknown function "FullName"`) || !strings.Contains(r.stderr, "no plan written") {
+		t.Errorf("plan -online of an unknown function: %s", r)
+	}
+	if _, err := os.Stat(plan); !errors.Is(err, os.ErrNotExist) {
+		t.Error("a refused plan was written")
+	}
+}
