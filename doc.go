@@ -73,8 +73,10 @@
 // object type. UpdateJobSchema writes a schema back; Graph replaces the
 // whole schema, so the models keep everything Graph sent, including what
 // they do not name, and an unchanged schema is written back exactly as it
-// was read. GetTemplate and ListTemplates return templates with their
-// schemas. ResetJobSchema takes a job back to its template's schema;
+// was read. Package schemaedit changes a schema as code: typed edits of
+// attribute mappings and scoping filters that leave the rest as Graph
+// sent it, and the Diff between two schemas. GetTemplate and
+// ListTemplates return templates with their schemas. ResetJobSchema takes a job back to its template's schema;
 // ListSchemaFunctions and ListFilterOperators say what expressions and
 // scoping filters may use; ParseExpression parses (and, given a test
 // object, evaluates) an attribute-mapping expression; DiscoverDirectory

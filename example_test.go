@@ -457,7 +457,7 @@ func ExampleClient_ParseExpression() {
 	//   source = [preferredLanguage] (Attribute)
 	//   Find = "-" (Constant)
 	//   Replacement = "_" (Constant)
-	// <nil> false Unexpected '"', expected ',' or ')' at position 15.
+	// <nil> false Expected "," or ")" after an argument of "Append", found "\".test\")" (line 1, column 15).
 }
 
 func ExampleClient_DiscoverDirectory() {

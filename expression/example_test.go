@@ -109,5 +109,6 @@ func ExampleCheckSchema() {
 	}
 	// Output:
 	// unknownAttribute: rule "USER_OUTBOUND_USER" "User"→"User" attribute "emails[type eq \"work\"].value" at 1:9: the attribute "Mail" is not in source object "User" (names are case-sensitive: "mail")
+	// treeMismatch: rule "USER_OUTBOUND_USER" "User"→"User" attribute "emails[type eq \"work\"].value": the expression text has no source tree (name and parameters): the tree must say the same as the text (rebuild it from the text)
 	// requiredUnmapped: rule "USER_OUTBOUND_USER" "User"→"User" attribute "userName": the required target attribute "userName" is not mapped
 }

@@ -28,8 +28,8 @@ func fuzzSeeds(f *testing.F) {
 // FuzzParse: Parse never panics; an error is a *SyntaxError whose offset
 // is within the input, whose line and column locate that offset and whose
 // message holds no raw control character; a tree parses back from its
-// canonical text, which is stable, and survives ToSource and FromSource
-// (a call with its spelling).
+// canonical text, which is stable, and survives ToSource (SameTree) and
+// FromSource (a call with its spelling).
 func FuzzParse(f *testing.F) {
 	fuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, expr string) {
@@ -69,6 +69,9 @@ func FuzzParse(f *testing.F) {
 		// In Graph's terms: a constant standing alone is stored quoted, so
 		// a lone number comes back as a string, the same attributeMappingSource.
 		src := ToSource(n)
+		if !SameTree(n, src) {
+			t.Fatalf("ToSource(Parse(%q)) is not its tree", expr)
+		}
 		back, err := FromSource(src)
 		if err != nil || !reflect.DeepEqual(ToSource(back), src) {
 			t.Fatalf("FromSource(ToSource(Parse(%q))) = %q, %v", expr, back.String(), err)

@@ -41,6 +41,10 @@ const (
 	// RequiredUnmapped: a target attribute defined as required has no
 	// mapping.
 	RequiredUnmapped FindingKind = "requiredUnmapped"
+	// TreeMismatch: an attribute mapping's expression text parses but is
+	// not its source tree (SameTree), as when the text of a schema file
+	// was edited and the tree was not.
+	TreeMismatch FindingKind = "treeMismatch"
 )
 
 // A Finding is one thing CheckSchema found wrong, and where. It encodes
@@ -56,6 +60,15 @@ type Finding struct {
 	// TargetAttribute identifies the attribute mapping, or the attribute
 	// left unmapped.
 	TargetAttribute string `json:"targetAttributeName,omitempty"`
+	// Path is where in the schema's JSON the value at fault is, member
+	// names and indexes from the top, such as
+	// "synchronizationRules[0].objectMappings[1].attributeMappings[4].source.expression":
+	// a directory or object name for the first two kinds, the target
+	// attribute's name, the expression text (or the source tree, when the
+	// schema holds no text), or, for RequiredUnmapped, the object
+	// mapping's attributeMappings. A tool that read the schema from a file
+	// can turn it into a line and column there.
+	Path string `json:"path,omitempty"`
 	// Expression is the expression at fault, as the schema holds it (or
 	// as its tree reads, when the schema has no text), and Position the
 	// place in it.
@@ -100,80 +113,84 @@ func (f Finding) String() string {
 // rule's directories; for each attribute mapping, that its expression
 // parses (the expression text when the schema has one, else the tree), that
 // Check finds nothing wrong with it, that every [attribute] it reads
-// exists in the source object, that its target attribute exists in the
-// target object and that no earlier mapping of the object mapping writes
-// it; and that every target attribute defined as required is mapped.
+// exists in the source object, that its text and its source tree say the
+// same (SameTree), that its target attribute exists in the target object
+// and that no earlier mapping of the object mapping writes it; and that
+// every target attribute defined as required is mapped.
 // Names (directories, objects, attributes) are matched exactly; a name
 // that differs only in case gets a hint. Disabled object mappings are
 // checked too.
 //
 // Findings come in the schema's order (rules, object mappings, attribute
 // mappings, then the unmapped required attributes in the target object's
-// order), an expression's in the order of their positions. A clean schema
-// gives nil.
+// order), an expression's in the order of their positions, then its
+// TreeMismatch. A clean schema gives nil.
 func CheckSchema(s models.SynchronizationSchema) []Finding {
 	var out []Finding
-	for _, r := range s.SynchronizationRules {
+	for i, r := range s.SynchronizationRules {
 		at := Finding{RuleID: r.ID, RuleName: r.Name}
+		rulePath := "synchronizationRules[" + strconv.Itoa(i) + "]"
 		srcDir, srcOK := directory(s, r.SourceDirectoryName)
 		dstDir, dstOK := directory(s, r.TargetDirectoryName)
 		if !srcOK {
-			out = append(out, with(at, UnknownDirectory, "the source directory "+
+			out = append(out, with(at, UnknownDirectory, rulePath+".sourceDirectoryName", "the source directory "+
 				printable.Quote(r.SourceDirectoryName, 80)+" is not in the schema"+dirHint(s, r.SourceDirectoryName)))
 		}
 		if !dstOK {
-			out = append(out, with(at, UnknownDirectory, "the target directory "+
+			out = append(out, with(at, UnknownDirectory, rulePath+".targetDirectoryName", "the target directory "+
 				printable.Quote(r.TargetDirectoryName, 80)+" is not in the schema"+dirHint(s, r.TargetDirectoryName)))
 		}
-		for _, m := range r.ObjectMappings {
+		for j, m := range r.ObjectMappings {
 			at := at
 			at.SourceObject, at.TargetObject = m.SourceObjectName, m.TargetObjectName
+			mappingPath := rulePath + ".objectMappings[" + strconv.Itoa(j) + "]"
 			var src, dst *models.ObjectDefinition
 			if srcOK {
 				if src = object(srcDir, m.SourceObjectName); src == nil {
-					out = append(out, with(at, UnknownObject, "the source object "+printable.Quote(m.SourceObjectName, 80)+
+					out = append(out, with(at, UnknownObject, mappingPath+".sourceObjectName", "the source object "+printable.Quote(m.SourceObjectName, 80)+
 						" is not in directory "+printable.Quote(srcDir.Name, 80)+objectHint(srcDir, m.SourceObjectName)))
 				}
 			}
 			if dstOK {
 				if dst = object(dstDir, m.TargetObjectName); dst == nil {
-					out = append(out, with(at, UnknownObject, "the target object "+printable.Quote(m.TargetObjectName, 80)+
+					out = append(out, with(at, UnknownObject, mappingPath+".targetObjectName", "the target object "+printable.Quote(m.TargetObjectName, 80)+
 						" is not in directory "+printable.Quote(dstDir.Name, 80)+objectHint(dstDir, m.TargetObjectName)))
 				}
 			}
-			out = append(out, checkObjectMapping(at, m, src, dst)...)
+			out = append(out, checkObjectMapping(at, mappingPath, m, src, dst)...)
 		}
 	}
 	return out
 }
 
-// checkObjectMapping checks the attribute mappings of m; src and dst are
-// nil when the objects are unknown (their attributes are then not
-// checked).
-func checkObjectMapping(at Finding, m models.ObjectMapping, src, dst *models.ObjectDefinition) []Finding {
+// checkObjectMapping checks the attribute mappings of m, which is at path
+// in the schema; src and dst are nil when the objects are unknown (their
+// attributes are then not checked).
+func checkObjectMapping(at Finding, path string, m models.ObjectMapping, src, dst *models.ObjectDefinition) []Finding {
 	var out []Finding
 	mapped := map[string]bool{}
-	for _, am := range m.AttributeMappings {
+	for k, am := range m.AttributeMappings {
 		at := at
 		at.TargetAttribute = am.TargetAttributeName
+		amPath := path + ".attributeMappings[" + strconv.Itoa(k) + "]"
 		if dst != nil && attribute(dst, am.TargetAttributeName) == nil {
-			out = append(out, with(at, UnknownTargetAttribute, "the target attribute "+
+			out = append(out, with(at, UnknownTargetAttribute, amPath+".targetAttributeName", "the target attribute "+
 				printable.Quote(am.TargetAttributeName, 80)+" is not in object "+printable.Quote(dst.Name, 80)+
 				attributeHint(dst, am.TargetAttributeName)))
 		}
 		if mapped[am.TargetAttributeName] {
-			out = append(out, with(at, DuplicateTarget, "the target attribute "+
+			out = append(out, with(at, DuplicateTarget, amPath+".targetAttributeName", "the target attribute "+
 				printable.Quote(am.TargetAttributeName, 80)+" is mapped more than once"))
 		}
 		mapped[am.TargetAttributeName] = true
 		if am.Source != nil {
-			out = append(out, checkSource(at, *am.Source, src)...)
+			out = append(out, checkSource(at, amPath+".source", *am.Source, src)...)
 		}
 	}
 	if dst != nil {
 		for _, a := range dst.Attributes {
 			if a.Required && !mapped[a.Name] {
-				f := with(at, RequiredUnmapped, "the required target attribute "+printable.Quote(a.Name, 80)+" is not mapped")
+				f := with(at, RequiredUnmapped, path+".attributeMappings", "the required target attribute "+printable.Quote(a.Name, 80)+" is not mapped")
 				f.TargetAttribute = a.Name
 				out = append(out, f)
 			}
@@ -182,29 +199,40 @@ func checkObjectMapping(at Finding, m models.ObjectMapping, src, dst *models.Obj
 	return out
 }
 
-// checkSource checks one attribute mapping's source.
-func checkSource(at Finding, s models.AttributeMappingSource, src *models.ObjectDefinition) []Finding {
+// checkSource checks one attribute mapping's source, which is at path in
+// the schema.
+func checkSource(at Finding, path string, s models.AttributeMappingSource, src *models.ObjectDefinition) []Finding {
 	text := s.Expression
 	var n Node
 	if text != "" {
+		path += ".expression"
 		var err error
 		if n, err = Parse(text); err != nil {
 			at.Expression = text
 			var se *SyntaxError
 			if errors.As(err, &se) {
 				at.Position = &Position{Offset: se.Offset, Line: se.Line, Column: se.Column}
-				return []Finding{with(at, SyntaxErrorFinding, se.Msg)}
+				return []Finding{with(at, SyntaxErrorFinding, path, se.Msg)}
 			}
-			return []Finding{with(at, SyntaxErrorFinding, err.Error())}
+			return []Finding{with(at, SyntaxErrorFinding, path, err.Error())}
 		}
 	} else {
 		var err error
 		if n, err = FromSource(s); err != nil {
-			return []Finding{with(at, SyntaxErrorFinding, strings.TrimPrefix(err.Error(), "expression: "))}
+			return []Finding{with(at, SyntaxErrorFinding, path, strings.TrimPrefix(err.Error(), "expression: "))}
 		}
 		text = n.String()
 	}
 	at.Expression = text
+	var mismatch []Finding
+	if s.Expression != "" && !SameTree(n, s) {
+		msg := "the expression text is not its source tree, which reads " + printable.Quote(treeText(s), 200) +
+			": the two must say the same (rebuild the tree from the text, or the text from the tree)"
+		if s.Name == "" && len(s.Parameters) == 0 {
+			msg = "the expression text has no source tree (name and parameters): the tree must say the same as the text (rebuild it from the text)"
+		}
+		mismatch = append(mismatch, with(at, TreeMismatch, strings.TrimSuffix(path, ".expression"), msg))
+	}
 	type placed struct {
 		pos  int
 		kind FindingKind
@@ -227,16 +255,16 @@ func checkSource(at Finding, s models.AttributeMappingSource, src *models.Object
 	slices.SortStableFunc(ps, func(a, b placed) int { return cmp.Compare(a.pos, b.pos) })
 	out := make([]Finding, 0, len(ps))
 	for _, p := range ps {
-		f := with(at, p.kind, p.msg)
+		f := with(at, p.kind, path, p.msg)
 		line, col := lineColumn(text, p.pos)
 		f.Position = &Position{Offset: p.pos, Line: line, Column: col}
 		out = append(out, f)
 	}
-	return out
+	return append(out, mismatch...)
 }
 
-func with(at Finding, kind FindingKind, msg string) Finding {
-	at.Kind, at.Message = kind, msg
+func with(at Finding, kind FindingKind, path, msg string) Finding {
+	at.Kind, at.Path, at.Message = kind, path, msg
 	return at
 }
 

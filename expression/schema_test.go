@@ -2,6 +2,7 @@ package expression
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -48,6 +49,7 @@ func TestCheckSchemaDocumentedSamples(t *testing.T) {
 		Kind:   UnknownAttribute,
 		RuleID: "SfSandboxOutDelta.e4bbf44533ea4eabb17027f3a92e92aa", RuleName: "USER_OUTBOUND_USER",
 		SourceObject: "User", TargetObject: "User", TargetAttribute: "ProfileName",
+		Path:       "synchronizationRules[0].objectMappings[0].attributeMappings[8].source.expression",
 		Expression: "SingleAppRoleAssignment([appRoleAssignments])",
 		Position:   &Position{Offset: 24, Line: 1, Column: 25},
 		Message:    `the attribute "appRoleAssignments" is not in source object "User"`,
@@ -63,8 +65,24 @@ func TestCheckSchemaDocumentedSamples(t *testing.T) {
 // TestCheckSchemaEachCheck: broken copies of the clean sample, each
 // making exactly one check fire, once.
 func TestCheckSchemaEachCheck(t *testing.T) {
+	const (
+		mappingPath   = "synchronizationRules[0].objectMappings[0].attributeMappings"
+		aliasPath     = mappingPath + "[1]"
+		emailPath     = mappingPath + "[2]"
+		firstNamePath = mappingPath + "[5]"
+		usernamePath  = mappingPath + "[10]"
+	)
 	mapping := func(s *models.SynchronizationSchema) *models.ObjectMapping {
 		return &s.SynchronizationRules[0].ObjectMappings[0]
+	}
+	// setText gives a mapping an expression, text and tree.
+	setText := func(am *models.AttributeMapping, text string) {
+		n, err := Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := ToSource(n)
+		am.Source = &src
 	}
 	target := func(s *models.SynchronizationSchema, name string) *models.AttributeMapping {
 		for i, am := range mapping(s).AttributeMappings {
@@ -84,16 +102,17 @@ func TestCheckSchemaEachCheck(t *testing.T) {
 			func(s *models.SynchronizationSchema) {
 				s.SynchronizationRules[0].TargetDirectoryName = "Salesforce.com"
 			},
-			Finding{Kind: UnknownDirectory,
+			Finding{Kind: UnknownDirectory, Path: "synchronizationRules[0].targetDirectoryName",
 				Message: `the target directory "Salesforce.com" is not in the schema (names are case-sensitive: "salesforce.com")`}},
 		{"a source object that is not there",
 			func(s *models.SynchronizationSchema) { mapping(s).SourceObjectName = "Contact" },
-			Finding{Kind: UnknownObject, Message: `the source object "Contact" is not in directory "Azure Active Directory"`}},
+			Finding{Kind: UnknownObject, Path: "synchronizationRules[0].objectMappings[0].sourceObjectName",
+				Message: `the source object "Contact" is not in directory "Azure Active Directory"`}},
 		{"an expression that does not parse",
 			func(s *models.SynchronizationSchema) {
 				target(s, "Alias").Source.Expression = "Mid([userPrincipalName], 1, 8"
 			},
-			Finding{Kind: SyntaxErrorFinding, TargetAttribute: "Alias", Expression: "Mid([userPrincipalName], 1, 8",
+			Finding{Kind: SyntaxErrorFinding, TargetAttribute: "Alias", Path: aliasPath + ".source.expression", Expression: "Mid([userPrincipalName], 1, 8",
 				Position: &Position{29, 1, 30}, Message: `missing ")" to close "Mid"( at offset 3`}},
 		{"a tree that cannot be read, without text",
 			func(s *models.SynchronizationSchema) {
@@ -101,40 +120,46 @@ func TestCheckSchemaEachCheck(t *testing.T) {
 				src.Expression = ""
 				src.Parameters[1].Key = "begin"
 			},
-			Finding{Kind: SyntaxErrorFinding, TargetAttribute: "Alias", Message: `Mid has no parameter "begin"`}},
+			Finding{Kind: SyntaxErrorFinding, TargetAttribute: "Alias", Path: aliasPath + ".source", Message: `Mid has no parameter "begin"`}},
 		{"a function called with too few arguments",
 			func(s *models.SynchronizationSchema) {
-				target(s, "Alias").Source.Expression = "Mid([userPrincipalName], 1)"
+				setText(target(s, "Alias"), "Mid([userPrincipalName], 1)")
 			},
-			Finding{Kind: InvalidCall, TargetAttribute: "Alias", Expression: "Mid([userPrincipalName], 1)",
+			Finding{Kind: InvalidCall, TargetAttribute: "Alias", Path: aliasPath + ".source.expression", Expression: "Mid([userPrincipalName], 1)",
 				Position: &Position{0, 1, 1}, Message: "Mid: takes 3 arguments, not 2"}},
 		{"an attribute the source object lacks",
-			func(s *models.SynchronizationSchema) { target(s, "Email").Source.Expression = "ToLower([Mail])" },
-			Finding{Kind: UnknownAttribute, TargetAttribute: "Email", Expression: "ToLower([Mail])",
+			func(s *models.SynchronizationSchema) { setText(target(s, "Email"), "ToLower([Mail])") },
+			Finding{Kind: UnknownAttribute, TargetAttribute: "Email", Path: emailPath + ".source.expression", Expression: "ToLower([Mail])",
 				Position: &Position{8, 1, 9}, Message: `the attribute "Mail" is not in source object "User" (names are case-sensitive: "mail")`}},
 		{"a target attribute the target object lacks",
 			func(s *models.SynchronizationSchema) { target(s, "FirstName").TargetAttributeName = "GivenName" },
-			Finding{Kind: UnknownTargetAttribute, TargetAttribute: "GivenName",
+			Finding{Kind: UnknownTargetAttribute, TargetAttribute: "GivenName", Path: firstNamePath + ".targetAttributeName",
 				Message: `the target attribute "GivenName" is not in object "User"`}},
 		{"a target attribute mapped twice",
 			func(s *models.SynchronizationSchema) {
 				m := mapping(s)
 				m.AttributeMappings = append(m.AttributeMappings, *target(s, "Email"))
 			},
-			Finding{Kind: DuplicateTarget, TargetAttribute: "Email", Expression: "",
+			Finding{Kind: DuplicateTarget, TargetAttribute: "Email", Path: mappingPath + "[14].targetAttributeName", Expression: "",
 				Message: `the target attribute "Email" is mapped more than once`}},
 		{"a required target attribute left unmapped",
 			func(s *models.SynchronizationSchema) {
 				d := &s.Directories[1].Objects[0]
 				d.Attributes = append(d.Attributes, models.AttributeDefinition{Name: "Department", Required: true})
 			},
-			Finding{Kind: RequiredUnmapped, TargetAttribute: "Department",
+			Finding{Kind: RequiredUnmapped, TargetAttribute: "Department", Path: mappingPath,
 				Message: `the required target attribute "Department" is not mapped`}},
+		{"a text edited without its tree",
+			func(s *models.SynchronizationSchema) {
+				target(s, "Email").Source.Expression = "ToLower([userPrincipalName])"
+			},
+			Finding{Kind: TreeMismatch, TargetAttribute: "Email", Path: emailPath + ".source", Expression: "ToLower([userPrincipalName])",
+				Message: `the expression text is not its source tree, which reads "[mail]": the two must say the same (rebuild the tree from the text, or the text from the tree)`}},
 		{"SelectUniqueValue nested",
 			func(s *models.SynchronizationSchema) {
-				target(s, "Username").Source.Expression = "ToLower(SelectUniqueValue([mail], [userPrincipalName]))"
+				setText(target(s, "Username"), "ToLower(SelectUniqueValue([mail], [userPrincipalName]))")
 			},
-			Finding{Kind: InvalidCall, TargetAttribute: "Username", Expression: "ToLower(SelectUniqueValue([mail], [userPrincipalName]))",
+			Finding{Kind: InvalidCall, TargetAttribute: "Username", Path: usernamePath + ".source.expression", Expression: "ToLower(SelectUniqueValue([mail], [userPrincipalName]))",
 				Position: &Position{8, 1, 9}, Message: "SelectUniqueValue must be the whole expression, not an argument"}},
 	} {
 		s := documentedSchema(t, true)
@@ -228,4 +253,88 @@ func TestFindingJSONAndString(t *testing.T) {
 	if string(b) != `{"kind":"requiredUnmapped","message":"m"}` {
 		t.Errorf("empty members are not left out: %s", b)
 	}
+}
+
+// TestFindingPaths: every finding's Path leads, in the schema's JSON, to
+// the value at fault: the expression text it quotes, the target attribute
+// it names, the source tree, a directory or object name, or the
+// attributeMappings of an object mapping that lacks a required one.
+func TestFindingPaths(t *testing.T) {
+	var s models.SynchronizationSchema
+	readJSON(t, "../../testdata/schema_large.json", &s)
+	s.SynchronizationRules[0].TargetDirectoryName = "nowhere"
+	s.SynchronizationRules[1].ObjectMappings[0].AttributeMappings[3].Source.Expression = "Mid([a], 1"
+	src := s.SynchronizationRules[1].ObjectMappings[0].AttributeMappings[4].Source
+	src.Expression, src.Type = "", "Unknown"
+	s.SynchronizationRules[1].ObjectMappings[0].AttributeMappings[5].Source.Expression = "[somethingElse]"
+	for i, d := range s.Directories {
+		if d.Name == s.SynchronizationRules[1].TargetDirectoryName {
+			o := &s.Directories[i].Objects[0]
+			o.Attributes = append(o.Attributes, models.AttributeDefinition{Name: "neverMapped", Required: true})
+		}
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[FindingKind]bool{}
+	for _, f := range CheckSchema(s) {
+		kinds[f.Kind] = true
+		v, ok := lookupPath(doc, f.Path)
+		if !ok {
+			t.Fatalf("%v: path %q leads nowhere", f, f.Path)
+		}
+		switch {
+		case strings.HasSuffix(f.Path, ".source.expression"):
+			if v != f.Expression {
+				t.Errorf("%v: %q holds %v", f, f.Path, v)
+			}
+		case strings.HasSuffix(f.Path, ".targetAttributeName"):
+			if v != f.TargetAttribute {
+				t.Errorf("%v: %q holds %v", f, f.Path, v)
+			}
+		case strings.HasSuffix(f.Path, ".source"), strings.HasSuffix(f.Path, ".attributeMappings"):
+			if _, ok := v.(map[string]any); !ok && f.Kind != RequiredUnmapped {
+				t.Errorf("%v: %q holds %v", f, f.Path, v)
+			}
+		case strings.HasSuffix(f.Path, "DirectoryName"), strings.HasSuffix(f.Path, "ObjectName"):
+			if _, ok := v.(string); !ok || !strings.Contains(f.Message, v.(string)) {
+				t.Errorf("%v: %q holds %v", f, f.Path, v)
+			}
+		default:
+			t.Errorf("%v: unexpected path %q", f, f.Path)
+		}
+	}
+	for _, k := range []FindingKind{UnknownDirectory, UnknownObject, SyntaxErrorFinding, InvalidCall, UnknownAttribute, DuplicateTarget, RequiredUnmapped, TreeMismatch} {
+		if !kinds[k] {
+			t.Errorf("no finding of kind %s to check the path of", k)
+		}
+	}
+}
+
+// lookupPath follows a Finding's Path in a decoded JSON document.
+func lookupPath(doc any, path string) (any, bool) {
+	for _, part := range strings.Split(path, ".") {
+		name, index, _ := strings.Cut(part, "[")
+		o, ok := doc.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if doc, ok = o[name]; !ok {
+			return nil, false
+		}
+		if index != "" {
+			a, ok := doc.([]any)
+			var i int
+			if _, err := fmt.Sscanf(index, "%d]", &i); err != nil || !ok || i >= len(a) {
+				return nil, false
+			}
+			doc = a[i]
+		}
+	}
+	return doc, true
 }

@@ -215,6 +215,78 @@ func argumentNumber(key string) (int, bool) {
 	return n, err == nil && n > 0
 }
 
+// SameTree reports whether s is n's attributeMappingSource as far as its
+// tree goes: the same types (a Constant for a string, a number or a bare
+// name; Attribute or none for an attribute; a Function for a call or a
+// comparison), the same names and values, and the same arguments in
+// order, omitted arguments (which the tree leaves out) aside, whatever
+// the parameters' keys and Expression texts say. An attribute mapping
+// whose expression text is not its tree is read one way by a person and
+// maybe another by the provisioning service, which documents the text as
+// the tree's equivalent; CheckSchema reports it (TreeMismatch).
+func SameTree(n Node, s models.AttributeMappingSource) bool {
+	switch n.Kind {
+	case Attribute:
+		return (s.Type == models.SourceAttribute || s.Type == "") && s.Name == n.Name && len(s.Parameters) == 0
+	case String, Number:
+		return s.Type == models.SourceConstant && s.Name == n.Value && len(s.Parameters) == 0
+	case Name:
+		return s.Type == models.SourceConstant && s.Name == n.Name && len(s.Parameters) == 0
+	case Call, Comparison:
+		if s.Type != models.SourceFunction || s.Name != n.Name {
+			return false
+		}
+		i := 0
+		for _, a := range n.Args {
+			if a.Kind == Omitted {
+				continue
+			}
+			if i >= len(s.Parameters) || s.Parameters[i].Value == nil || !SameTree(a, *s.Parameters[i].Value) {
+				return false
+			}
+			i++
+		}
+		return i == len(s.Parameters)
+	}
+	return false
+}
+
+// treeText writes an attributeMappingSource's tree for a message, as
+// FromSource reads it or, when it cannot, loosely: each node's type and
+// name, the parameters in order.
+func treeText(s models.AttributeMappingSource) string {
+	if n, err := fromSource(s, 0); err == nil {
+		return n.String()
+	}
+	var b strings.Builder
+	var write func(s models.AttributeMappingSource, depth int)
+	write = func(s models.AttributeMappingSource, depth int) {
+		switch {
+		case depth > MaxDepth || b.Len() > 400:
+			b.WriteString("…")
+		case s.Type == models.SourceAttribute || s.Type == "":
+			b.WriteString("[" + s.Name + "]")
+		case s.Type == models.SourceConstant:
+			b.WriteString(quote(s.Name))
+		default:
+			b.WriteString(string(s.Type) + " " + quote(s.Name) + "(")
+			for i, p := range s.Parameters {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				if p.Value == nil {
+					b.WriteString("null")
+					continue
+				}
+				write(*p.Value, depth+1)
+			}
+			b.WriteString(")")
+		}
+	}
+	write(s, 0)
+	return b.String()
+}
+
 // sameSource reports whether two attributeMappingSources are the same
 // tree: types, names and parameter keys alike (keys without regard to
 // case), expressions aside.

@@ -301,3 +301,76 @@ func TestToSourceKinds(t *testing.T) {
 		t.Errorf("ToSource(omitted) = %+v", z)
 	}
 }
+
+// SameTree: the documented answer's tree is its text's; keys, texts and
+// omitted arguments aside; any other difference of type, name, value or
+// argument is not.
+func TestSameTree(t *testing.T) {
+	var resp models.ParseExpressionResponse
+	readJSON(t, "parseexpression_response.json", &resp)
+	doc := *resp.ParsedExpression
+	n, err := Parse(`Replace([preferredLanguage], "-", , , "_", , )`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !SameTree(n, doc) {
+		t.Fatal("the documented tree is not its text's")
+	}
+	renamed := ToSource(n)
+	for i := range renamed.Parameters {
+		renamed.Parameters[i].Key = "whatever"
+		renamed.Parameters[i].Value.Expression = "?"
+	}
+	renamed.Expression = ""
+	if !SameTree(n, renamed) {
+		t.Error("keys and texts count")
+	}
+	for text, src := range map[string]string{
+		`[a]`:           `{"name":"a"}`,
+		`"x"`:           `{"name":"x","type":"Constant"}`,
+		`1`:             `{"name":"1","type":"Constant","parameters":null}`,
+		`vbTextCompare`: `{"name":"vbTextCompare","type":"Constant"}`,
+		`[a] = "b"`:     `{"name":"=","type":"Function","parameters":[{"key":"left","value":{"name":"a","type":"Attribute"}},{"key":"right","value":{"name":"b","type":"Constant"}}]}`,
+		`Mid([a], , 2)`: `{"name":"Mid","type":"Function","parameters":[{"key":"source","value":{"name":"a"}},{"key":"length","value":{"name":"2","type":"Constant"}}]}`,
+		`Guid()`:        `{"name":"Guid","type":"Function","parameters":[]}`,
+	} {
+		if !SameTree(parsed(t, text), sourceJSON(t, src)) {
+			t.Errorf("%s is %s", text, src)
+		}
+	}
+	for _, tc := range [][2]string{
+		{`[a]`, `{"name":"b"}`},
+		{`[a]`, `{"name":"a","type":"Constant"}`},
+		{`"a"`, `{"name":"a","type":"Attribute"}`},
+		{`Mid([a], 1, 2)`, `{"name":"Mid","type":"Function","parameters":[{"key":"source","value":{"name":"a"}},{"key":"length","value":{"name":"2","type":"Constant"}}]}`},
+		{`Mid([a], 2)`, `{"name":"Mid","type":"Function","parameters":[{"key":"source","value":{"name":"a"}},{"key":"start","value":{"name":"2","type":"Constant"}},{"key":"x","value":null}]}`},
+		{`Left([a], 2)`, `{"name":"Mid","type":"Function","parameters":[{"key":"source","value":{"name":"a"}},{"key":"start","value":{"name":"2","type":"Constant"}}]}`},
+		{`Not([a])`, `{"type":"Function"}`},
+		{`[a] = "b"`, `{"name":"<>","type":"Function","parameters":[{"key":"left","value":{"name":"a","type":"Attribute"}},{"key":"right","value":{"name":"b","type":"Constant"}}]}`},
+	} {
+		if SameTree(parsed(t, tc[0]), sourceJSON(t, tc[1])) {
+			t.Errorf("%s is not %s", tc[0], tc[1])
+		}
+	}
+	if SameTree(Node{}, models.AttributeMappingSource{}) {
+		t.Error("an omitted argument is no tree")
+	}
+}
+
+func sourceJSON(t *testing.T, js string) models.AttributeMappingSource {
+	t.Helper()
+	var s models.AttributeMappingSource
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func parsed(t *testing.T, text string) Node {
+	t.Helper()
+	n, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -86,23 +86,25 @@
 //
 // # Expressions
 //
-// parseExpression (POST .../jobs/{id}/schema/parseExpression) parses the
-// expression as Microsoft Entra's "Reference for writing expressions for
-// attribute mappings" describes the language: function calls with their
-// arguments (an argument may be empty), [attribute] references, string
-// constants in double quotes (\" and \\ escape a quote and a backslash),
-// numbers (-10, &HF7), names alone (vbBinaryCompare) and the comparisons
-// of IIF's condition (=, <>, <, >, <=, >=). It knows the functions of the
-// documented schema/functions answer and those of the reference, by name
-// with regard to case, and names each argument after its parameter, as
-// the documented answer does (Replace's "Find" and "Replacement"). Given
-// a testInputObject it evaluates the expression: attributes, constants,
-// comparisons, and Append, Prepend, Join, Replace (find and replacement,
-// find and template, regular expression and replacement), ToLower,
-// ToUpper, Not, Mid, Left, StripSpaces, Coalesce, Switch, IIF, IsNull,
-// IsNullOrEmpty, IsPresent and Split; other functions parse, and their
-// evaluation reports an error. The documented request gets the
-// documented answer, to the letter.
+// parseExpression (POST .../jobs/{id}/schema/parseExpression) reads the
+// expression with package expression, the project's one parser of the
+// language Microsoft Entra's "Reference for writing expressions for
+// attribute mappings" describes: function calls with their arguments (an
+// argument may be empty), [attribute] references, string constants in
+// double quotes (\" and \\ escape a quote and a backslash), numbers
+// (-10, &HF7), names alone (vbBinaryCompare) and the comparisons of IIF's
+// condition (=, <>, <, >, <=, >=). What expression.Check finds wrong (an
+// unknown function, by name with regard to case; a wrong number of
+// arguments; a required one omitted) is a parsing failure too. The parsed
+// tree is expression.ToSource's, each argument named after its parameter
+// as the documented answer does (Replace's "Find" and "Replacement").
+// Given a testInputObject it evaluates the expression with
+// expression.Evaluate: every function of the reference, as package
+// expression documents them. The documented request gets the documented
+// answer, to the letter.
+//
+// A PUT of a schema whose attribute mappings hold an expression that does
+// not parse is refused (see the fake's own answers).
 //
 // # Applications from the gallery
 //
@@ -252,28 +254,30 @@
 //     @odata.context for the version asked, filterOperators without one,
 //     as documented.
 //   - parseExpression answers 200 to an expression that does not parse,
-//     with parsingSucceeded false and error {code:
-//     "ExpressionParsingFailed", message: what and at which position (from
-//     1)}; the code and wording are the fake's. An unknown function, or
-//     more arguments than its parameters, is such an error. The
-//     parameters of the reference's functions that the documented
-//     schema/functions answer lacks are named as the reference names
-//     them (FormatDateTime's too, whose dateTimeStyles the answer lacks);
-//     a comparison is a Function node named after its operator with
-//     parameters "left" and "right", and a number or a name alone is a
-//     Constant node: Graph documents neither. Without a
-//     testInputObject, evaluationSucceeded is false and
-//     evaluationResult null; an evaluation the fake does not make (see
-//     Expressions), or that fails (Mid's start not an integer), gives
-//     evaluationSucceeded false and error {code:
-//     "ExpressionEvaluationFailed"}. A null result is an empty
-//     evaluationResult; Join leaves out empty values, as the reference's
-//     example shows; booleans are "True" and "False". A body that is not
-//     an object with an expression string, a testInputObject with a
-//     member other than definition and properties, or a property without
-//     a key or with a value that is not a string, an array of strings, a
-//     number, a boolean or null: 400 BadRequest. Its answer has no
-//     @odata.context, like the documented one.
+//     or that expression.Check finds wrong, with parsingSucceeded false
+//     and error {code: "ExpressionParsingFailed", message: what and where,
+//     as "... (line 1, column 15)." (each of Check's problems so, in
+//     order)}; the code and wording are the fake's. The parameters of the
+//     reference's functions that the documented schema/functions answer
+//     lacks are named as package expression names them (see
+//     expression.Functions); a comparison is a Function node named after
+//     its operator with parameters "left" and "right", and a number or a
+//     name alone is a Constant node: Graph documents neither. Without a
+//     testInputObject, evaluationSucceeded is false and evaluationResult
+//     null; an evaluation that fails (Mid's start not a whole number, IIF
+//     reading a null attribute) gives evaluationSucceeded false and error
+//     {code: "ExpressionEvaluationFailed", message: the function, what
+//     went wrong and the offset}. A null result is an empty
+//     evaluationResult, a multi-valued one each value; booleans are
+//     "True" and "False". An attribute name the test object does not hold
+//     exactly is found without regard to case; DefaultDomain() is
+//     "contoso.onmicrosoft.com"; Now() is the fake's clock (virtual under
+//     testing/synctest). A body that is not an object with an expression
+//     string, a testInputObject with a member other than definition and
+//     properties, or a property without a key or with a value that is not
+//     a string, an array of strings, a number, a boolean or null: 400
+//     BadRequest. Its answer has no @odata.context, like the documented
+//     one.
 //   - acquireAccessToken, on a service principal or an application
 //     (AddApplication, or one instantiate created), answers 204 to a
 //     credentials array of pairs of optional key and value strings and an
@@ -320,8 +324,16 @@
 //   - A schema PUT that is not a JSON object, has no synchronizationRules
 //     array, or has a rule without an id (the documentation's own example
 //     has none; the fake requires one, since provisionOnDemand names rules
-//     by ID): 400 BadRequest, and the schema and rules are unchanged. A
-//     schema is not otherwise checked, and Graph's version is not changed.
+//     by ID): 400 BadRequest, and the schema and rules are unchanged. So
+//     is a PUT with an attribute mapping whose source.expression does not
+//     parse (package expression's syntax; what only expression.Check
+//     finds, such as an unknown function, is accepted, as Graph finds it
+//     when the job runs): 400 BadRequest "The expression of
+//     synchronizationRules[0].objectMappings[0].attributeMappings[3]
+//     (target attribute 'mail') does not parse: ... (line 1, column 9).",
+//     the fake's wording. A source without expression text (the
+//     documentation's "source": {}) is not checked. A schema is not
+//     otherwise checked, and Graph's version is not changed.
 //   - validateCredentials answers 400 BadRequest, with the fake's own
 //     wording, to a body that is not a JSON object; a parameter it does not
 //     have; credentials that are not an array of {key, value} with a

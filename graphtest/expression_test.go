@@ -104,24 +104,31 @@ func TestParseExpressionGrammar(t *testing.T) {
 	}
 }
 
-// Syntax errors are answered 200, with parsingSucceeded false and an
-// error naming the position.
+// Syntax errors, and what expression.Check finds wrong, are answered
+// 200, with parsingSucceeded false and an error naming the line and
+// column.
 func TestParseExpressionSyntaxErrors(t *testing.T) {
 	for expression, want := range map[string]string{
-		`Append([mail], ".test"`: "Unexpected end of the expression, expected ',' or ')' at position 23.",
-		`Append([mail] ".test")`: `Unexpected '"', expected ',' or ')' at position 15.`,
-		`[mail`:                  "An attribute's '[' is not closed at position 1.",
-		`[]`:                     "An attribute has no name at position 1.",
-		`"open`:                  "A string is not closed at position 1.",
-		`append([mail], "x")`:    "Unknown function 'append' at position 1.",
-		`Nope([mail])`:           "Unknown function 'Nope' at position 1.",
-		`Not([a], [b])`:          "The function 'Not' takes at most 1 arguments; it has 2 at position 1.",
-		`[a] [b]`:                "Unexpected '[', expected the end of the expression at position 5.",
-		`IIF([a]=, "x", "y")`:    "Unexpected ',', expected an operand after = at position 9.",
-		`- 1`:                    "A '-' is not followed by a number at position 1.",
-		`&H`:                     "A hexadecimal number has no digits at position 1.",
-		`)`:                      "Unexpected ')', expected the end of the expression at position 1.",
-		strings.Repeat("Not(", 70) + "[a]" + strings.Repeat(")", 70): "Functions are nested deeper than 64 levels at position 257.",
+		`Append([mail], ".test"`:     `Missing ")" to close "Append"( at offset 6 (line 1, column 23).`,
+		`Append([mail] ".test")`:     `Expected "," or ")" after an argument of "Append", found "\".test\")" (line 1, column 15).`,
+		`[mail`:                      `The attribute reference "[mail" has no closing "]" (line 1, column 1).`,
+		`[]`:                         `The attribute reference "[]" names no attribute (line 1, column 1).`,
+		`"open`:                      `The string "\"open" has no closing quote (line 1, column 1).`,
+		`[a] [b]`:                    `Unexpected "[b]" after the end of the expression (line 1, column 5).`,
+		`IIF([a]=, "x", "y")`:        `Expected a value after "=", found ", \"x\", \"y\")" (line 1, column 9).`,
+		`- 1`:                        `Expected digits after "-", found " 1" (line 1, column 1).`,
+		`&H`:                         `Expected hexadecimal digits after "&H", found end of expression (line 1, column 3).`,
+		`)`:                          `Expected a function, an [attribute], a "string" or a number, found ")" (line 1, column 1).`,
+		"Join(\",\",\n  [a]\n  [b])": `Expected "," or ")" after an argument of "Join", found "[b])" (line 3, column 3).`,
+		strings.Repeat("Not(", 101) + "[a]" + strings.Repeat(")", 101): `Calls and comparisons nest deeper than 100 (line 1, column 401).`,
+		// expression.Check's problems.
+		`append([mail], "x")`:                  `Unknown function "append" (names are case-sensitive: Append) (line 1, column 1).`,
+		`Nope([mail])`:                         `Unknown function "Nope" (line 1, column 1).`,
+		`Not([a], [b])`:                        `Not: takes 1 argument, not 2 (line 1, column 1).`,
+		`ToLower(SelectUniqueValue([a], [b]))`: `SelectUniqueValue must be the whole expression, not an argument (line 1, column 9).`,
+		`Mid([a], , 2)`:                        `Mid: the required argument start (argument 2) is omitted (line 1, column 10).`,
+		`InStr([a], "e", 1, vbCompare)`:        `Unknown name "vbCompare"; the only bare names are vbBinaryCompare and vbTextCompare (a string constant is written in double quotes) (line 1, column 20).`,
+		"Append(Nope([a]),\n  Nope2([b]))":     `Unknown function "Nope" (line 1, column 8). Unknown function "Nope2" (line 2, column 3).`,
 	} {
 		got := parse(t, expression, []models.StringKeyObjectValuePair{models.Property("a", "x")})
 		if got.ParsingSucceeded || got.EvaluationSucceeded || got.ParsedExpression != nil || got.Error == nil ||
@@ -175,11 +182,31 @@ func TestParseExpressionEvaluation(t *testing.T) {
 			t.Errorf("%s: %+v (error %+v), want %q", expression, got, got.Error, want)
 		}
 	}
-	// What the fake does not evaluate parses, with an evaluation error.
-	for _, expression := range []string{`Guid()`, `FormatDateTime([mail], , "yyyy", "yyyy")`, `Replace([mail], , "x", "g", "y", , )`, `Mid([mail], "a", 2)`} {
+	// What the clock, chance and the tenant decide.
+	for expression, want := range map[string]string{
+		`Guid()`:          `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`,
+		`DefaultDomain()`: `^contoso\.onmicrosoft\.com$`,
+		`Now()`:           `^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} (AM|PM)$`,
+		// An attribute name that differs in case is found.
+		`[GIVENNAME]`: `^John$`,
+	} {
 		got := parse(t, expression, user)
-		if !got.ParsingSucceeded || got.EvaluationSucceeded || got.Error == nil || got.Error.Code != "ExpressionEvaluationFailed" || got.ParsedExpression == nil {
-			t.Errorf("%s: %+v %+v", expression, got, got.Error)
+		if !got.EvaluationSucceeded || len(got.EvaluationResult) != 1 || !regexp.MustCompile(want).MatchString(got.EvaluationResult[0]) {
+			t.Errorf("%s: %+v %+v, want %s", expression, got, got.Error, want)
+		}
+	}
+	// An evaluation that fails parses, with an evaluation error.
+	for expression, want := range map[string]string{
+		`Mid([mail], "a", 2)`:                      `Mid: start "a" is not a whole number (at offset 0).`,
+		`IIF([missing] = "x", "a", "b")`:           `IIF: `,
+		`CDate("not a date")`:                      `CDate: `,
+		`SelectUniqueValue([missing], [missing2])`: `SelectUniqueValue: `,
+		`Replace([mail], , "(", , "y", , )`:        `Replace: `,
+	} {
+		got := parse(t, expression, user)
+		if !got.ParsingSucceeded || got.EvaluationSucceeded || got.Error == nil || got.Error.Code != "ExpressionEvaluationFailed" ||
+			got.ParsedExpression == nil || !strings.HasPrefix(got.Error.Message, want) {
+			t.Errorf("%s: %+v %+v, want %s", expression, got, got.Error, want)
 		}
 	}
 }
@@ -216,7 +243,7 @@ func TestParseExpressionRefusals(t *testing.T) {
 	// The Client refuses an empty expression; Graph's answer is the
 	// fake's own.
 	resp, b = rawRequest(t, srv, "POST", path, []byte(`{"expression":" "}`))
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"The expression is empty at position 2."`) || !strings.Contains(string(b), `"parsingSucceeded":false`) {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"The expression is empty (line 1, column 2)."`) || !strings.Contains(string(b), `"parsingSucceeded":false`) {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
 	resp, b = rawRequest(t, srv, "POST", spPath+"/jobs/nope/schema/parseExpression", []byte(`{"expression":"[a]"}`))

@@ -5,10 +5,13 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/graphsync/graphsync/expression"
 )
 
 // A schema is served in one of two ways. Until a job's schema is replaced
@@ -68,7 +71,7 @@ func (h handler) jobSchema(id string) {
 
 // rulesFromSchema checks a PUT schema and returns the rules it holds: a
 // JSON object with a synchronizationRules array, each rule an object with
-// an id.
+// an id, each attribute mapping's expression text one that parses.
 func rulesFromSchema(body []byte) ([]Rule, *apiError) {
 	o, e := decodeObject(body, "The schema")
 	if e != nil {
@@ -84,8 +87,14 @@ func rulesFromSchema(body []byte) ([]Rule, *apiError) {
 		SourceDirectoryName string  `json:"sourceDirectoryName"`
 		TargetDirectoryName string  `json:"targetDirectoryName"`
 		ObjectMappings      []struct {
-			SourceObjectName string `json:"sourceObjectName"`
-			TargetObjectName string `json:"targetObjectName"`
+			SourceObjectName  string `json:"sourceObjectName"`
+			TargetObjectName  string `json:"targetObjectName"`
+			AttributeMappings []struct {
+				TargetAttributeName string `json:"targetAttributeName"`
+				Source              *struct {
+					Expression string `json:"expression"`
+				} `json:"source"`
+			} `json:"attributeMappings"`
 		} `json:"objectMappings"`
 	}
 	if err := json.Unmarshal(raw, &in); err != nil {
@@ -97,8 +106,18 @@ func rulesFromSchema(body []byte) ([]Rule, *apiError) {
 			return nil, badRequest("synchronizationRules[%d] has no id.", i)
 		}
 		rules[i] = Rule{ID: *r.ID, Name: r.Name, SourceDirectoryName: r.SourceDirectoryName, TargetDirectoryName: r.TargetDirectoryName}
-		for _, m := range r.ObjectMappings {
+		for j, m := range r.ObjectMappings {
 			rules[i].Objects = append(rules[i].Objects, ObjectMapping{SourceObjectName: m.SourceObjectName, TargetObjectName: m.TargetObjectName})
+			for k, am := range m.AttributeMappings {
+				if am.Source == nil || am.Source.Expression == "" {
+					continue
+				}
+				var se *expression.SyntaxError
+				if _, err := expression.Parse(am.Source.Expression); errors.As(err, &se) {
+					return nil, badRequest("The expression of synchronizationRules[%d].objectMappings[%d].attributeMappings[%d] (target attribute '%s') does not parse: %s",
+						i, j, k, am.TargetAttributeName, syntaxMessage(se))
+				}
+			}
 		}
 	}
 	return rules, nil

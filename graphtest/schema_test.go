@@ -280,6 +280,21 @@ func TestJobSchemaPutRefused(t *testing.T) {
 		resp, b := rawRequest(t, srv, "PUT", schemaPath(job.ID), []byte(body))
 		wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
 	}
+	// An expression that does not parse is refused, wherever it is; the
+	// message says where.
+	s, err := c.GetJobSchema(ctx, "sp", job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SynchronizationRules[0].ObjectMappings[1].AttributeMappings[2].Source.Expression = "Join(\" \",\n [a] [b])"
+	bad, _ := json.Marshal(s)
+	resp, b := rawRequest(t, srv, "PUT", schemaPath(job.ID), bad)
+	wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
+	const msg = `The expression of synchronizationRules[0].objectMappings[1].attributeMappings[2] (target attribute 'members') does not parse: ` +
+		`Expected \",\" or \")\" after an argument of \"Join\", found \"[b])\" (line 2, column 6).`
+	if !strings.Contains(string(b), msg) {
+		t.Errorf("the refusal says\n%s\nwant\n%s", b, msg)
+	}
 	if _, after := rawRequest(t, srv, "GET", schemaPath(job.ID), nil); string(after) != string(before) {
 		t.Fatalf("a refused PUT changed the schema:\n%s", after)
 	}
@@ -292,11 +307,30 @@ func TestJobSchemaPutRefused(t *testing.T) {
 		t.Fatalf("UpdateJobSchema without rules: %v", err)
 	}
 	// A rule without an id gets the fake's 400 through the client too.
-	s, _ := c.GetJobSchema(ctx, "sp", job.ID)
+	s, _ = c.GetJobSchema(ctx, "sp", job.ID)
 	s.SynchronizationRules[0].ID = ""
 	var re *graphsync.ResponseError
 	if err := c.UpdateJobSchema(ctx, "sp", job.ID, *s); !errors.As(err, &re) || re.StatusCode != http.StatusBadRequest {
 		t.Fatalf("a rule without id: %v", err)
+	}
+}
+
+// A PUT takes what parses: an unknown function (Graph finds it when the
+// job runs, not on PUT) and a source without text (the documented
+// "source": {}) are accepted and kept.
+func TestJobSchemaPutTakesWhatParses(t *testing.T) {
+	srv, c := newServer(t, nil)
+	job, _ := c.CreateJob(ctx, "sp", models.SynchronizationJob{TemplateID: "scim"})
+	s, _ := c.GetJobSchema(ctx, "sp", job.ID)
+	ams := s.SynchronizationRules[0].ObjectMappings[0].AttributeMappings
+	ams[0].Source.Expression = "Nope([userPrincipalName])"
+	ams[1].Source = &models.AttributeMappingSource{}
+	if err := c.UpdateJobSchema(ctx, "sp", job.ID, *s); err != nil {
+		t.Fatal(err)
+	}
+	_, body := rawRequest(t, srv, "GET", schemaPath(job.ID), nil)
+	if !strings.Contains(string(body), `"Nope([userPrincipalName])"`) {
+		t.Errorf("not kept:\n%s", body)
 	}
 }
 
@@ -392,7 +426,27 @@ func TestJobSchemaReset(t *testing.T) {
 	if _, err := c.ProvisionOnDemand(ctx, "sp", job.ID, models.NewProvisionRequest(graphtest.DefaultRuleID, models.User("u-1"))); err != nil {
 		t.Fatal(err)
 	}
+	// The template's schema as it is now, after its rules changed.
+	ad := graphtest.Rule{ID: "ad-rule", Name: "USER_INBOUND", SourceDirectoryName: "Active Directory",
+		TargetDirectoryName: "Azure Active Directory", Objects: []graphtest.ObjectMapping{{SourceObjectName: "user", TargetObjectName: "User"}}}
+	srv.SetTemplateRules("sp", "scim", ad)
+	if err := c.ResetJobSchema(ctx, "sp", job.ID); err != nil {
+		t.Fatal(err)
+	}
+	reset, _ := c.GetJobSchema(ctx, "sp", job.ID)
+	tmpl, _ := c.GetTemplate(ctx, "sp", "scim")
+	b1, _ = json.Marshal(reset.SynchronizationRules)
+	b2, _ = json.Marshal(tmpl.Schema.SynchronizationRules)
+	if !jsonEqual(t, b1, b2) || reset.SynchronizationRules[0].ID != "ad-rule" {
+		t.Fatalf("after reset the rules are\n%s\nnot the template's\n%s", b1, b2)
+	}
+	b1, _ = json.Marshal(reset.Directories)
+	b2, _ = json.Marshal(tmpl.Schema.Directories)
+	if !jsonEqual(t, b1, b2) {
+		t.Fatalf("after reset the directories are\n%s\nnot the template's\n%s", b1, b2)
+	}
 	// Through the Client; and a job that does not exist.
+	srv.SetTemplateRules("sp", "scim", graphtest.DefaultRules("customappsso")...)
 	srv.SetJobRules("sp", job.ID)
 	if err := c.ResetJobSchema(ctx, "sp", job.ID); err != nil || len(srv.Rules("sp", job.ID)) != 1 {
 		t.Fatalf("ResetJobSchema: %v, rules %+v", err, srv.Rules("sp", job.ID))

@@ -179,7 +179,8 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 	cfg := &Config{}
 	run := cmd.Flags(fs, cfg)
 	usage := func(w *report.Writer) { w.Text(leafHelp(cmd, path, fs)) }
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseInterspersed(fs, args, cmd.Args != "")
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(out)
 			return ExitOK
@@ -197,7 +198,7 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 		errw.Printf("%s: %v", path, err)
 		return cmd.usageExit()
 	}
-	inv := &Invocation{Path: path, Args: fs.Args(), Config: cfg, Stdin: stdin, Out: out, Err: errw, RawOut: stdout, rawErr: stderr}
+	inv := &Invocation{Path: path, Args: positional, Config: cfg, Stdin: stdin, Out: out, Err: errw, RawOut: stdout, rawErr: stderr}
 	if opts != nil {
 		inv.transport = opts.Transport
 	}
@@ -211,6 +212,28 @@ func ExecuteWith(ctx context.Context, root *Command, name string, args []string,
 		return cmd.usageExit()
 	}
 	return exitCode(ctx, errw, path, run(ctx, inv), cmd.usageExit())
+}
+
+// parseInterspersed parses args with fs and returns the arguments that
+// are not flags. A command that takes arguments (Command.Args) may have
+// flags after them too, as in "schema apply plan.json -backup b.json";
+// after "--" everything is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string, takesArgs bool) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if !takesArgs || len(rest) == 0 {
+			return append(positional, rest...), nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 // echo is what a message about the word a given to cmd shows of it:
