@@ -222,7 +222,7 @@ func TestInboundDailyAgainstFakeGraph(t *testing.T) {
 		}
 	}
 	day4 := hrDay(t, dir, "day4.csv", 1, 117, 1, 2, 3, 4, 5, 6, 7)
-	os.WriteFile(day4, append(must(os.ReadFile(day4)), "E0121,e0121@contoso.com,Person 121,Clerk\nE0122,e0122@contoso.com,Person 122,Clerk\n"...), 0o600)
+	os.WriteFile(day4, append(mustRead(os.ReadFile(day4)), "E0121,e0121@contoso.com,Person 121,Clerk\nE0122,e0122@contoso.com,Person 122,Clerk\n"...), 0o600)
 	r = upload(day4, "-retry-wait", "200ms")
 	rep = daily(t, r)
 	byID := map[string]int{}
@@ -244,7 +244,7 @@ func TestInboundDailyAgainstFakeGraph(t *testing.T) {
 	}
 }
 
-func must(b []byte, err error) []byte {
+func mustRead(b []byte, err error) []byte {
 	if err != nil {
 		panic(err)
 	}
