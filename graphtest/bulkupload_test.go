@@ -296,6 +296,8 @@ func TestBulkUploadRefusesWhatGraphRefuses(t *testing.T) {
 			op(m)["data"].(map[string]any)["schemas"] = []string{models.SCIMUserSchema}
 		}), 400},
 		{"no externalId", "application/scim+json", mutate(func(m map[string]any) { delete(op(m)["data"].(map[string]any), "externalId") }), 400},
+		{"failOnErrors 0", "application/scim+json", mutate(func(m map[string]any) { m["failOnErrors"] = 0 }), 400},
+		{"failOnErrors text", "application/scim+json", mutate(func(m map[string]any) { m["failOnErrors"] = "1" }), 400},
 		{"no data", "application/scim+json", mutate(func(m map[string]any) { delete(op(m), "data") }), 400},
 		{"data null", "application/scim+json", mutate(func(m map[string]any) { op(m)["data"] = nil }), 400},
 		{"unknown member", "application/scim+json", mutate(func(m map[string]any) { op(m)["data"].(map[string]any)["colour"] = "red" }), 400},
@@ -303,6 +305,13 @@ func TestBulkUploadRefusesWhatGraphRefuses(t *testing.T) {
 		resp, body := rawVia(t, hc, "POST", path, tc.body, "Content-Type", tc.contentType)
 		if resp.StatusCode != tc.want || errorCode(t, body) == "" {
 			t.Errorf("%s: %d %s", tc.name, resp.StatusCode, body)
+		}
+	}
+	// failOnErrors is null or a positive integer.
+	for _, n := range []int{1, 2} {
+		b := mutate(func(m map[string]any) { m["failOnErrors"] = n })
+		if resp, body := rawVia(t, hc, "POST", path, b, "Content-Type", "application/scim+json"); resp.StatusCode != http.StatusAccepted {
+			t.Errorf("failOnErrors %d: %d %s", n, resp.StatusCode, body)
 		}
 	}
 	// An unknown job is 404; a job that is not API-driven is refused.
@@ -583,6 +592,20 @@ func TestInboundUserAttributesAndUpdates(t *testing.T) {
 		upload(models.SCIMUser{ExternalID: "E1", DisplayName: "Ada L."})
 		if u, _ := srv.InboundUser("E1"); u.DisplayName != "Ada L." || u.Attributes["title"] != "Guide" {
 			t.Fatalf("after a new displayName: %+v", u)
+		}
+		// Sending the state the user already has changes nothing: skipped.
+		upload(models.SCIMUser{ExternalID: "E1", Active: new(true)})
+		logs := srv.ProvisioningLogs()
+		if ev := logs[len(logs)-1]; ev.ProvisioningAction != models.LogActionOther || ev.ProvisioningStatusInfo.Status != models.LogStatusSkipped {
+			t.Fatalf("active as it was: %s/%s, want other/skipped", ev.ProvisioningAction, ev.ProvisioningStatusInfo.Status)
+		}
+		// The three events name the user as their target.
+		u, _ = srv.InboundUser("E1")
+		f := url.QueryEscape("targetIdentity/id eq '" + u.ID + "'")
+		resp, b := rawVia(t, &http.Client{Transport: srv.Transport()}, "GET", srv.URL+"/v1.0/auditLogs/provisioning?$filter="+f, nil)
+		var page logsPage
+		if err := json.Unmarshal(b, &page); err != nil || resp.StatusCode != http.StatusOK || len(page.Value) != 3 {
+			t.Fatalf("filtered by targetIdentity/id: %d %s", resp.StatusCode, b)
 		}
 	})
 }

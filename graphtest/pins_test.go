@@ -171,7 +171,9 @@ func TestRestartBodies(t *testing.T) {
 		`{"criteria":{"resetScope":"Watermark, Nope"}}`,
 		`{"criteria":{"resetScope":"Full","colour":"red"}}`,
 		`{"resetScope":"Full"}`,
-		// A null criteria or resetScope does not end the checks.
+		// Neither an annotation nor a null criteria or resetScope ends
+		// the checks.
+		`{"@odata.context":"x","criteria":{"resetScope":"Nope"}}`,
 		`{"criteria":null,"resetScope":"Full"}`,
 		`{"criteria":{"resetScope":null,"scope":"Full"}}`,
 		`{"criteria":{"resetScope":"","scope":"Full"}}`,
@@ -186,6 +188,21 @@ func TestRestartBodies(t *testing.T) {
 		if j, _ := srv.Job("sp", id); j.Schedule.State != models.SchedulePaused {
 			t.Errorf("refused restart with %s changed the job: %s", body, j.Schedule.State)
 		}
+	}
+}
+
+// A job action with a segment after it is not that action: it is
+// refused and leaves the job as it was.
+func TestActionWithATrailingSegment(t *testing.T) {
+	srv, _ := newServer(t, nil)
+	id := createRaw(t, srv)
+	if resp, rb := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/pause", nil); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("pause: %d %s", resp.StatusCode, rb)
+	}
+	resp, b := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/start/now", nil)
+	wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
+	if j, _ := srv.Job("sp", id); j.Schedule.State != models.SchedulePaused {
+		t.Fatalf("start/now changed the job: %s", j.Schedule.State)
 	}
 }
 

@@ -43,6 +43,15 @@ func TestCredentialValuesAreNeverFormatted(t *testing.T) {
 			t.Errorf("formatting lacks %q:\n%s", want, all)
 		}
 	}
+	// Each verb gets its form: %#v GoString, %+v the fields, any other
+	// verb or flag String.
+	kv := req.Credentials[1]
+	for verb, want := range map[string]string{"%v": kv.String(), "%s": kv.String(), "%+s": kv.String(), "%#s": kv.String(),
+		"%+v": "{Key:SecretToken Value:<redacted>}", "%#v": kv.GoString()} {
+		if got := fmt.Sprintf(verb, kv); got != want {
+			t.Errorf("Sprintf(%q) = %q, want %q", verb, got, want)
+		}
+	}
 	// The wire form carries the values: that is what they are for.
 	b, err := json.Marshal(req)
 	if err != nil {
