@@ -133,6 +133,7 @@ func TestAttack3RawRefusals(t *testing.T) {
 		{"logs or", "GET", "/v1.0/auditLogs/provisioning?$filter=jobId%20eq%20'a'%20or%20jobId%20eq%20'b'", nil, 400, nil},
 		{"logs unquoted string", "GET", "/v1.0/auditLogs/provisioning?$filter=jobId%20eq%20abc", nil, 400, nil},
 		{"logs date quoted", "GET", "/v1.0/auditLogs/provisioning?$filter=activityDateTime%20gt%20'2024-01-01T00:00:00Z'", nil, 400, nil},
+		{"logs parentheses", "GET", "/v1.0/auditLogs/provisioning?$filter=(jobId%20eq%20'a')", nil, 400, nil},
 		{"logs bad date", "GET", "/v1.0/auditLogs/provisioning?$filter=activityDateTime%20gt%202024-13-01T00:00:00Z", nil, 400, nil},
 		{"logs trailing and", "GET", "/v1.0/auditLogs/provisioning?$filter=jobId%20eq%20'a'%20and", nil, 400, nil},
 		{"logs empty filter", "GET", "/v1.0/auditLogs/provisioning?$filter=", nil, 400, nil},

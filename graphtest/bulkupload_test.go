@@ -279,6 +279,11 @@ func TestBulkUploadRefusesWhatGraphRefuses(t *testing.T) {
 		{"application/json", "application/json", doc, 400},
 		{"not JSON", "application/scim+json", []byte("{"), 400},
 		{"wrong schemas", "application/scim+json", mutate(func(m map[string]any) { m["schemas"] = []string{"urn:x"} }), 400},
+		{"no schemas", "application/scim+json", mutate(func(m map[string]any) { delete(m, "schemas") }), 400},
+		{"schemas not a list", "application/scim+json", mutate(func(m map[string]any) { m["schemas"] = models.BulkRequestSchema }), 400},
+		{"empty schemas", "application/scim+json", mutate(func(m map[string]any) { m["schemas"] = []string{} }), 400},
+		{"two schemas", "application/scim+json", mutate(func(m map[string]any) { m["schemas"] = []string{models.BulkRequestSchema, "urn:x"} }), 400},
+		{"operations null", "application/scim+json", mutate(func(m map[string]any) { m["Operations"] = nil }), 400},
 		{"no operations", "application/scim+json", mutate(func(m map[string]any) { m["Operations"] = []any{} }), 400},
 		{"51 operations", "application/scim+json", ops51, 400},
 		{"method PUT", "application/scim+json", mutate(func(m map[string]any) { op(m)["method"] = "PUT" }), 400},
@@ -291,11 +296,22 @@ func TestBulkUploadRefusesWhatGraphRefuses(t *testing.T) {
 			op(m)["data"].(map[string]any)["schemas"] = []string{models.SCIMUserSchema}
 		}), 400},
 		{"no externalId", "application/scim+json", mutate(func(m map[string]any) { delete(op(m)["data"].(map[string]any), "externalId") }), 400},
+		{"failOnErrors 0", "application/scim+json", mutate(func(m map[string]any) { m["failOnErrors"] = 0 }), 400},
+		{"failOnErrors text", "application/scim+json", mutate(func(m map[string]any) { m["failOnErrors"] = "1" }), 400},
+		{"no data", "application/scim+json", mutate(func(m map[string]any) { delete(op(m), "data") }), 400},
+		{"data null", "application/scim+json", mutate(func(m map[string]any) { op(m)["data"] = nil }), 400},
 		{"unknown member", "application/scim+json", mutate(func(m map[string]any) { op(m)["data"].(map[string]any)["colour"] = "red" }), 400},
 	} {
 		resp, body := rawVia(t, hc, "POST", path, tc.body, "Content-Type", tc.contentType)
 		if resp.StatusCode != tc.want || errorCode(t, body) == "" {
 			t.Errorf("%s: %d %s", tc.name, resp.StatusCode, body)
+		}
+	}
+	// failOnErrors is null or a positive integer.
+	for _, n := range []int{1, 2} {
+		b := mutate(func(m map[string]any) { m["failOnErrors"] = n })
+		if resp, body := rawVia(t, hc, "POST", path, b, "Content-Type", "application/scim+json"); resp.StatusCode != http.StatusAccepted {
+			t.Errorf("failOnErrors %d: %d %s", n, resp.StatusCode, body)
 		}
 	}
 	// An unknown job is 404; a job that is not API-driven is refused.
@@ -543,14 +559,20 @@ func TestInboundUserAttributesAndUpdates(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, c, job := inboundServer(t, nil)
 		srv.AddInboundUser(models.SCIMUser{ExternalID: "E1", UserName: "ada@contoso.com", DisplayName: "Ada",
-			Name: &models.SCIMName{GivenName: "Ada"}, Emails: []models.SCIMValue{{Type: "work", Value: "ada@contoso.com"}},
-			Enterprise: &models.EnterpriseUser{Department: "Sales"}, Extensions: map[string]map[string]any{"urn:contoso:hr": {"code": "X1"}}})
+			Name: &models.SCIMName{GivenName: "Ada"}, Emails: []models.SCIMValue{{Type: "work", Value: "ada@contoso.com"}, {Value: "ada@example.com"}},
+			Enterprise: &models.EnterpriseUser{Department: "Sales"}, Extensions: map[string]map[string]any{"urn:contoso:hr": {"code": "X1",
+				"badges": []any{map[string]any{"type": "", "value": "B1"}, map[string]any{"type": "visitor", "value": "B2"}}}}})
 		u, _ := srv.InboundUser("E1")
+		// An element of a list is named by its type, or by its index when
+		// it has none (or an empty one).
 		for k, want := range map[string]string{
-			"name.givenName":                                "Ada",
-			`emails[type eq "work"].value`:                  "ada@contoso.com",
-			models.SCIMEnterpriseUserSchema + ":department": "Sales",
-			"urn:contoso:hr:code":                           "X1",
+			"name.givenName":                                 "Ada",
+			`emails[type eq "work"].value`:                   "ada@contoso.com",
+			"emails[1].value":                                "ada@example.com",
+			models.SCIMEnterpriseUserSchema + ":department":  "Sales",
+			"urn:contoso:hr:code":                            "X1",
+			"urn:contoso:hr:badges[0].value":                 "B1",
+			`urn:contoso:hr:badges[type eq "visitor"].value`: "B2",
 		} {
 			if got := u.Attributes[k]; got != want {
 				t.Errorf("Attributes[%q] = %q, want %q (all: %q)", k, got, want, u.Attributes)
@@ -571,6 +593,20 @@ func TestInboundUserAttributesAndUpdates(t *testing.T) {
 		upload(models.SCIMUser{ExternalID: "E1", DisplayName: "Ada L."})
 		if u, _ := srv.InboundUser("E1"); u.DisplayName != "Ada L." || u.Attributes["title"] != "Guide" {
 			t.Fatalf("after a new displayName: %+v", u)
+		}
+		// Sending the state the user already has changes nothing: skipped.
+		upload(models.SCIMUser{ExternalID: "E1", Active: new(true)})
+		logs := srv.ProvisioningLogs()
+		if ev := logs[len(logs)-1]; ev.ProvisioningAction != models.LogActionOther || ev.ProvisioningStatusInfo.Status != models.LogStatusSkipped {
+			t.Fatalf("active as it was: %s/%s, want other/skipped", ev.ProvisioningAction, ev.ProvisioningStatusInfo.Status)
+		}
+		// The three events name the user as their target.
+		u, _ = srv.InboundUser("E1")
+		f := url.QueryEscape("targetIdentity/id eq '" + u.ID + "'")
+		resp, b := rawVia(t, &http.Client{Transport: srv.Transport()}, "GET", srv.URL+"/v1.0/auditLogs/provisioning?$filter="+f, nil)
+		var page logsPage
+		if err := json.Unmarshal(b, &page); err != nil || resp.StatusCode != http.StatusOK || len(page.Value) != 3 {
+			t.Fatalf("filtered by targetIdentity/id: %d %s", resp.StatusCode, b)
 		}
 	})
 }

@@ -114,6 +114,9 @@ func TestValidateCredentialsRaw(t *testing.T) {
 	resp, b = rawRequest(t, srv, "GET", path, nil)
 	wantError(t, resp, b, http.StatusMethodNotAllowed, "BadRequest")
 
+	// An empty value array is refused.
+	resp, b = rawRequest(t, srv, "PUT", spPath+"/secrets", []byte(`{"value":[]}`))
+	wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
 	// Saved secrets make useSavedCredentials valid.
 	if resp, b := rawRequest(t, srv, "PUT", spPath+"/secrets", []byte(`{"value":[{"key":"SecretToken","value":"t"}]}`)); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("secrets: %d %s", resp.StatusCode, b)

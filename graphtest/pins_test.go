@@ -171,6 +171,13 @@ func TestRestartBodies(t *testing.T) {
 		`{"criteria":{"resetScope":"Watermark, Nope"}}`,
 		`{"criteria":{"resetScope":"Full","colour":"red"}}`,
 		`{"resetScope":"Full"}`,
+		// Neither an annotation nor a null criteria or resetScope ends
+		// the checks.
+		`{"@odata.context":"x","criteria":{"resetScope":"Nope"}}`,
+		`{"criteria":null,"resetScope":"Full"}`,
+		`{"criteria":{"resetScope":null,"scope":"Full"}}`,
+		`{"criteria":{"resetScope":"","scope":"Full"}}`,
+		`{"criteria":{"@odata.type":"#microsoft.graph.synchronizationJob","resetScope":"Full"}}`,
 	} {
 		if resp, rb := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/pause", nil); resp.StatusCode != http.StatusNoContent {
 			t.Fatalf("pause: %d %s", resp.StatusCode, rb)
@@ -181,6 +188,21 @@ func TestRestartBodies(t *testing.T) {
 		if j, _ := srv.Job("sp", id); j.Schedule.State != models.SchedulePaused {
 			t.Errorf("refused restart with %s changed the job: %s", body, j.Schedule.State)
 		}
+	}
+}
+
+// A job action with a segment after it is not that action: it is
+// refused and leaves the job as it was.
+func TestActionWithATrailingSegment(t *testing.T) {
+	srv, _ := newServer(t, nil)
+	id := createRaw(t, srv)
+	if resp, rb := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/pause", nil); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("pause: %d %s", resp.StatusCode, rb)
+	}
+	resp, b := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/start/now", nil)
+	wantError(t, resp, b, http.StatusBadRequest, "BadRequest")
+	if j, _ := srv.Job("sp", id); j.Schedule.State != models.SchedulePaused {
+		t.Fatalf("start/now changed the job: %s", j.Schedule.State)
 	}
 }
 
@@ -279,31 +301,38 @@ func TestProvisioningLogsFilterWithoutLiteral(t *testing.T) {
 
 // The fake takes linked subjects nested as deep as graphsync's own
 // validation lets through, and refuses one level deeper with 400
-// RequestParameterInvalid, whether the nesting goes through members or
-// owners.
+// RequestParameterInvalid, whether the nesting goes through members,
+// owners or managers.
 func TestProvisionLinkDepthAgreesWithTheClient(t *testing.T) {
 	srv, _ := newServer(t, &graphtest.Options{DisableProvisionLimit: true})
 	id := createRaw(t, srv)
 	// nest returns a subject with levels levels of links, each a group
-	// bringing the next subject as member or owner.
-	nest := func(levels int, owners bool) models.Subject {
+	// bringing the next subject as member or owner, or a user bringing
+	// the next as manager.
+	nest := func(levels int, via string) models.Subject {
 		s := models.User("u0")
 		srv.AddUser("u0", "u0@contoso.com")
 		for i := 1; i <= levels; i++ {
-			g := models.Subject{ObjectID: fmt.Sprintf("g%d", i), ObjectTypeName: models.ObjectTypeGroup, Links: &models.LinkedObjects{}}
-			srv.AddGroup(g.ObjectID, g.ObjectID)
-			if owners {
-				g.Links.Owners = []models.Subject{s}
-			} else {
-				g.Links.Members = []models.Subject{s}
+			next := s
+			if via == "manager" {
+				s = models.User(fmt.Sprintf("u%d", i))
+				srv.AddUser(s.ObjectID, s.ObjectID+"@contoso.com")
+				s.Links = &models.LinkedObjects{Manager: &next}
+				continue
 			}
-			s = g
+			s = models.Subject{ObjectID: fmt.Sprintf("g%d", i), ObjectTypeName: models.ObjectTypeGroup, Links: &models.LinkedObjects{}}
+			srv.AddGroup(s.ObjectID, s.ObjectID)
+			if via == "owners" {
+				s.Links.Owners = []models.Subject{next}
+			} else {
+				s.Links.Members = []models.Subject{next}
+			}
 		}
 		return s
 	}
 	deepest := -1
 	for levels := 1; levels < 20; levels++ {
-		if models.NewProvisionRequest(graphtest.DefaultRuleID, nest(levels, false)).Validate() != nil {
+		if models.NewProvisionRequest(graphtest.DefaultRuleID, nest(levels, "members")).Validate() != nil {
 			break
 		}
 		deepest = levels
@@ -311,9 +340,9 @@ func TestProvisionLinkDepthAgreesWithTheClient(t *testing.T) {
 	if deepest < 1 {
 		t.Fatal("the client takes no linked subjects")
 	}
-	for _, owners := range []bool{false, true} {
+	for _, via := range []string{"members", "owners", "manager"} {
 		for _, levels := range []int{deepest, deepest + 1} {
-			req := models.NewProvisionRequest(graphtest.DefaultRuleID, nest(levels, owners))
+			req := models.NewProvisionRequest(graphtest.DefaultRuleID, nest(levels, via))
 			body, err := json.Marshal(req)
 			if err != nil {
 				t.Fatal(err)
@@ -321,12 +350,12 @@ func TestProvisionLinkDepthAgreesWithTheClient(t *testing.T) {
 			resp, b := rawRequest(t, srv, "POST", spPath+"/jobs/"+id+"/provisionOnDemand", body)
 			if req.Validate() == nil {
 				if resp.StatusCode != http.StatusOK {
-					t.Errorf("%d levels (owners %v), valid for the client: %d %s", levels, owners, resp.StatusCode, b)
+					t.Errorf("%d levels (%s), valid for the client: %d %s", levels, via, resp.StatusCode, b)
 				}
 				continue
 			}
 			if resp.StatusCode != http.StatusBadRequest || graphErrorCode(b) != "RequestParameterInvalid" {
-				t.Errorf("%d levels (owners %v), refused by the client: %d %.200s; want 400 RequestParameterInvalid", levels, owners, resp.StatusCode, b)
+				t.Errorf("%d levels (%s), refused by the client: %d %.200s; want 400 RequestParameterInvalid", levels, via, resp.StatusCode, b)
 			}
 		}
 	}

@@ -233,6 +233,22 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("3rd GET (fault used up): %v", err)
 	}
 
+	// Faults are checked in the order added, each counting the requests
+	// it matches: one that is not due yet lets a later one apply.
+	srv.InjectFault(graphtest.Fault{Method: "GET", PathContains: "/jobs/", Nth: 2, Status: 500})
+	srv.InjectFault(graphtest.Fault{Method: "GET", PathContains: "/jobs/", Status: 502})
+	for i, want := range []int{502, 500, 200} {
+		got := 200
+		if _, err := noRetry.GetJob(ctx, "sp", job.ID); errors.As(err, &re) {
+			got = re.StatusCode
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("GET %d with two faults: %d, want %d", i+1, got, want)
+		}
+	}
+
 	// Malformed 2xx body.
 	srv.InjectFault(graphtest.Fault{PathContains: "/jobs/", Body: `{"id": `})
 	if _, err := c.GetJob(ctx, "sp", job.ID); err == nil || !strings.Contains(err.Error(), "decoding job") {
