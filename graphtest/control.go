@@ -184,7 +184,7 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request, body []byte, bo
 		us := s.InboundUsers()
 		out := make([]user, len(us))
 		for i, u := range us {
-			out[i] = user{u.ID, u.ExternalID, u.UserName, u.DisplayName, u.Active, u.Attributes}
+			out[i] = user(u)
 		}
 		if err := writeJSON(w, http.StatusOK, out); err != nil {
 			fail(&apiError{http.StatusInternalServerError, "InternalServerError", err.Error()})

@@ -570,7 +570,7 @@ func schemaPlan(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 			}
 			if *online {
 				if refused := askGraph(ctx, inv, env, changes); refused > 0 {
-					return cli.Exit(cli.ExitFailed, fmt.Errorf("Graph's parseExpression refuses %d expression(s) of the plan; no plan written", refused))
+					return cli.Exit(cli.ExitFailed, fmt.Errorf("parseExpression (Graph's) refuses %d expression(s) of the plan; no plan written", refused))
 				}
 			}
 			if *out == "" {

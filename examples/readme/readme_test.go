@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -363,4 +364,33 @@ func TestREADMEFailuresRuns(t *testing.T) {
 	if got := out.String(); got != "E2: AttributeValueRequired\n" {
 		t.Fatalf("failures printed %q", got)
 	}
+}
+
+// waitUntilProvisioned, the README's wait, runs against graphtest's
+// simulated cycles in virtual time: a started job's initial cycle ends.
+func TestREADMEWaitRuns(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv := graphtest.NewServer(&graphtest.Options{InProcess: true, CycleLength: 10 * time.Minute})
+		defer srv.Close()
+		srv.AddServicePrincipal("sp-1")
+		client, err := srv.NewClient()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		job, err := client.CreateJob(ctx, "sp-1", models.SynchronizationJob{TemplateID: "scim"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := client.StartJob(ctx, "sp-1", job.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if err := waitUntilProvisioned(ctx, client, "sp-1", job.ID); err != nil {
+			t.Fatal(err)
+		}
+		if took := time.Since(start); took < 10*time.Minute || took > 11*time.Minute {
+			t.Fatalf("the wait took %s, for a cycle of 10 minutes read every 30 s", took)
+		}
+	})
 }
