@@ -103,92 +103,30 @@ func (h handler) checkValidateCredentials() *apiError {
 	return nil
 }
 
-// checkCredentials checks an array of {key, value} and returns its length.
+// checkCredentials checks the credentials of validateCredentials: an
+// array of key and value pairs, each with both. Values are secrets: no
+// message quotes them.
+func checkCredentials(v json.RawMessage) (int, *apiError) { return checkCredentialPairs(v, true) }
+
+// checkCredentialPairs checks an array of
+// synchronizationSecretKeyStringValuePair and returns its length: each an
+// object of a key and a value (strings) and an optional @odata.type naming
+// the pair's type. withKey requires both (validateCredentials); without
+// it a pair may have neither, but a value needs a key (acquireAccessToken,
+// whose documented example sends a pair with nothing but its type).
 // Values are secrets: no message quotes them.
-func checkCredentials(v json.RawMessage) (int, *apiError) {
-	var items []json.RawMessage
-	if err := json.Unmarshal(v, &items); err != nil {
-		return 0, badRequest("The parameter 'credentials' must be an array of key and value pairs.")
-	}
-	for i, item := range items {
-		o, e := decodeObject(item, "Each credential")
-		if e != nil {
-			return 0, badRequest("credentials[%d] must be an object with a key and a value.", i)
-		}
-		var key, value *string
-		for _, name := range o.names() {
-			switch name {
-			case "key":
-				if json.Unmarshal(o[name], &key) != nil {
-					return 0, badRequest("credentials[%d].key must be a string.", i)
-				}
-			case "value":
-				if json.Unmarshal(o[name], &value) != nil {
-					return 0, badRequest("credentials[%d].value must be a string.", i)
-				}
-			default:
-				if !annotation(name) {
-					return 0, unknownProperty(name, "microsoft.graph.synchronizationSecretKeyStringValuePair")
-				}
-			}
-		}
-		if key == nil || strings.TrimSpace(*key) == "" {
-			return 0, badRequest("credentials[%d] has no key.", i)
-		}
-		if value == nil {
-			return 0, badRequest("credentials[%d] has no value.", i)
-		}
-	}
-	return len(items), nil
-}
-
-// acquireAccessToken serves POST .../synchronization/acquireAccessToken
-// on a service principal or an application: 204 to a well-formed
-// request, a credentials array of synchronizationSecretKeyStringValuePair
-// (key and value strings, an optional @odata.type; the documented example
-// sends a pair with nothing else). The fake cannot reach the
-// application's OAuth server: well-formed credentials are taken to work,
-// and nothing is stored. Messages name members and positions, never
-// values.
-func (h handler) acquireAccessToken() {
-	o, e := decodeObject(h.body, "The request body")
-	if e != nil {
-		h.fail(badRequest("The request body must be a JSON object."))
-		return
-	}
-	var n int
-	for _, name := range o.names() {
-		switch {
-		case name == "credentials":
-			if n, e = checkTokenCredentials(o[name]); e != nil {
-				h.fail(e)
-				return
-			}
-		case !annotation(name):
-			h.fail(badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'acquireAccessToken'.", name))
-			return
-		}
-	}
-	if n == 0 {
-		h.fail(badRequest("The request has no credentials: send a non-empty credentials array."))
-		return
-	}
-	h.noContent()
-}
-
-// checkTokenCredentials checks acquireAccessToken's credentials and
-// returns how many there are: each an object of a key and a value, both
-// optional strings (a value needs a key), and an @odata.type naming the
-// pair's type.
-func checkTokenCredentials(v json.RawMessage) (int, *apiError) {
+func checkCredentialPairs(v json.RawMessage, withKey bool) (int, *apiError) {
 	const pairType = "microsoft.graph.synchronizationSecretKeyStringValuePair"
 	var items []json.RawMessage
-	if isNull(v) || json.Unmarshal(v, &items) != nil {
+	if (!withKey && isNull(v)) || json.Unmarshal(v, &items) != nil {
 		return 0, badRequest("The parameter 'credentials' must be an array of key and value pairs.")
 	}
 	for i, item := range items {
 		o, e := decodeObject(item, "Each credential")
 		if e != nil {
+			if withKey {
+				return 0, badRequest("credentials[%d] must be an object with a key and a value.", i)
+			}
 			return 0, badRequest("credentials[%d] must be an object.", i)
 		}
 		var key, value *string
@@ -212,9 +150,48 @@ func checkTokenCredentials(v json.RawMessage) (int, *apiError) {
 				}
 			}
 		}
-		if value != nil && (key == nil || strings.TrimSpace(*key) == "") {
+		switch noKey := key == nil || strings.TrimSpace(*key) == ""; {
+		case withKey && noKey:
+			return 0, badRequest("credentials[%d] has no key.", i)
+		case withKey && value == nil:
+			return 0, badRequest("credentials[%d] has no value.", i)
+		case value != nil && noKey:
 			return 0, badRequest("credentials[%d] has a value but no key.", i)
 		}
 	}
 	return len(items), nil
+}
+
+// acquireAccessToken serves POST .../synchronization/acquireAccessToken
+// on a service principal or an application: 204 to a well-formed
+// request, a credentials array of synchronizationSecretKeyStringValuePair
+// (key and value strings, an optional @odata.type; the documented example
+// sends a pair with nothing else). The fake cannot reach the
+// application's OAuth server: well-formed credentials are taken to work,
+// and nothing is stored. Messages name members and positions, never
+// values.
+func (h handler) acquireAccessToken() {
+	o, e := decodeObject(h.body, "The request body")
+	if e != nil {
+		h.fail(badRequest("The request body must be a JSON object."))
+		return
+	}
+	var n int
+	for _, name := range o.names() {
+		switch {
+		case name == "credentials":
+			if n, e = checkCredentialPairs(o[name], false); e != nil {
+				h.fail(e)
+				return
+			}
+		case !annotation(name):
+			h.fail(badRequest("The parameter '%s' in the request payload is not a valid parameter for the operation 'acquireAccessToken'.", name))
+			return
+		}
+	}
+	if n == 0 {
+		h.fail(badRequest("The request has no credentials: send a non-empty credentials array."))
+		return
+	}
+	h.noContent()
 }

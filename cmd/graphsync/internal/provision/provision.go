@@ -186,14 +186,7 @@ func Command() *cli.Command {
 				if f, ok := inv.Stderr().(*os.File); ok && !cfg.noProgress && term.IsTerminal(int(f.Fd())) {
 					p.bar = f
 				}
-				code, err := p.run(ctx, inv.Stdin)
-				if err != nil {
-					var ue *cli.UsageError
-					if errors.As(err, &ue) {
-						err = errors.New(ue.Msg)
-					}
-				}
-				return cli.Exit(code, err)
+				return cli.Exit(p.run(ctx, inv.Stdin))
 			}
 		},
 	}

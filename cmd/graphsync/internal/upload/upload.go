@@ -265,12 +265,7 @@ func Command() *cli.Command {
 					return usagef("-timeout, -poll and -retry-wait must be positive, -skew and -retry not negative")
 				}
 				p := &program{cfg: cfg, inv: inv, stdout: inv.Out, stderr: inv.Err}
-				code, err := p.run(ctx, inv.Stdin)
-				var ue *cli.UsageError
-				if errors.As(err, &ue) {
-					err = errors.New(ue.Msg)
-				}
-				return cli.Exit(code, err)
+				return cli.Exit(p.run(ctx, inv.Stdin))
 			}
 		},
 	}
