@@ -112,8 +112,11 @@ func scheduleState(j models.SynchronizationJob) string {
 }
 
 func interval(j models.SynchronizationJob) string {
-	if j.Schedule == nil {
+	switch {
+	case j.Schedule == nil:
 		return ""
+	case j.Schedule.Interval.IsMax():
+		return "none (TimeSpan.MaxValue)" // Graph's way to say the job does not repeat
 	}
 	return j.Schedule.Interval.String()
 }
