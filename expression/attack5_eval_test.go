@@ -1,0 +1,92 @@
+package expression
+
+import (
+	"errors"
+	"testing"
+)
+
+// Attack (issue #24: "the expression parser and evaluator never panic or
+// hang"; Evaluate's doc: "It never panics"): Mid's end is start-1+length
+// computed in int64 without a bound, so a length near the largest whole
+// number wraps to a negative end and the slice panics. Any caller of
+// Evaluate is taken down: graphsync schema test-expression crashes with
+// a Go stack trace, and graphtest's parseExpression (which evaluates the
+// testInputObject with this evaluator) drops the connection.
+func TestAttack5MidHugeLengthPanics(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{`Mid("abcdef", 2, 9223372036854775807)`, "bcdef"},
+		{`Mid("abcdef", 3, 9223372036854775806)`, "cdef"},
+		{`Mid([givenName], 2, "9223372036854775807")`, "bcdef"},
+	} {
+		expr := tc.expr
+		t.Run(expr, func(t *testing.T) {
+			n, err := Parse(expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v Value
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("Evaluate panicked: %v", p)
+					}
+				}()
+				v, err = Evaluate(n, Object{"givenName": Single("abcdef")}, nil)
+			}()
+			if err != nil {
+				t.Errorf("a length past the end stops at the end (the page, and Mid's doc), got %v", err)
+			} else if s, _ := v.Text(); s != tc.want {
+				t.Errorf("got %q, want %q", s, tc.want)
+			}
+		})
+	}
+}
+
+// attack5Rand is a source of random bytes that counts its reads and fails
+// after a bound, so that a runaway loop ends instead of eating the
+// machine's memory.
+type attack5Rand struct{ reads int }
+
+var errAttack5Rand = errors.New("attack5: the random source was read past any sane bound")
+
+func (r *attack5Rand) Read(p []byte) (int, error) {
+	r.reads++
+	if r.reads > 10000 {
+		return 0, errAttack5Rand
+	}
+	for i := range p {
+		p[i] = byte(r.reads*7 + i)
+	}
+	return len(p), nil
+}
+
+// Attack (issue #24: "never hang (huge repeats)"; RandomString's doc:
+// "minimums adding up to more than Length ... is an error"): the check
+// n[1]+n[2]+n[3]+n[4] > length is made in int64 and wraps: two minimums
+// of 9223372036854775807 and one of 2 add up to 0, the check passes, and
+// the loop then appends 9223372036854775807 digits one random draw at a
+// time, until memory runs out (offline in graphsync schema
+// test-expression, or in graphtest's parseExpression). Here the random
+// source gives up after 10,000 reads instead; a fixed RandomString
+// refuses before reading any.
+func TestAttack5RandomStringMinimumsOverflow(t *testing.T) {
+	for _, expr := range []string{
+		`RandomString(10, 9223372036854775807, 9223372036854775807, 2, 0)`,
+		`RandomString(256, 4611686018427387904, 4611686018427387904, 4611686018427387904, 4611686018427387904)`,
+	} {
+		t.Run(expr, func(t *testing.T) {
+			n, err := Parse(expr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &attack5Rand{}
+			_, err = Evaluate(n, Object{}, &EvalOptions{Rand: r})
+			if errors.Is(err, errAttack5Rand) || r.reads > 1000 {
+				t.Errorf("RandomString drew %d random numbers for minimums that add up to more than Length (%v); it must refuse them", r.reads, err)
+			}
+			if err == nil {
+				t.Error("minimums that add up to more than Length: no error")
+			}
+		})
+	}
+}
