@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Attack (README "Job health and monitoring": jobs health is "one line on
+// stdout", Nagios's convention, "then performance data"; everything from
+// Graph is cleaned): the status text goes before Nagios's "|" without
+// its own "|" being taken care of. Nagios (and Icinga, and every reader
+// of the plugin convention) splits the line at the first "|": a
+// quarantine error or last-run error message from Graph that holds one
+// ends the status text there and becomes the performance data, so a
+// hostile (or merely verbose) message makes the graphs say escrows=0 for
+// a job that escrows thousands.
+func TestAttack5HealthStatusTextForgesPerfData(t *testing.T) {
+	msg := `see docs | escrows=0;1;5000 age=1s;7200;86400 initial_cycle=1`
+	attack4Server(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"job-1","templateId":"scim","schedule":{"state":"Active","interval":"PT40M"},
+"status":{"code":"Active","lastExecution":{"state":"Failed","countEscrowed":7000,"timeBegan":"2025-01-01T00:00:00Z","timeEnded":"2025-01-01T00:10:00Z",
+"error":{"code":"SystemError","message":%q}}}}`, msg)
+	})
+	r := attack4Run(t, "", "jobs", "health")
+	if r.code != nagiosCritical {
+		t.Fatalf("a failed run with 7000 escrows: %s", r)
+	}
+	line := strings.TrimSuffix(r.stdout, "\n")
+	status, perf, _ := strings.Cut(line, "|")
+	if strings.Count(line, "|") != 1 || !strings.Contains(perf, "escrows=7000") {
+		t.Errorf("Nagios reads the status text %q and the performance data %q (escrows=0 where the job escrowed 7000):\n%s", status, perf, r)
+	}
+}
+
+// Attack (jobs wait -h: "Reads are paced: one every -poll, longer when
+// Graph throttles (never sooner than its Retry-After)"; README: "paced
+// (one read every 30 s by default, longer when Graph throttles)"): a
+// Graph that answers 503 (or 429) without Retry-After is read again after
+// 1 s, 2 s and 4 s by the client's own retries inside one read of the
+// wait. With -poll 1m, the wait reads the job three times in its first
+// four seconds: the more Graph struggles, the faster it is polled.
+func TestAttack5WaitReadsFasterThanPollWhenGraphIsUnavailable(t *testing.T) {
+	n := attack4Server(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprint(w, `{"error":{"code":"ServiceUnavailable","message":"busy"}}`)
+	})
+	start := time.Now()
+	r := attack4Run(t, "", "jobs", "wait", "-until", "steady", "-poll", "1m", "-timeout", "4s")
+	took := time.Since(start)
+	if r.code != 1 {
+		t.Errorf("timeout: %s", r)
+	}
+	if reads := n.Load(); reads > 1 {
+		t.Errorf("%d reads of the job in %s with -poll 1m: more than one every -poll", reads, took.Round(100*time.Millisecond))
+	}
+}
