@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
 )
 
 // Attack (README "Job health and monitoring": jobs health is "one line on
@@ -57,5 +61,41 @@ func TestAttack5WaitReadsFasterThanPollWhenGraphIsUnavailable(t *testing.T) {
 	}
 	if reads := n.Load(); reads > 1 {
 		t.Errorf("%d reads of the job in %s with -poll 1m: more than one every -poll", reads, took.Round(100*time.Millisecond))
+	}
+}
+
+// Attack (jobs health -h: "3 UNKNOWN: ... no answer from Graph"; README:
+// "a check for Nagios, Icinga"): the check has no deadline of its own. A
+// Graph that takes the connection and never answers (or answers 503 with
+// a long Retry-After, which the client honours for up to two minutes)
+// keeps the plugin running until the monitoring system kills it, which
+// Nagios reports as CRITICAL "service check timed out" (its
+// service_check_timeout, 60 s by default), not as UNKNOWN. The plugin
+// must say UNKNOWN and exit 3 itself before then.
+func TestAttack5HealthNeverAnswersIsNotUnknown(t *testing.T) {
+	release := make(chan struct{})
+	attack4Server(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	})
+	defer close(release)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan result, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		code := cli.ExecuteWith(ctx, root(), "graphsync", []string{"jobs", "health"}, strings.NewReader(""), &stdout, &stderr, nil)
+		done <- result{code, stdout.String(), stderr.String()}
+	}()
+	const nagiosTimeout = 60 * time.Second
+	select {
+	case r := <-done:
+		if r.code != nagiosUnknown || !strings.HasPrefix(r.stdout, "UNKNOWN - ") {
+			t.Errorf("no answer from Graph: %s", r)
+		}
+	case <-time.After(nagiosTimeout):
+		t.Errorf("jobs health still waiting for Graph after %s: Nagios kills it and reports CRITICAL (check timed out), never UNKNOWN", nagiosTimeout)
 	}
 }
