@@ -2,7 +2,9 @@ package expression
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"time"
 )
 
 // Attack (issue #24: "the expression parser and evaluator never panic or
@@ -88,5 +90,29 @@ func TestAttack5RandomStringMinimumsOverflow(t *testing.T) {
 				t.Error("minimums that add up to more than Length: no error")
 			}
 		})
+	}
+}
+
+// Attack (issue #24: "never hang (huge strings)"; FormatDateTime's
+// output format is the expression's own text, up to MaxValueBytes): the
+// .NET format reader appends each literal character to the literal token
+// with +=, copying the whole token every time, so a format of n literal
+// characters costs n²/2 bytes of copying. A 200,000-character format
+// takes about twenty seconds here, a 1 MiB one (which the value limit
+// allows) minutes: in graphsync schema test-expression, in lint-free
+// plans, and in graphtest's parseExpression, which evaluates with this
+// evaluator.
+func TestAttack5FormatDateTimeLongLiteralIsQuadratic(t *testing.T) {
+	expr := `FormatDateTime("2024-01-31", , "yyyy-MM-dd", "` + strings.Repeat("x", 200000) + `")`
+	n, err := Parse(expr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Evaluate(n, Object{}, nil)
+	took := time.Since(start)
+	// A linear reader takes milliseconds; 3 s is a wide margin.
+	if took > 3*time.Second {
+		t.Errorf("FormatDateTime with a 200,000-character literal output format took %s (err %v)", took.Round(time.Millisecond), err)
 	}
 }
