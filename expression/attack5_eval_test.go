@@ -116,3 +116,28 @@ func TestAttack5FormatDateTimeLongLiteralIsQuadratic(t *testing.T) {
 		t.Errorf("FormatDateTime with a 200,000-character literal output format took %s (err %v)", took.Round(time.Millisecond), err)
 	}
 }
+
+// Attack (issue #24: "never hang (huge strings)"): InStr with
+// vbTextCompare looks for the needle at every position of the haystack,
+// comparing rune by rune up to the needle's length (indexFold), so it is
+// quadratic: an 80,000-character haystack of "a" and a needle of 40,000
+// "a" and a "b" take about twenty seconds here; a value of 1 MiB (which
+// EvalOptions allows) hours. The attributes come from the sample object
+// of test-expression, or parseExpression's testInputObject in graphtest.
+func TestAttack5InStrTextCompareIsQuadratic(t *testing.T) {
+	n, err := Parse(`InStr([hay], [needle], 1, "vbTextCompare")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Object{"hay": Single(strings.Repeat("a", 80000)), "needle": Single(strings.Repeat("a", 40000) + "b")}
+	start := time.Now()
+	v, err := Evaluate(n, in, nil)
+	took := time.Since(start)
+	if s, _ := v.Text(); err != nil || s != "0" {
+		t.Errorf("InStr: %v %v, want 0", v, err)
+	}
+	// Folding both and searching is milliseconds; 3 s is a wide margin.
+	if took > 3*time.Second {
+		t.Errorf("InStr(80,000 characters, 40,001 characters, vbTextCompare) took %s", took.Round(time.Millisecond))
+	}
+}
