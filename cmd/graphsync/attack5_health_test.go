@@ -99,3 +99,29 @@ func TestAttack5HealthNeverAnswersIsNotUnknown(t *testing.T) {
 		t.Errorf("jobs health still waiting for Graph after %s: Nagios kills it and reports CRITICAL (check timed out), never UNKNOWN", nagiosTimeout)
 	}
 }
+
+// Attack (jobs health -h: thresholds "-critical-escrows ... critical
+// from this many escrowed entries (negative: off)"; README: "a negative
+// one turns its check off"): a threshold of 0 is neither refused nor
+// honoured. The library reads 0 as "the default", so -critical-escrows 0
+// silently becomes 5,000 (and -warn-age 0 two hours), while the
+// performance data prints the 0 the operator gave: the plugin says
+// WARNING with "escrows=3;1;0", a value past its own critical threshold,
+// and Nagios's graphs and the status disagree.
+func TestAttack5HealthZeroThresholdSilentlyDefault(t *testing.T) {
+	now := time.Now().UTC()
+	attack4Server(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":"job-1","templateId":"scim","schedule":{"state":"Active","interval":"PT40M"},
+"status":{"code":"Active","steadyStateFirstAchievedTime":%q,"steadyStateLastAchievedTime":%q,
+"lastExecution":{"state":"EntryLevelErrors","countEscrowed":3,"timeBegan":%q,"timeEnded":%q},
+"lastSuccessfulExecution":{"state":"Succeeded","timeBegan":%q,"timeEnded":%q}}}`,
+			now.Add(-time.Hour).Format(time.RFC3339), now.Add(-time.Minute).Format(time.RFC3339),
+			now.Add(-2*time.Minute).Format(time.RFC3339), now.Add(-time.Minute).Format(time.RFC3339),
+			now.Add(-2*time.Minute).Format(time.RFC3339), now.Add(-time.Minute).Format(time.RFC3339))
+	})
+	r := attack4Run(t, "", "jobs", "health", "-critical-escrows", "0")
+	if r.code == nagiosWarning && strings.Contains(r.stdout, "escrows=3;1;0") {
+		t.Errorf("-critical-escrows 0: the status uses 5000 while the performance data says 0 (want 0 refused, exit 3, or honoured, exit 2):\n%s", r)
+	}
+}
