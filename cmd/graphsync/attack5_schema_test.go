@@ -111,3 +111,55 @@ func liveSchemaOf(t *testing.T) *models.SynchronizationSchema {
 	}
 	return &s
 }
+
+// Attack (README: restore "takes the same path back"; "A plan for another
+// job: exit 2"; brief: "restore is equally safe"): apply refuses a plan of
+// another job, but restore puts any schema file back into whatever job
+// the configuration names. A backup holds its job (the schema's id, and
+// @odata.context), yet restoring job A's backup with GRAPHSYNC_JOB_ID (or
+// -job) left at job B replaces B's whole schema with A's: B's own
+// mappings are gone, with exit 0.
+func TestAttack5RestoreOfAnotherJobsBackupIsApplied(t *testing.T) {
+	tenant := attack5Tenant(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	c, err := tenant.Server.NewClient()
+	must(t, err)
+	other, err := c.CreateJob(context.Background(), tenant.ServicePrincipalID, models.SynchronizationJob{TemplateID: "scim"})
+	must(t, err)
+	dir := t.TempDir()
+	live, desired, plan, backup := filepath.Join(dir, "live.json"), filepath.Join(dir, "desired.json"), filepath.Join(dir, "plan.json"), filepath.Join(dir, "backup-A.json")
+	if r := attack5Run(t, "", "schema", "get", "-o", live); r.code != 0 {
+		t.Fatalf("schema get: %s", r)
+	}
+	s := readSchemaJSON(t, live)
+	must(t, schemaedit.RemoveMapping(userMapping(t, s), "name.formatted"))
+	writeSchemaJSON(t, desired, s)
+	if r := attack5Run(t, "", "schema", "plan", "-f", desired, "-out", plan); r.code != 0 {
+		t.Fatalf("plan: %s", r)
+	}
+	if r := attack5Run(t, "", "schema", "apply", plan, "-backup", backup); r.code != 0 {
+		t.Fatalf("apply: %s", r)
+	}
+	if b := readSchemaJSON(t, backup); b.ID != tenant.JobID {
+		t.Fatalf("the backup's schema id is %q, not job A's %q", b.ID, tenant.JobID)
+	}
+
+	// Job B is edited on its own...
+	t.Setenv("GRAPHSYNC_JOB_ID", other.ID)
+	bLive := filepath.Join(dir, "b-live.json")
+	if r := attack5Run(t, "", "schema", "get", "-o", bLive); r.code != 0 {
+		t.Fatalf("schema get B: %s", r)
+	}
+	bs := readSchemaJSON(t, bLive)
+	must(t, schemaedit.SetMapping(userMapping(t, bs), schemaedit.Constant("title", "B's own")))
+	writeSchemaJSON(t, bLive, bs)
+	if r := attack5Run(t, "", "schema", "put", "-f", bLive, "-yes"); r.code != 0 {
+		t.Fatalf("put B: %s", r)
+	}
+	// ...and then A's backup is restored with the configuration still at B.
+	before := attack5Puts(tenant)
+	r := attack5Run(t, "", "schema", "restore", "-f", backup, "-backup", filepath.Join(dir, "backup-B.json"))
+	if r.code != cli.ExitUsage || attack5Puts(tenant) != before {
+		t.Errorf("restoring job %s's backup into job %s: exit %d, %d PUT; want exit 2, nothing sent\n%s",
+			tenant.JobID, other.ID, r.code, attack5Puts(tenant)-before, r)
+	}
+}
