@@ -475,8 +475,13 @@ func evalMid(c *callCtx) (Value, error) {
 	if start > int64(len(r)) {
 		return Single(""), nil
 	}
-	end := min(int64(len(r)), start-1+length)
-	return Single(string(r[start-1 : end])), nil
+	// start-1+length could wrap past the largest int64: compare length
+	// with what is left instead.
+	rest := r[start-1:]
+	if length < int64(len(rest)) {
+		rest = rest[:length]
+	}
+	return Single(string(rest)), nil
 }
 
 // Not: page "Not": False for True (any case), True otherwise, null
