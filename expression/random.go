@@ -61,8 +61,19 @@ func evalRandomString(c *callCtx) (Value, error) {
 	if length > maxRandomLength {
 		return Value{}, c.fail("Length " + strconv.FormatInt(length, 10) + " is over " + strconv.Itoa(maxRandomLength))
 	}
-	if n[1]+n[2]+n[3]+n[4] > length {
-		return Value{}, c.fail("the minimums add up to more than Length")
+	// Each minimum is at most Length (at most 256) before they are added,
+	// so that the sum cannot wrap around to a small number.
+	sum := int64(0)
+	for i := 1; i < len(n); i++ {
+		if n[i] > length {
+			return Value{}, c.fail("the minimums add up to more than Length " + strconv.FormatInt(length, 10) +
+				": " + c.name(i) + " alone is " + strconv.FormatInt(n[i], 10))
+		}
+		sum += n[i]
+	}
+	if sum > length {
+		return Value{}, c.fail("the minimums add up to more than Length " + strconv.FormatInt(length, 10) +
+			": to " + strconv.FormatInt(sum, 10))
 	}
 	keep := func(set string) string {
 		return strings.Map(func(r rune) rune {
