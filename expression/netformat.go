@@ -46,17 +46,23 @@ func netFormat(f string) ([]token, error) {
 		f = std
 	}
 	var ts []token
-	lit := func(s string) {
-		if k := len(ts) - 1; k >= 0 && ts[k].spec == 0 {
-			ts[k].literal += s
-			return
+	// A run of literal text is gathered in one builder and becomes one
+	// token when a specifier or the end of the format closes it: adding
+	// to the token's string each time would copy the run at every
+	// character, quadratic in its length.
+	var run strings.Builder
+	lit := func(s string) { run.WriteString(s) }
+	flush := func() {
+		if run.Len() > 0 {
+			ts = append(ts, token{literal: run.String()})
+			run.Reset()
 		}
-		ts = append(ts, token{literal: s})
 	}
 	for i := 0; i < len(f); {
 		c := f[i]
 		switch c {
 		case 'd', 'M', 'y', 'h', 'H', 'm', 's', 'f', 'F', 't', 'z', 'K':
+			flush()
 			j := i
 			for j < len(f) && f[j] == c {
 				j++
@@ -87,6 +93,7 @@ func netFormat(f string) ([]token, error) {
 			i++
 		}
 	}
+	flush()
 	return ts, nil
 }
 
