@@ -299,44 +299,46 @@ func evalInStr(c *callCtx) (Value, error) {
 		return Single("0"), nil
 	}
 	rest := string(runes[start-1:])
-	var i int
 	if fold {
-		i = indexFold(rest, needle)
-	} else {
-		i = strings.Index(rest, needle)
+		// Folded once, each rune to one rune, the two are searched as
+		// they are: rune counts are kept, and the search is
+		// strings.Index's, not a comparison at every position.
+		rest, needle = foldRunes(rest), foldRunes(needle)
 	}
+	i := strings.Index(rest, needle)
 	if i < 0 {
 		return Single("0"), nil
 	}
 	return Single(strconv.FormatInt(start+int64(utf8.RuneCountInString(rest[:i])), 10)), nil
 }
 
-// indexFold is strings.Index ignoring case (simple folding, rune by rune).
-func indexFold(s, sub string) int {
-	for i := range len(s) + 1 {
-		if i < len(s) && !utf8.RuneStart(s[i]) {
-			continue
-		}
-		if hasPrefixFold(s[i:], sub) {
-			return i
-		}
+// foldRunes maps each rune of s to foldRune of it, so that two strings
+// are equal under strings.EqualFold exactly when their foldRunes are
+// equal; an invalid byte reads as U+FFFD, as range and []rune read it.
+func foldRunes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(foldRune(r))
 	}
-	return -1
+	return b.String()
 }
 
-func hasPrefixFold(s, prefix string) bool {
-	for prefix != "" {
-		if s == "" {
-			return false
+// foldRune returns the smallest rune of r's simple case-folding orbit:
+// two runes are equal under strings.EqualFold exactly when their
+// foldRune is the same.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
 		}
-		r1, n1 := utf8.DecodeRuneInString(s)
-		r2, n2 := utf8.DecodeRuneInString(prefix)
-		if !strings.EqualFold(string(r1), string(r2)) {
-			return false
-		}
-		s, prefix = s[n1:], prefix[n2:]
+		return r
 	}
-	return true
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	return least
 }
 
 // IsNull: page "IsNull": True when null (an attribute the object lacks).

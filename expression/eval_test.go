@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -427,5 +428,46 @@ func TestValue(t *testing.T) {
 	v.Items()[0] = "changed"
 	if s, ok := v.Text(); !ok || s != "a" {
 		t.Errorf("a Value shares its items: %v", v)
+	}
+}
+
+// TestInStrTextCompareFolds: InStr's vbTextCompare finds what a search
+// with strings.EqualFold rune by rune at every position finds, at the
+// same character, for runes whose folding crosses widths (the Kelvin
+// sign and K, long s and S, the three sigmas), and invalid bytes.
+func TestInStrTextCompareFolds(t *testing.T) {
+	alphabet := []string{"a", "A", "k", "K", "\u212a", "s", "S", "\u017f", "σ", "ς", "Σ", "ß", "ẞ", "İ", "i", "ı", "\xff", "\ufffd", "é", "É"}
+	naive := func(hay, needle string) int {
+		h, n := []rune(hay), []rune(needle)
+	outer:
+		for i := 0; i+len(n) <= len(h); i++ {
+			for j := range n {
+				if !strings.EqualFold(string(h[i+j]), string(n[j])) {
+					continue outer
+				}
+			}
+			return i + 1
+		}
+		return 0
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func(max int) string {
+		var b strings.Builder
+		for range r.IntN(max + 1) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	n, err := Parse(`InStr([hay], [needle], 1, vbTextCompare)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5000 {
+		hay, needle := word(12), word(3)
+		v, err := Evaluate(n, Object{"hay": Single(hay), "needle": Single(needle)}, nil)
+		s, _ := v.Text()
+		if want := strconv.Itoa(naive(hay, needle)); err != nil || s != want {
+			t.Fatalf("InStr(%q, %q, 1, vbTextCompare) = %q, %v; want %s", hay, needle, s, err, want)
+		}
 	}
 }
