@@ -17,6 +17,9 @@ import (
 // mappings"), refuses what expression.Check finds wrong with it as a
 // parsing failure, answers with Graph's parseExpressionResponse, and,
 // given a test object, evaluates the expression with expression.Evaluate.
+// Should package expression panic on what a test sends, the answer is
+// 500 InternalServerError saying so, not a dropped connection or a
+// crashed test process.
 func (h handler) parseExpression(jobID string) {
 	if h.sp.job(jobID) == nil {
 		h.notFound("Job", jobID)
@@ -27,12 +30,22 @@ func (h handler) parseExpression(jobID string) {
 		h.fail(e)
 		return
 	}
+	out, err := guarded(func() wireParseExpression { return answerParseExpression(text, input) })
+	if err != nil {
+		h.fail(&apiError{http.StatusInternalServerError, "InternalServerError", err.Error()})
+		return
+	}
+	h.json(http.StatusOK, out)
+}
+
+// answerParseExpression is parseExpression's answer for the expression
+// text and the test object's properties (nil for none).
+func answerParseExpression(text string, input map[string]expression.Value) wireParseExpression {
 	out := wireParseExpression{}
 	tree, msg := parseChecked(text)
 	if msg != "" {
 		out.Error = &wirePublicError{Code: "ExpressionParsingFailed", Message: msg}
-		h.json(http.StatusOK, out)
-		return
+		return out
 	}
 	out.ParsingSucceeded, out.ParsedExpression = true, wireSourceOf(expression.ToSource(tree))
 	if input != nil {
@@ -46,7 +59,19 @@ func (h handler) parseExpression(jobID string) {
 			}
 		}
 	}
-	h.json(http.StatusOK, out)
+	return out
+}
+
+// guarded returns f's answer, or an error when f panics: package
+// expression promises never to panic, and a defect there is reported to
+// the test as the fake's internal error rather than taking it down.
+func guarded(f func() wireParseExpression) (out wireParseExpression, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("graphtest: package expression panicked on this expression (a defect of graphtest): %v", p)
+		}
+	}()
+	return f(), nil
 }
 
 // defaultDomain is the tenant's default domain, which DefaultDomain()

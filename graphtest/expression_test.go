@@ -175,6 +175,9 @@ func TestParseExpressionEvaluation(t *testing.T) {
 		`Append([missing], "x")`:                                        {},
 		`Prepend("Dr. ", [surname])`:                                    {"Dr. Doe"},
 		`ToUpper([mail], "en-US")`:                                      {"JOHN.DOE@CONTOSO.COM"},
+		// Issue #24: a length near the largest int64 stops at the end,
+		// where it once wrapped and panicked inside the fake.
+		`Mid([givenName], 2, 9223372036854775807)`: {"ohn"},
 	} {
 		got := parse(t, expression, user)
 		if !got.ParsingSucceeded || !got.EvaluationSucceeded || got.Error != nil || strings.Join(got.EvaluationResult, "|") != strings.Join(want, "|") ||
