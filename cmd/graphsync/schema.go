@@ -78,7 +78,7 @@ version Graph sets aside). The offline checks of what the plan adds or
 changes are printed as warnings on stderr; an edited expression text whose
 source tree was left as it was stops the plan (-from-text rebuilds the
 trees). -out writes a plan file for graphsync schema apply: the desired
-schema, and the live one with its fingerprint.`},
+schema and the live one, each with its fingerprint.`},
 			{Name: "apply", Args: "PLAN", Summary: "apply a plan if the live schema is still the one it was made against; back up, PUT, read back", Flags: schemaApply,
 				Help: `Apply a plan that graphsync schema plan -out wrote. When the live schema is
 no longer the one the plan was made against (someone changed it since),
@@ -86,7 +86,9 @@ nothing is sent: the changes since are printed on stderr, exit status 1;
 make a new plan. Otherwise the live schema is written to the backup file
 (never overwriting one), the desired schema is PUT, read back and compared
 with the desired one; the changes applied go to stdout. A plan already
-applied is nothing to do (exit 0). A plan for another job: exit 2.`},
+applied is nothing to do (exit 0). A plan for another job, or a plan file
+changed after it was written (its live or desired schema no longer has
+the fingerprint the plan records): exit 2, nothing sent.`},
 			{Name: "restore", Summary: "put a backed-up schema back (-f FILE), the same safe way as apply", Flags: schemaRestore,
 				Help: `Put a schema back: apply's backup file, or any schema graphsync schema get
 wrote. As apply does, the schema it replaces is written to a backup file
@@ -507,12 +509,13 @@ func evaluateOnline(ctx context.Context, inv *cli.Invocation, env *cli.Env, expr
 	return printResult(inv, expressionResult{Expression: expr, Result: result})
 }
 
-// planFormat is the version of the plan file's format.
-const planFormat = "1"
+// planFormat is the version of the plan file's format: 2 added
+// desiredFingerprint.
+const planFormat = "2"
 
 // planFile is what schema plan -out writes and schema apply reads: the
-// desired schema and the live one it was planned against, with that
-// one's fingerprint.
+// desired schema and the live one it was planned against, with the
+// fingerprints of both.
 type planFile struct {
 	Format             string `json:"graphsyncSchemaPlan"`
 	ServicePrincipalID string `json:"servicePrincipalId"`
@@ -521,6 +524,11 @@ type planFile struct {
 	// LiveFingerprint is schemaedit.Fingerprint of Live: apply goes on
 	// only while the live schema still has it.
 	LiveFingerprint string `json:"liveFingerprint"`
+	// DesiredFingerprint is schemaedit.Fingerprint of Desired as plan
+	// showed it: apply refuses a plan whose desired schema no longer has
+	// it (edited after the plan was written), since what it would PUT is
+	// not what the plan showed.
+	DesiredFingerprint string `json:"desiredFingerprint"`
 	// Changes are what the plan changes, for a person reading the file.
 	Changes []schemaedit.Change          `json:"changes"`
 	Live    models.SynchronizationSchema `json:"live"`
@@ -530,7 +538,7 @@ type planFile struct {
 func schemaPlan(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob|cli.UsesJSON)
 	file := fs.String("f", "", "the desired schema as JSON (- for standard input): graphsync schema get's, edited")
-	out := fs.String("out", "", "write a plan file for graphsync schema apply: the desired schema and the fingerprint of the live one")
+	out := fs.String("out", "", "write a plan file for graphsync schema apply: the desired and the live schema, each with its fingerprint")
 	online := fs.Bool("online", false, "also ask Graph's parseExpression about every expression the plan adds or changes; a refusal fails the plan")
 	fromText := fs.Bool("from-text", false, "rebuild each attribute mapping's source tree from its expression text where the two differ (edit the text, plan with -from-text)")
 	return func(ctx context.Context, inv *cli.Invocation) error {
@@ -580,8 +588,13 @@ func schemaPlan(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 			if err != nil {
 				return err
 			}
+			desiredFP, err := schemaedit.Fingerprint(*desired)
+			if err != nil {
+				return cli.Usagef("%s: %v", fileName(*file), err)
+			}
 			b, err := schemaJSON(planFile{Format: planFormat, ServicePrincipalID: env.ServicePrincipalID, JobID: env.JobID,
-				Created: time.Now().UTC().Format(time.RFC3339), LiveFingerprint: fp, Changes: nonNil(changes), Live: *live, Desired: *desired})
+				Created: time.Now().UTC().Format(time.RFC3339), LiveFingerprint: fp, DesiredFingerprint: desiredFP,
+				Changes: nonNil(changes), Live: *live, Desired: *desired})
 			if err != nil {
 				return err
 			}
@@ -732,8 +745,9 @@ func schemaApply(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	}
 }
 
-// readPlan reads a plan file: a *UsageError when it is not one, or its
-// live schema does not have the fingerprint it records.
+// readPlan reads a plan file: a *UsageError when it is not one (a plan
+// of an earlier format included), or its live or its desired schema does
+// not have the fingerprint it records.
 func readPlan(inv *cli.Invocation, name string) (*planFile, error) {
 	b, err := readInputFile(inv, name)
 	if err != nil {
@@ -743,11 +757,22 @@ func readPlan(inv *cli.Invocation, name string) (*planFile, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, cli.Usagef("%s: not a plan of graphsync schema plan -out: %v", name, err)
 	}
-	if p.Format != planFormat {
+	switch p.Format {
+	case planFormat:
+	case "1":
+		return nil, cli.Usagef("%s: a plan of an earlier graphsync (graphsyncSchemaPlan 1), which records no fingerprint of its desired schema: "+
+			"apply cannot tell whether it was changed after it was written; make a new plan", name)
+	default:
 		return nil, cli.Usagef("%s: not a plan of graphsync schema plan -out (graphsyncSchemaPlan %s, want %s)", name, printable.Quote(p.Format, 20), planFormat)
 	}
 	if fp, err := schemaedit.Fingerprint(p.Live); err != nil || fp != p.LiveFingerprint {
 		return nil, cli.Usagef("%s: its live schema does not have the fingerprint it records: the file was changed after it was written; make a new plan", name)
+	}
+	// What apply PUTs must be what the plan showed: the desired schema is
+	// covered as the live one is.
+	if fp, err := schemaedit.Fingerprint(p.Desired); err != nil || fp != p.DesiredFingerprint {
+		return nil, cli.Usagef("%s: its desired schema does not have the fingerprint it records: the file was changed after it was written "+
+			"(apply would PUT what no plan showed); make a new plan", name)
 	}
 	if len(p.Desired.SynchronizationRules) == 0 {
 		return nil, cli.Usagef("%s: its desired schema has no synchronization rules", name)

@@ -491,6 +491,9 @@ func TestSchemaUsageErrors(t *testing.T) {
 	otherJob := filepath.Join(dir, "other.json")
 	b, _ = os.ReadFile(plan)
 	os.WriteFile(otherJob, bytes.Replace(b, []byte(`"jobId": "`+env["GRAPHSYNC_JOB_ID"]), []byte(`"jobId": "another-job`), 1), 0o600)
+	oldFormat := filepath.Join(dir, "old.json")
+	b, _ = os.ReadFile(plan)
+	os.WriteFile(oldFormat, bytes.Replace(b, []byte(`"graphsyncSchemaPlan": "`+planFormat+`"`), []byte(`"graphsyncSchemaPlan": "1"`), 1), 0o600)
 	noRules := filepath.Join(dir, "norules.json")
 	os.WriteFile(noRules, []byte(`{"id":"x","synchronizationRules":[]}`), 0o600)
 
@@ -507,6 +510,7 @@ func TestSchemaUsageErrors(t *testing.T) {
 		{[]string{"apply", live}, "not a plan"},
 		{[]string{"apply", tampered}, "the file was changed after it was written"},
 		{[]string{"apply", otherJob}, "is a plan for job another-job"},
+		{[]string{"apply", oldFormat}, "records no fingerprint of its desired schema"},
 		{[]string{"apply", plan, "-nope"}, "flag provided but not defined"},
 		{[]string{"restore"}, "-f is required"},
 		{[]string{"restore", "-f", noRules}, "no synchronization rules"},
