@@ -93,7 +93,14 @@ the fingerprint the plan records): exit 2, nothing sent.`},
 				Help: `Put a schema back: apply's backup file, or any schema graphsync schema get
 wrote. As apply does, the schema it replaces is written to a backup file
 first, the file's schema is PUT, read back and compared; the changes go to
-stdout.`},
+stdout.
+
+A schema file says whose it is as Graph wrote it: its @odata.context names
+its service principal, its id is its job's schema id. A file of another
+service principal, or whose id is not that of the configured job's live
+schema, is a backup of another job: it is refused, exit 2, and nothing is
+changed. -from-other-job restores it all the same, with the configured
+job's own schema id.`},
 			{Name: "put", Summary: "replace the job's whole schema with -f FILE (asks for -yes; plan and apply are safer)", Flags: schemaPut},
 		},
 	}
@@ -784,6 +791,7 @@ func schemaRestore(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob|cli.UsesJSON)
 	file := fs.String("f", "", "the schema to put back, as apply's backup (or graphsync schema get) wrote it")
 	backup := fs.String("backup", "", "write the schema the restore replaces to this file (default schema-backup-JOB-TIME.json in this directory)")
+	otherJob := fs.Bool("from-other-job", false, "restore a schema of another job or service principal (its id or @odata.context says so) into the configured job, with that job's own schema id")
 	return func(ctx context.Context, inv *cli.Invocation) error {
 		s, err := readSchemaFile(inv, *file)
 		if err != nil {
@@ -795,15 +803,59 @@ func schemaRestore(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 		if err := inv.CheckConfig(); err != nil {
 			return err
 		}
+		name := fileName(*file)
+		sp := schemaServicePrincipal(s)
 		return connected(func(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
+			otherSP := sp != "" && !sameID(sp, env.ServicePrincipalID)
+			if otherSP && !*otherJob {
+				return cli.Usagef("%s is a backup of another job: its @odata.context names service principal %s, not %s; nothing was sent "+
+					"(-from-other-job restores it into job %s all the same)", name, printable.Quote(sp, 80), env.ServicePrincipalID, env.JobID)
+			}
 			live, err := env.Client.GetJobSchema(ctx, env.ServicePrincipalID, env.JobID)
 			if err != nil {
 				return err
+			}
+			// Graph gives each job's schema the job's own id, which the
+			// backup keeps: a file whose id is another is another job's.
+			otherID := s.ID != "" && live.ID != "" && !sameID(s.ID, live.ID)
+			if otherID && !*otherJob {
+				return cli.Usagef("%s is a backup of another job: its schema id is %s, job %s's is %s; nothing was changed "+
+					"(-from-other-job restores it into job %s all the same)", name, printable.Quote(s.ID, 120), env.JobID, printable.Quote(live.ID, 120), env.JobID)
+			}
+			if otherSP || otherID {
+				inv.Err.Printf("Restoring %s, a schema of another job (-from-other-job), into job %s with its own schema id %s.", name, env.JobID, printable.Quote(live.ID, 120))
+				s.ID = live.ID
 			}
 			return replaceSchema(ctx, inv, env, live, *s, *backup, "Restored")
 		})(ctx, inv)
 	}
 }
+
+// spInContext finds the service principal in a schema's @odata.context,
+// whose key is an OData string literal: servicePrincipals('ID'), a quote
+// in ID doubled.
+var spInContext = regexp.MustCompile(`servicePrincipals\('((?:[^']|'')*)'\)`)
+
+// schemaServicePrincipal returns the service principal the @odata.context
+// of s names, as Graph writes it on a schema it sends (and graphsync schema
+// get and apply's backup keep it); "" when s has none. The job's key in
+// the context is not read: Graph writes there a key that need not be the
+// job's ID.
+func schemaServicePrincipal(s *models.SynchronizationSchema) string {
+	var context string
+	if raw, ok := s.Extra["@odata.context"]; !ok || json.Unmarshal(raw, &context) != nil {
+		return ""
+	}
+	m := spInContext.FindStringSubmatch(context)
+	if m == nil {
+		return ""
+	}
+	return strings.ReplaceAll(m[1], "''", "'")
+}
+
+// sameID reports whether two Graph IDs name the same object: GUIDs and
+// job IDs are compared without regard to case, as Graph reads them.
+func sameID(a, b string) bool { return strings.EqualFold(a, b) }
 
 // replaceSchema puts desired in place of live, the safe way: nothing when
 // they do not differ; else it writes live to the backup file, PUTs

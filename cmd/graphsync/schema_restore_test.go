@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
+	"github.com/graphsync/graphsync/graphtest"
+	"github.com/graphsync/graphsync/models"
+	"github.com/graphsync/graphsync/schemaedit"
+)
+
+// restore refuses a schema file of another job (its id is not the
+// configured job's schema id) or of another service principal (its
+// @odata.context names another), exit 2 and nothing changed; with
+// -from-other-job it restores it, the configured job keeping its own
+// schema id; and a file that says nothing of its job is restored as
+// before.
+func TestSchemaRestoreOtherJob(t *testing.T) {
+	tenant := attack5Tenant(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	c, err := tenant.Server.NewClient()
+	must(t, err)
+	other, err := c.CreateJob(context.Background(), tenant.ServicePrincipalID, models.SynchronizationJob{TemplateID: "scim"})
+	must(t, err)
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	if r := attack5Run(t, "", "schema", "get", "-o", a); r.code != 0 {
+		t.Fatalf("schema get A: %s", r)
+	}
+	s := readSchemaJSON(t, a)
+	must(t, schemaedit.SetMapping(userMapping(t, s), schemaedit.Constant("title", "A's own")))
+	writeSchemaJSON(t, a, s)
+
+	t.Setenv("GRAPHSYNC_JOB_ID", other.ID)
+	bID := liveSchemaOf(t).ID
+	// Another service principal in @odata.context: refused before anything
+	// is read.
+	foreign := readSchemaJSON(t, a)
+	foreign.ID = bID
+	ctx, _ := json.Marshal("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('someone''s')/synchronization/jobs('scim')/schema/$entity")
+	foreign.Extra["@odata.context"] = ctx
+	foreignFile := filepath.Join(dir, "foreign.json")
+	writeSchemaJSON(t, foreignFile, foreign)
+	n := len(tenant.Server.Requests())
+	r := attack5Run(t, "", "schema", "restore", "-f", foreignFile, "-backup", filepath.Join(dir, "unused.json"))
+	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, `service principal "someone's"`) || !strings.Contains(r.stderr, "-from-other-job") {
+		t.Errorf("a schema of another service principal: %s", r)
+	}
+	if got := tenant.Server.Requests()[n:]; len(got) != 0 {
+		t.Errorf("sent %d request(s)", len(got))
+	}
+
+	// Another job's schema: refused, then restored with -from-other-job.
+	before := attack5Puts(tenant)
+	r = attack5Run(t, "", "schema", "restore", "-f", a, "-backup", filepath.Join(dir, "b1.json"))
+	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "a backup of another job") || attack5Puts(tenant) != before {
+		t.Errorf("another job's schema: %s", r)
+	}
+	r = attack5Run(t, "", "schema", "restore", "-f", a, "-from-other-job", "-backup", filepath.Join(dir, "b2.json"))
+	if r.code != 0 || !strings.Contains(r.stderr, "-from-other-job") || attack5Puts(tenant) != before+1 {
+		t.Fatalf("restore -from-other-job: %s", r)
+	}
+	got := liveSchemaOf(t)
+	if got.ID != bID {
+		t.Errorf("job B's schema id is %q after the restore, want its own %q", got.ID, bID)
+	}
+	if m, err := schemaedit.GetMapping(userMapping(t, got), "title"); err != nil || m.Source != "A's own" {
+		t.Errorf("job B's title mapping: %+v %v, want A's", m, err)
+	}
+
+	// A file that names no job (no id, no @odata.context) is restored.
+	anon := readSchemaJSON(t, a)
+	anon.ID = ""
+	delete(anon.Extra, "@odata.context")
+	must(t, schemaedit.SetMapping(userMapping(t, anon), schemaedit.Constant("title", "no one's")))
+	anonFile := filepath.Join(dir, "anon.json")
+	writeSchemaJSON(t, anonFile, anon)
+	if r := attack5Run(t, "", "schema", "restore", "-f", anonFile, "-backup", filepath.Join(dir, "b3.json")); r.code != 0 {
+		t.Errorf("a schema that names no job: %s", r)
+	}
+}
