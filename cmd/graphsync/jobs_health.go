@@ -17,6 +17,7 @@ import (
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
+	"github.com/graphsync/graphsync/internal/printable"
 )
 
 // Exit codes of graphsync jobs health, Nagios's.
@@ -218,7 +219,9 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	th := thresholdFlags(fs)
 	return func(ctx context.Context, inv *cli.Invocation) error {
 		unknown := func(err error) error {
-			inv.Out.Printf("UNKNOWN - %v", err)
+			// No performance data: a "|" in the error (Graph's message)
+			// must not start some.
+			inv.Out.Printf("%s", printable.Reserve("UNKNOWN - "+err.Error(), "|"))
 			return cli.Exit(nagiosUnknown, nil)
 		}
 		env, err := inv.Connect(nil)
@@ -236,7 +239,7 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 				return unknown(err)
 			}
 		} else {
-			inv.Out.Printf("%s - job %s: %s | %s", strings.ToUpper(h.Level.String()), h.JobID, strings.TrimPrefix(h.Summary(), h.Level.String()+": "), perfData(h, th))
+			inv.Out.Printf("%s", nagiosLine(h, th))
 		}
 		switch h.Level {
 		case graphsync.HealthCritical:
@@ -246,6 +249,16 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 		}
 		return cli.Exit(nagiosOK, nil)
 	}
+}
+
+// nagiosLine is the health as a Nagios plugin's output: the status text,
+// "|", the performance data. The status text holds Graph's messages: it
+// is cleaned with its own "|" escaped (printable.Reserve), or Nagios
+// would end the text at the first one and read the rest, which Graph
+// wrote, as performance data.
+func nagiosLine(h *graphsync.Health, th *graphsync.HealthThresholds) string {
+	status := fmt.Sprintf("%s - job %s: %s", strings.ToUpper(h.Level.String()), h.JobID, strings.TrimPrefix(h.Summary(), h.Level.String()+": "))
+	return printable.Reserve(status, "|") + " | " + perfData(h, th)
 }
 
 // perfData is Nagios's performance data: label=value[unit];warn;crit.
