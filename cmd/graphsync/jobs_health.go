@@ -20,6 +20,14 @@ import (
 	"github.com/graphsync/graphsync/internal/printable"
 )
 
+// defaultHealthTimeout is jobs health's -timeout: the monitoring
+// plugins' usual 10 s, well within Nagios's 60 s check timeout, and room
+// for the client's retries of a 503 (1 s, 2 s, 4 s).
+const defaultHealthTimeout = 10 * time.Second
+
+// errHealthTimeout is the cause of jobs health's -timeout.
+var errHealthTimeout = errors.New("jobs health: -timeout passed")
+
 // Exit codes of graphsync jobs health, Nagios's.
 const (
 	nagiosOK       = 0
@@ -67,8 +75,8 @@ paused, not started, escrows pruned, or escrows or the age pass -warn-escrows
 or -warn-age. A negative threshold turns its check off.
 
 Exit status (Nagios's, for this command only): 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN: bad usage or configuration, no answer from Graph or an error
-answer, or interrupted.`,
+3 UNKNOWN: bad usage or configuration, no answer from Graph within -timeout
+or an error answer, or interrupted.`,
 			UsageExit: nagiosUnknown,
 			Flags:     jobsHealth},
 	}
@@ -217,7 +225,12 @@ func serveMetrics(inv *cli.Invocation, addr string) (*sdkmetric.MeterProvider, f
 func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob|cli.UsesJSON)
 	th := thresholdFlags(fs)
+	timeout := fs.Duration("timeout", defaultHealthTimeout, "how long to wait for Graph at most (retries included); then UNKNOWN. "+
+		"Keep it under the monitoring system's own check timeout (Nagios's service_check_timeout: 60s by default)")
 	return func(ctx context.Context, inv *cli.Invocation) error {
+		if *timeout <= 0 {
+			return cli.Usagef("-timeout must be positive")
+		}
 		unknown := func(err error) error {
 			// No performance data: a "|" in the error (Graph's message)
 			// must not start some.
@@ -230,8 +243,14 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 		}
 		defer env.Close()
 		inv.DemoNotice(env)
-		h, err := env.Client.JobHealth(ctx, env.ServicePrincipalID, env.JobID, th)
+		hctx, cancel := context.WithTimeoutCause(ctx, *timeout, errHealthTimeout)
+		defer cancel()
+		h, err := env.Client.JobHealth(hctx, env.ServicePrincipalID, env.JobID, th)
 		if err != nil {
+			if ctx.Err() == nil && context.Cause(hctx) == errHealthTimeout {
+				// The error says only that the request was cut short.
+				err = fmt.Errorf("no answer from Graph within %s (-timeout)", *timeout)
+			}
 			return unknown(err)
 		}
 		if inv.Config.JSON {
