@@ -72,7 +72,7 @@ performance data (escrows, age of the last successful run, initial cycle).
 Critical: the job is in quarantine, its last run failed, or escrows or the age
 of the last successful run pass -critical-escrows or -critical-age. Warning:
 paused, not started, escrows pruned, or escrows or the age pass -warn-escrows
-or -warn-age. A negative threshold turns its check off.
+or -warn-age. A negative threshold turns its check off; 0 is refused.
 
 Exit status (Nagios's, for this command only): 0 OK, 1 WARNING, 2 CRITICAL,
 3 UNKNOWN: bad usage or configuration, no answer from Graph within -timeout
@@ -82,14 +82,32 @@ or an error answer, or interrupted.`,
 	}
 }
 
-// thresholdFlags registers the thresholds' flags.
-func thresholdFlags(fs *flag.FlagSet) *graphsync.HealthThresholds {
-	t := &graphsync.HealthThresholds{}
+// thresholdFlags registers the thresholds' flags. check, called once
+// they are parsed, refuses a threshold set to 0: HealthThresholds reads 0
+// as "the default", so the check would use the default while the
+// performance data printed the 0 given. A threshold is positive, or
+// negative to turn its check off.
+func thresholdFlags(fs *flag.FlagSet) (t *graphsync.HealthThresholds, check func() error) {
+	t = &graphsync.HealthThresholds{}
 	fs.Int64Var(&t.WarnEscrows, "warn-escrows", graphsync.DefaultWarnEscrows, "warning from this many escrowed entries in the last run (negative: off)")
 	fs.Int64Var(&t.CriticalEscrows, "critical-escrows", graphsync.DefaultCriticalEscrows, "critical from this many escrowed entries in the last run (negative: off)")
 	fs.DurationVar(&t.WarnAge, "warn-age", graphsync.DefaultWarnAge, "warning when the last successful run ended this long ago (negative: off)")
 	fs.DurationVar(&t.CriticalAge, "critical-age", graphsync.DefaultCriticalAge, "critical when the last successful run ended this long ago (negative: off)")
-	return t
+	return t, func() error {
+		var zero []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "warn-escrows", "critical-escrows", "warn-age", "critical-age":
+				if g, ok := f.Value.(flag.Getter); ok && (g.Get() == int64(0) || g.Get() == time.Duration(0)) {
+					zero = append(zero, "-"+f.Name)
+				}
+			}
+		})
+		if len(zero) > 0 {
+			return cli.Usagef("%s 0: a threshold must be positive, or negative to turn its check off", strings.Join(zero, " 0, "))
+		}
+		return nil
+	}
 }
 
 func jobsWait(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
@@ -149,10 +167,13 @@ func jobsWatch(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob|cli.UsesJSON)
 	poll := fs.Duration("poll", graphsync.DefaultJobPoll, "the pause between two reads of the job")
 	metrics := fs.String("metrics", "", "serve the job's gauges at http://ADDR/metrics (Prometheus's text format), e.g. 127.0.0.1:9464")
-	th := thresholdFlags(fs)
+	th, checkThresholds := thresholdFlags(fs)
 	return func(ctx context.Context, inv *cli.Invocation) error {
 		if *poll <= 0 {
 			return cli.Usagef("-poll must be positive")
+		}
+		if err := checkThresholds(); err != nil {
+			return err
 		}
 		var opts *graphsync.ClientOptions
 		if *metrics != "" {
@@ -224,10 +245,13 @@ func serveMetrics(inv *cli.Invocation, addr string) (*sdkmetric.MeterProvider, f
 
 func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob|cli.UsesJSON)
-	th := thresholdFlags(fs)
+	th, checkThresholds := thresholdFlags(fs)
 	timeout := fs.Duration("timeout", defaultHealthTimeout, "how long to wait for Graph at most (retries included); then UNKNOWN. "+
 		"Keep it under the monitoring system's own check timeout (Nagios's service_check_timeout: 60s by default)")
 	return func(ctx context.Context, inv *cli.Invocation) error {
+		if err := checkThresholds(); err != nil {
+			return err
+		}
 		if *timeout <= 0 {
 			return cli.Usagef("-timeout must be positive")
 		}
