@@ -104,11 +104,13 @@ var (
 //     unchanged.
 //
 // Reads are paced, one at a time: the first at once, then every
-// opts.Poll. A 429, 503 or 504 that outlasts the client's own retries
-// (which honour Retry-After) is not an error: the pause doubles, and is
-// never shorter than the answer's Retry-After, up to opts.MaxPoll, and
-// goes back to opts.Poll after the next answer. Each read sets the job's
-// gauges (see JobHealth).
+// opts.Poll. Each read is one request, without the client's retries
+// (ClientOptions.Retry), so that the pace holds however Graph answers. A
+// 429, 503 or 504 is not an error: the pause doubles, and is never
+// shorter than the answer's Retry-After, up to opts.MaxPoll (a
+// Retry-After longer than it is still honoured), and goes back to
+// opts.Poll after the next answer. Each read sets the job's gauges (see
+// JobHealth).
 func (c *Client) WaitForJob(ctx context.Context, servicePrincipalID, jobID string, opts *JobWaitOptions) (*Health, error) {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return nil, err
@@ -311,7 +313,10 @@ func (c *Client) WatchJob(ctx context.Context, servicePrincipalID, jobID string,
 }
 
 // jobPoller reads one job, paced: no read sooner than pause after the
-// one before, the pause stretched by throttling.
+// one before, the pause stretched by throttling. Its reads are single
+// requests (getJob with once): the client's retries would read again
+// after 1 s, 2 s and 4 s inside one read, faster than any pause, and the
+// faster the more Graph struggles.
 type jobPoller struct {
 	c             *Client
 	sp, job       string
@@ -343,7 +348,7 @@ func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 			}
 		}
 		p.started = true
-		job, err := p.c.GetJob(ctx, p.sp, p.job)
+		job, err := p.c.getJob(ctx, p.sp, p.job, true)
 		var re *ResponseError
 		switch {
 		case err == nil:
