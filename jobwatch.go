@@ -106,10 +106,10 @@ var (
 // Reads are paced, one at a time: the first at once, then every
 // opts.Poll. Each read is one request, without the client's retries
 // (ClientOptions.Retry), so that the pace holds however Graph answers. A
-// 429, 503 or 504 is not an error: the pause doubles, and is never
-// shorter than the answer's Retry-After, up to opts.MaxPoll (a
-// Retry-After longer than it is still honoured), and goes back to
-// opts.Poll after the next answer. Each read sets the job's gauges (see
+// 429, 503 or 504 is not an error: the pause doubles at each one in a
+// row, up to opts.MaxPoll, and is never shorter than the answer's
+// Retry-After (a Retry-After longer than opts.MaxPoll is still
+// honoured); it goes back to opts.Poll after the next answer. Each read sets the job's gauges (see
 // JobHealth).
 func (c *Client) WaitForJob(ctx context.Context, servicePrincipalID, jobID string, opts *JobWaitOptions) (*Health, error) {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
@@ -321,9 +321,13 @@ type jobPoller struct {
 	c             *Client
 	sp, job       string
 	poll, maxPoll time.Duration
-	pause         time.Duration
-	started       bool
-	thresholds    *HealthThresholds
+	// backoff is poll doubled at each throttled read in a row, up to
+	// maxPoll; pause, the wait before the next read, is backoff or the
+	// last answer's Retry-After, whichever is longer. A Retry-After does
+	// not compound into the doubling: it is a floor for one pause.
+	backoff, pause time.Duration
+	started        bool
+	thresholds     *HealthThresholds
 }
 
 func newJobPoller(c *Client, sp, job string, poll, maxPoll time.Duration, t *HealthThresholds) *jobPoller {
@@ -334,7 +338,7 @@ func newJobPoller(c *Client, sp, job string, poll, maxPoll time.Duration, t *Hea
 		maxPoll = DefaultMaxJobPoll
 	}
 	maxPoll = max(maxPoll, poll)
-	return &jobPoller{c: c, sp: sp, job: job, poll: poll, maxPoll: maxPoll, pause: poll, thresholds: t}
+	return &jobPoller{c: c, sp: sp, job: job, poll: poll, maxPoll: maxPoll, backoff: poll, pause: poll, thresholds: t}
 }
 
 // next waits for its turn, reads the job and returns its health. A read
@@ -352,7 +356,7 @@ func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 		var re *ResponseError
 		switch {
 		case err == nil:
-			p.pause = p.poll
+			p.backoff, p.pause = p.poll, p.poll
 			h := CheckHealth(job, time.Now(), p.thresholds)
 			h.ServicePrincipalID = p.sp
 			if h.JobID == "" {
@@ -361,7 +365,8 @@ func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 			p.c.obs.recordHealth(h)
 			return h, nil
 		case errors.As(err, &re) && slices.Contains([]int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout}, re.StatusCode):
-			p.pause = max(min(2*p.pause, p.maxPoll), re.RetryAfter)
+			p.backoff = min(2*p.backoff, p.maxPoll)
+			p.pause = max(p.backoff, re.RetryAfter)
 		default:
 			return nil, err
 		}

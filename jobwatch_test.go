@@ -164,12 +164,14 @@ func TestWaitForJobBacksOffOn429(t *testing.T) {
 	})
 }
 
-// A Graph that answers 503 without Retry-After is read no faster than
-// the poll, doubled at each 503: the client's retries (1 s, 2 s, 4 s) do
-// not run inside a read of the wait.
+// A Graph that answers 503 is read no faster than the poll, doubled at
+// each 503 in a row: the client's retries (1 s, 2 s, 4 s) do not run
+// inside a read of the wait. A Retry-After is a floor for one pause, not
+// the base of the next doubling; MaxPoll (10 min) caps the doubling.
 func TestWaitForJobUnavailableReadsPaced(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, c, job := cycling(t, 20*time.Minute)
+		srv.InjectFault(graphtest.Fault{Method: "GET", PathSuffix: "/jobs/" + job, Status: 503, RetryAfter: "300"})
 		srv.InjectFault(graphtest.Fault{Method: "GET", PathSuffix: "/jobs/" + job, Times: 3, Status: 503})
 		if _, err := c.WaitForJob(ctx, "sp", job, &graphsync.JobWaitOptions{Until: graphsync.WaitSteadyState, Poll: time.Minute}); err != nil {
 			t.Fatal(err)
@@ -179,7 +181,7 @@ func TestWaitForJobUnavailableReadsPaced(t *testing.T) {
 		for i := 1; i < len(reads) && i <= 4; i++ {
 			gaps = append(gaps, reads[i].Sub(reads[i-1]))
 		}
-		if want := []time.Duration{2 * time.Minute, 4 * time.Minute, 8 * time.Minute, time.Minute}; !slices.Equal(gaps, want) {
+		if want := []time.Duration{5 * time.Minute, 4 * time.Minute, 8 * time.Minute, 10 * time.Minute}; !slices.Equal(gaps, want) {
 			t.Errorf("gaps %v, want %v", gaps, want)
 		}
 	})
