@@ -199,6 +199,11 @@ type request struct {
 	// pageSize, for a collection, is the most items a page may hold: the
 	// $top the call asked for; 0 means maxPageItems.
 	pageSize int
+	// once, if set, sends the request once, whatever the retry policy: a
+	// caller that paces its own reads (jobPoller) decides itself when to
+	// read again, and retries inside a read would read faster than its
+	// pace. (A CAE claims challenge is still answered: it is no retry.)
+	once bool
 }
 
 // sendTrack is what ProvisionMany learns about one request's sends, and
@@ -402,7 +407,7 @@ func (c *Client) do(ctx context.Context, r *request) (resp *response, err error)
 		if resp.status == http.StatusTooManyRequests {
 			obs.throttledBy(ctx, rerr, now.Add(delay), honoured)
 		}
-		if !honoured || attempt >= c.retry.MaxAttempts || !c.retry.retryable(r.method, resp.status) ||
+		if !honoured || r.once || attempt >= c.retry.MaxAttempts || !c.retry.retryable(r.method, resp.status) ||
 			delay > c.retry.MaxWait-waited || !fitsDeadline(ctx, now, delay) {
 			return nil, rerr
 		}

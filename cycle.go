@@ -13,6 +13,14 @@ import (
 // CycleStats is one cycle in numbers: its provisioning events counted by
 // action and status, and the error codes of its failures. The zero value
 // is empty and ready for Add.
+//
+// Counting is linear in the events and its memory bounded whatever Graph
+// sends: Add finds a row by a map and moves it up past the rows its count
+// overtakes, instead of searching and sorting; and a CycleStats keeps at
+// most MaxCycleCounts action and status pairs and MaxCycleErrorCodes
+// error codes, the first ones seen. What comes under a pair or a code
+// seen after that is counted in OtherEvents or OtherErrors. A CycleStats
+// must not be copied once Add has been called (the copies share rows).
 type CycleStats struct {
 	// CycleID and JobID are those of the events added (the first
 	// event's, when events of several were added).
@@ -26,16 +34,43 @@ type CycleStats struct {
 	// Counts are the events by action and status, most numerous first
 	// (then by action and status).
 	Counts []ActionStatusCount `json:"counts"`
+	// OtherEvents counts the events of an action and status pair first
+	// seen when Counts held MaxCycleCounts pairs: they are in Events, not
+	// in Counts, ByStatus or ByAction.
+	OtherEvents int `json:"otherEvents,omitempty"`
 	// Errors are the failures' error codes, most frequent first (then by
 	// code); an event that failed without a code counts under "".
 	Errors []ErrorCodeCount `json:"errors"`
+	// OtherErrors counts the failures with a code first seen when Errors
+	// held MaxCycleErrorCodes codes.
+	OtherErrors int `json:"otherErrors,omitempty"`
+
+	countsAt rankIndex[[2]string, ActionStatusCount]
+	errorsAt rankIndex[string, ErrorCodeCount]
 }
+
+// Bounds of a CycleStats: the action and status pairs (Graph documents
+// 24) and the error codes it counts one by one.
+const (
+	MaxCycleCounts     = 100
+	MaxCycleErrorCodes = 1000
+)
 
 // ActionStatusCount counts a cycle's events of one action and status.
 type ActionStatusCount struct {
 	Action models.LogAction `json:"action"`
 	Status models.LogStatus `json:"status"`
 	Count  int              `json:"count"`
+}
+
+// rankKey is the row's action and status, letter case aside.
+func (c ActionStatusCount) rankKey() [2]string {
+	return [2]string{foldCase(string(c.Action)), foldCase(string(c.Status))}
+}
+
+// before reports whether c comes before d in CycleStats.Counts.
+func (c ActionStatusCount) before(d ActionStatusCount) bool {
+	return cmp.Or(cmp.Compare(d.Count, c.Count), strings.Compare(string(c.Action), string(d.Action)), strings.Compare(string(c.Status), string(d.Status))) < 0
 }
 
 // ErrorCodeCount counts a cycle's failed events with one error code.
@@ -46,8 +81,21 @@ type ErrorCodeCount struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+func (e ErrorCodeCount) rankKey() string { return e.Code }
+
+// before reports whether e comes before f in CycleStats.Errors.
+func (e ErrorCodeCount) before(f ErrorCodeCount) bool {
+	return cmp.Or(cmp.Compare(f.Count, e.Count), strings.Compare(e.Code, f.Code)) < 0
+}
+
+// foldCase is s with its letter case folded, for a key that matches as
+// strings.EqualFold does.
+func foldCase(s string) string { return strings.ToLower(strings.ToUpper(s)) }
+
 // Add counts one event. Actions and statuses are counted as Graph wrote
-// them; letter case aside, they are one ("Create" is "create").
+// them; letter case aside, they are one ("Create" is "create"). It takes
+// constant time, but for moving a row up past the rows of equal count it
+// overtakes (at most MaxCycleCounts or MaxCycleErrorCodes).
 func (s *CycleStats) Add(ev models.ProvisioningObjectSummary) {
 	if s.Events == 0 {
 		s.CycleID, s.JobID = ev.CycleID, ev.JobID
@@ -66,32 +114,80 @@ func (s *CycleStats) Add(ev models.ProvisioningObjectSummary) {
 	if si := ev.ProvisioningStatusInfo; si != nil {
 		status, info = si.Status, si.ErrorInformation
 	}
-	i := slices.IndexFunc(s.Counts, func(c ActionStatusCount) bool {
-		return strings.EqualFold(string(c.Action), string(ev.ProvisioningAction)) && strings.EqualFold(string(c.Status), string(status))
-	})
-	if i < 0 {
-		s.Counts = append(s.Counts, ActionStatusCount{Action: ev.ProvisioningAction, Status: status})
-		i = len(s.Counts) - 1
+	row := ActionStatusCount{Action: ev.ProvisioningAction, Status: status}
+	if !s.countsAt.count(&s.Counts, row, MaxCycleCounts, func(r *ActionStatusCount) { r.Count++ }) {
+		s.OtherEvents++
 	}
-	s.Counts[i].Count++
 	if strings.EqualFold(string(status), string(models.LogStatusFailure)) {
-		code, reason := "", ""
+		e := ErrorCodeCount{}
 		if info != nil {
-			code, reason = info.ErrorCode, info.Reason
+			e.Code, e.Reason = info.ErrorCode, info.Reason
 		}
-		j := slices.IndexFunc(s.Errors, func(e ErrorCodeCount) bool { return e.Code == code })
-		if j < 0 {
-			s.Errors = append(s.Errors, ErrorCodeCount{Code: code, Reason: reason})
-			j = len(s.Errors) - 1
+		if !s.errorsAt.count(&s.Errors, e, MaxCycleErrorCodes, func(r *ErrorCodeCount) { r.Count++ }) {
+			s.OtherErrors++
 		}
-		s.Errors[j].Count++
 	}
-	slices.SortStableFunc(s.Counts, func(a, b ActionStatusCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(string(a.Action), string(b.Action)), strings.Compare(string(a.Status), string(b.Status)))
-	})
-	slices.SortStableFunc(s.Errors, func(a, b ErrorCodeCount) int {
-		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Code, b.Code))
-	})
+}
+
+// rankIndex finds the row of a key in rows kept in rank order (most
+// counted first), and keeps that order as counts grow by one: a map
+// instead of a search, and a row moved up past the ones its count
+// overtakes instead of a sort.
+type rankIndex[K comparable, E interface {
+	rankKey() K
+	before(E) bool
+}] struct {
+	at map[K]int // index of each key's row
+	// n and first are len(rows) and &rows[0] when at was last right:
+	// rows changed otherwise (decoded, replaced, cut) are indexed anew.
+	n     int
+	first *E
+}
+
+// count adds one (inc) to the row of proto's key in *rows, appending
+// proto for a new key if rows hold fewer than limit, and moves the row
+// to its rank. It reports false when the key has no row and none was
+// added.
+func (x *rankIndex[K, E]) count(rows *[]E, proto E, limit int, inc func(*E)) bool {
+	k := proto.rankKey()
+	i, ok := x.find(*rows, k)
+	if !ok {
+		if len(*rows) >= limit {
+			return false
+		}
+		*rows = append(*rows, proto)
+		i = len(*rows) - 1
+		x.at[k] = i
+	}
+	r := *rows
+	inc(&r[i])
+	for ; i > 0 && r[i].before(r[i-1]); i-- {
+		r[i], r[i-1] = r[i-1], r[i]
+		x.at[r[i].rankKey()] = i
+	}
+	x.at[k] = i
+	x.n, x.first = len(r), &r[0]
+	return true
+}
+
+// find returns the index of k's row in rows, indexing rows anew when
+// they changed since.
+func (x *rankIndex[K, E]) find(rows []E, k K) (int, bool) {
+	if x.at != nil && x.n == len(rows) && (len(rows) == 0 || x.first == &rows[0]) {
+		if i, ok := x.at[k]; !ok || (i < len(rows) && rows[i].rankKey() == k) {
+			return i, ok
+		}
+	}
+	x.at = make(map[K]int, len(rows))
+	for i := len(rows) - 1; i >= 0; i-- { // the first row of a key wins
+		x.at[rows[i].rankKey()] = i
+	}
+	x.n, x.first = len(rows), nil
+	if len(rows) > 0 {
+		x.first = &rows[0]
+	}
+	i, ok := x.at[k]
+	return i, ok
 }
 
 // ByStatus returns how many events have the status (letter case aside).

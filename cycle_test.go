@@ -1,8 +1,13 @@
 package graphsync_test
 
 import (
+	"cmp"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -91,5 +96,88 @@ func TestCycleStatsAdd(t *testing.T) {
 	}
 	if s.ByStatus("SUCCESS") != 2 || s.ByAction("update") != 3 {
 		t.Error("by status, by action")
+	}
+}
+
+// Add keeps Counts and Errors in their order (most numerous first, then
+// by name) without sorting: the same as counting everything and sorting
+// once, whatever the order of the events, and after the stats went
+// through JSON (decoded rows are indexed anew).
+func TestCycleStatsAddKeepsOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	actions := []string{"create", "Create", "update", "delete", "disable", "other"}
+	statuses := []string{"success", "failure", "Failure", "skipped", "warning"}
+	var s graphsync.CycleStats
+	counts := map[[2]string]int{}
+	spelling := map[[2]string][2]string{}
+	codes := map[string]int{}
+	for i := range 3000 {
+		if i == 1500 {
+			b, err := json.Marshal(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s = graphsync.CycleStats{}
+			if err := json.Unmarshal(b, &s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, st := actions[r.IntN(len(actions))], statuses[r.IntN(len(statuses))]
+		code := fmt.Sprintf("E%d", r.IntN(40))
+		s.Add(models.ProvisioningObjectSummary{ProvisioningAction: models.LogAction(a), ProvisioningStatusInfo: &models.ProvisioningStatusInfo{
+			Status: models.LogStatus(st), ErrorInformation: &models.ProvisioningErrorInfo{ErrorCode: code}}})
+		k := [2]string{strings.ToLower(a), strings.ToLower(st)}
+		if _, ok := spelling[k]; !ok {
+			spelling[k] = [2]string{a, st}
+		}
+		counts[k]++
+		if k[1] == "failure" {
+			codes[code]++
+		}
+	}
+	var wantCounts []graphsync.ActionStatusCount
+	for k, n := range counts {
+		wantCounts = append(wantCounts, graphsync.ActionStatusCount{Action: models.LogAction(spelling[k][0]), Status: models.LogStatus(spelling[k][1]), Count: n})
+	}
+	slices.SortFunc(wantCounts, func(a, b graphsync.ActionStatusCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(string(a.Action), string(b.Action)), strings.Compare(string(a.Status), string(b.Status)))
+	})
+	var wantErrors []graphsync.ErrorCodeCount
+	for c, n := range codes {
+		wantErrors = append(wantErrors, graphsync.ErrorCodeCount{Code: c, Count: n})
+	}
+	slices.SortFunc(wantErrors, func(a, b graphsync.ErrorCodeCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Code, b.Code))
+	})
+	if !slices.Equal(s.Counts, wantCounts) {
+		t.Errorf("counts\n got %v\nwant %v", s.Counts, wantCounts)
+	}
+	if !slices.Equal(s.Errors, wantErrors) {
+		t.Errorf("errors\n got %v\nwant %v", s.Errors, wantErrors)
+	}
+}
+
+// A CycleStats keeps the first MaxCycleErrorCodes error codes and
+// MaxCycleCounts action and status pairs; what comes under others is
+// counted, not lost.
+func TestCycleStatsBounded(t *testing.T) {
+	var s graphsync.CycleStats
+	fail := func(action, code string) models.ProvisioningObjectSummary {
+		return models.ProvisioningObjectSummary{ProvisioningAction: models.LogAction(action), ProvisioningStatusInfo: &models.ProvisioningStatusInfo{
+			Status: models.LogStatusFailure, ErrorInformation: &models.ProvisioningErrorInfo{ErrorCode: code}}}
+	}
+	for i := range graphsync.MaxCycleErrorCodes + 5 {
+		s.Add(fail("create", fmt.Sprintf("C%05d", i)))
+	}
+	s.Add(fail("create", "C00000")) // a code kept is still counted
+	if len(s.Errors) != graphsync.MaxCycleErrorCodes || s.OtherErrors != 5 || s.Errors[0] != (graphsync.ErrorCodeCount{Code: "C00000", Count: 2}) {
+		t.Errorf("%d codes, %d other failures, first %+v", len(s.Errors), s.OtherErrors, s.Errors[0])
+	}
+	for i := range graphsync.MaxCycleCounts + 3 {
+		s.Add(fail(fmt.Sprintf("action%d", i), "C00000"))
+	}
+	if len(s.Counts) != graphsync.MaxCycleCounts || s.OtherEvents != 4 || s.Events != graphsync.MaxCycleErrorCodes+graphsync.MaxCycleCounts+9 ||
+		s.ByAction("create") != graphsync.MaxCycleErrorCodes+6 {
+		t.Errorf("%d pairs, %d other events, %d events, %d create", len(s.Counts), s.OtherEvents, s.Events, s.ByAction("create"))
 	}
 }

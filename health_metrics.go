@@ -16,7 +16,7 @@ import (
 // time the meter provider collects:
 //
 //	graphsync.job.state               1 for the job's state, 0 for the others (attribute graphsync.job.state)
-//	graphsync.job.quarantined         1 in quarantine, else 0 (attribute graphsync.quarantine.reason when 1)
+//	graphsync.job.quarantined         1 in quarantine (State JobQuarantined), else 0 (attribute graphsync.quarantine.reason when 1: "" when Graph sent no quarantine details)
 //	graphsync.job.escrows             entries the last run escrowed
 //	graphsync.job.initial_cycle.progress  the part of the initial cycle done, 0 to 1
 //	graphsync.job.last_success.age    seconds since the last successful run, measured at collection (absent if none)
@@ -58,7 +58,7 @@ func newJobGauges(m metric.Meter) *jobGauges {
 		return nil
 	}
 	if g.quarantined, err = m.Int64ObservableGauge("graphsync.job.quarantined",
-		metric.WithDescription("1 when the job is in quarantine (with its reason), else 0.")); err != nil {
+		metric.WithDescription("1 when the job is in quarantine (with its reason, if Graph sent one), else 0.")); err != nil {
 		return nil
 	}
 	if g.escrows, err = m.Int64ObservableGauge("graphsync.job.escrows", metric.WithUnit("{entry}"),
@@ -97,8 +97,14 @@ func (g *jobGauges) observe(_ context.Context, o metric.Observer) error {
 			}
 			o.ObserveInt64(g.state, v, metric.WithAttributes(append(job[:2:2], attribute.String("graphsync.job.state", string(s)))...))
 		}
-		if h.State == JobQuarantined && h.Quarantine != nil {
-			o.ObserveInt64(g.quarantined, 1, metric.WithAttributes(append(job[:2:2], attribute.String("graphsync.quarantine.reason", string(h.Quarantine.Reason)))...))
+		if h.State == JobQuarantined {
+			// The status code says quarantine; the details, and with them
+			// the reason, are optional (see Health.Quarantine).
+			reason := ""
+			if h.Quarantine != nil {
+				reason = string(h.Quarantine.Reason)
+			}
+			o.ObserveInt64(g.quarantined, 1, metric.WithAttributes(append(job[:2:2], attribute.String("graphsync.quarantine.reason", reason))...))
 		} else {
 			o.ObserveInt64(g.quarantined, 0, metric.WithAttributes(job...))
 		}

@@ -54,10 +54,16 @@ func (c *Client) CreateJob(ctx context.Context, servicePrincipalID string, job m
 
 // GetJob returns one job with its schedule and status.
 func (c *Client) GetJob(ctx context.Context, servicePrincipalID, jobID string) (*models.SynchronizationJob, error) {
+	return c.getJob(ctx, servicePrincipalID, jobID, false)
+}
+
+// getJob is GetJob; once sends the request once, without the retry
+// policy's retries (see request.once).
+func (c *Client) getJob(ctx context.Context, servicePrincipalID, jobID string, once bool) (*models.SynchronizationJob, error) {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, &request{op: "GetJob", method: abs.GET, template: tmplJob, params: jobParams(servicePrincipalID, jobID)})
+	resp, err := c.do(ctx, &request{op: "GetJob", method: abs.GET, template: tmplJob, params: jobParams(servicePrincipalID, jobID), once: once})
 	if err != nil {
 		return nil, err
 	}

@@ -104,11 +104,13 @@ var (
 //     unchanged.
 //
 // Reads are paced, one at a time: the first at once, then every
-// opts.Poll. A 429, 503 or 504 that outlasts the client's own retries
-// (which honour Retry-After) is not an error: the pause doubles, and is
-// never shorter than the answer's Retry-After, up to opts.MaxPoll, and
-// goes back to opts.Poll after the next answer. Each read sets the job's
-// gauges (see JobHealth).
+// opts.Poll. Each read is one request, without the client's retries
+// (ClientOptions.Retry), so that the pace holds however Graph answers. A
+// 429, 503 or 504 is not an error: the pause doubles at each one in a
+// row, up to opts.MaxPoll, and is never shorter than the answer's
+// Retry-After (a Retry-After longer than opts.MaxPoll is still
+// honoured); it goes back to opts.Poll after the next answer. Each read sets the job's gauges (see
+// JobHealth).
 func (c *Client) WaitForJob(ctx context.Context, servicePrincipalID, jobID string, opts *JobWaitOptions) (*Health, error) {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
 		return nil, err
@@ -311,14 +313,21 @@ func (c *Client) WatchJob(ctx context.Context, servicePrincipalID, jobID string,
 }
 
 // jobPoller reads one job, paced: no read sooner than pause after the
-// one before, the pause stretched by throttling.
+// one before, the pause stretched by throttling. Its reads are single
+// requests (getJob with once): the client's retries would read again
+// after 1 s, 2 s and 4 s inside one read, faster than any pause, and the
+// faster the more Graph struggles.
 type jobPoller struct {
 	c             *Client
 	sp, job       string
 	poll, maxPoll time.Duration
-	pause         time.Duration
-	started       bool
-	thresholds    *HealthThresholds
+	// backoff is poll doubled at each throttled read in a row, up to
+	// maxPoll; pause, the wait before the next read, is backoff or the
+	// last answer's Retry-After, whichever is longer. A Retry-After does
+	// not compound into the doubling: it is a floor for one pause.
+	backoff, pause time.Duration
+	started        bool
+	thresholds     *HealthThresholds
 }
 
 func newJobPoller(c *Client, sp, job string, poll, maxPoll time.Duration, t *HealthThresholds) *jobPoller {
@@ -329,7 +338,7 @@ func newJobPoller(c *Client, sp, job string, poll, maxPoll time.Duration, t *Hea
 		maxPoll = DefaultMaxJobPoll
 	}
 	maxPoll = max(maxPoll, poll)
-	return &jobPoller{c: c, sp: sp, job: job, poll: poll, maxPoll: maxPoll, pause: poll, thresholds: t}
+	return &jobPoller{c: c, sp: sp, job: job, poll: poll, maxPoll: maxPoll, backoff: poll, pause: poll, thresholds: t}
 }
 
 // next waits for its turn, reads the job and returns its health. A read
@@ -343,11 +352,11 @@ func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 			}
 		}
 		p.started = true
-		job, err := p.c.GetJob(ctx, p.sp, p.job)
+		job, err := p.c.getJob(ctx, p.sp, p.job, true)
 		var re *ResponseError
 		switch {
 		case err == nil:
-			p.pause = p.poll
+			p.backoff, p.pause = p.poll, p.poll
 			h := CheckHealth(job, time.Now(), p.thresholds)
 			h.ServicePrincipalID = p.sp
 			if h.JobID == "" {
@@ -356,7 +365,8 @@ func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 			p.c.obs.recordHealth(h)
 			return h, nil
 		case errors.As(err, &re) && slices.Contains([]int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout}, re.StatusCode):
-			p.pause = max(min(2*p.pause, p.maxPoll), re.RetryAfter)
+			p.backoff = min(2*p.backoff, p.maxPoll)
+			p.pause = max(p.backoff, re.RetryAfter)
 		default:
 			return nil, err
 		}

@@ -131,14 +131,13 @@ func TestWaitForJobQuarantinedMidWait(t *testing.T) {
 	})
 }
 
-// A 429 the client's retries cannot absorb does not end the wait: the
-// pause grows (never below the Retry-After), and the wait goes on.
+// A 429 does not end the wait: each read is one request (no retries of
+// the client's inside it), and the pause grows, doubling up to MaxPoll,
+// never below the Retry-After, and goes back to Poll after an answer.
 func TestWaitForJobBacksOffOn429(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv, c, job := cycling(t, 20*time.Minute)
-		// Every read throttled for a while: the client tries 4 times per
-		// call (honouring Retry-After: 10), then the wait backs off.
-		srv.InjectFault(graphtest.Fault{Method: "GET", PathSuffix: "/jobs/" + job, Times: 12, Status: 429, RetryAfter: "10"})
+		srv.InjectFault(graphtest.Fault{Method: "GET", PathSuffix: "/jobs/" + job, Times: 4, Status: 429, RetryAfter: "30"})
 		h, err := c.WaitForJob(ctx, "sp", job, &graphsync.JobWaitOptions{Until: graphsync.WaitSteadyState, Poll: 10 * time.Second, MaxPoll: 40 * time.Second})
 		if err != nil || !h.SteadyState {
 			t.Fatalf("%+v %v", h, err)
@@ -148,10 +147,10 @@ func TestWaitForJobBacksOffOn429(t *testing.T) {
 		for i := 1; i < len(reads); i++ {
 			gaps = append(gaps, reads[i].Sub(reads[i-1]))
 		}
-		// 3 calls of 4 attempts 10 s apart; between calls the pause
-		// doubles from 10 s: 20 s, 40 s, then 40 s (MaxPoll); after the
-		// first answer, back to 10 s.
-		want := []time.Duration{10, 10, 10, 20, 10, 10, 10, 40, 10, 10, 10, 40}
+		// 4 reads throttled, one request each: 20 s doubled from 10 s
+		// is below the Retry-After (30 s), then 40 s (MaxPoll); after
+		// the first answer, back to 10 s.
+		want := []time.Duration{30, 40, 40, 40}
 		for i, w := range want {
 			if i >= len(gaps) || gaps[i] != w*time.Second {
 				t.Fatalf("gaps %v, want %v then 10s", gaps, want)
@@ -161,6 +160,29 @@ func TestWaitForJobBacksOffOn429(t *testing.T) {
 			if g != 10*time.Second {
 				t.Fatalf("after the throttling, gaps %v", gaps[len(want):])
 			}
+		}
+	})
+}
+
+// A Graph that answers 503 is read no faster than the poll, doubled at
+// each 503 in a row: the client's retries (1 s, 2 s, 4 s) do not run
+// inside a read of the wait. A Retry-After is a floor for one pause, not
+// the base of the next doubling; MaxPoll (10 min) caps the doubling.
+func TestWaitForJobUnavailableReadsPaced(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		srv, c, job := cycling(t, 20*time.Minute)
+		srv.InjectFault(graphtest.Fault{Method: "GET", PathSuffix: "/jobs/" + job, Status: 503, RetryAfter: "300"})
+		srv.InjectFault(graphtest.Fault{Method: "GET", PathSuffix: "/jobs/" + job, Times: 3, Status: 503})
+		if _, err := c.WaitForJob(ctx, "sp", job, &graphsync.JobWaitOptions{Until: graphsync.WaitSteadyState, Poll: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+		reads := jobReads(srv, job)[1:] // without StartJob's
+		var gaps []time.Duration
+		for i := 1; i < len(reads) && i <= 4; i++ {
+			gaps = append(gaps, reads[i].Sub(reads[i-1]))
+		}
+		if want := []time.Duration{5 * time.Minute, 4 * time.Minute, 8 * time.Minute, 10 * time.Minute}; !slices.Equal(gaps, want) {
+			t.Errorf("gaps %v, want %v", gaps, want)
 		}
 	})
 }

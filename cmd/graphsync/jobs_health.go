@@ -17,7 +17,16 @@ import (
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
+	"github.com/graphsync/graphsync/internal/printable"
 )
+
+// defaultHealthTimeout is jobs health's -timeout: the monitoring
+// plugins' usual 10 s, well within Nagios's 60 s check timeout, and room
+// for the client's retries of a 503 (1 s, 2 s, 4 s).
+const defaultHealthTimeout = 10 * time.Second
+
+// errHealthTimeout is the cause of jobs health's -timeout.
+var errHealthTimeout = errors.New("jobs health: -timeout passed")
 
 // Exit codes of graphsync jobs health, Nagios's.
 const (
@@ -63,24 +72,42 @@ performance data (escrows, age of the last successful run, initial cycle).
 Critical: the job is in quarantine, its last run failed, or escrows or the age
 of the last successful run pass -critical-escrows or -critical-age. Warning:
 paused, not started, escrows pruned, or escrows or the age pass -warn-escrows
-or -warn-age. A negative threshold turns its check off.
+or -warn-age. A negative threshold turns its check off; 0 is refused.
 
 Exit status (Nagios's, for this command only): 0 OK, 1 WARNING, 2 CRITICAL,
-3 UNKNOWN: bad usage or configuration, no answer from Graph or an error
-answer, or interrupted.`,
+3 UNKNOWN: bad usage or configuration, no answer from Graph within -timeout
+or an error answer, or interrupted.`,
 			UsageExit: nagiosUnknown,
 			Flags:     jobsHealth},
 	}
 }
 
-// thresholdFlags registers the thresholds' flags.
-func thresholdFlags(fs *flag.FlagSet) *graphsync.HealthThresholds {
-	t := &graphsync.HealthThresholds{}
+// thresholdFlags registers the thresholds' flags. check, called once
+// they are parsed, refuses a threshold set to 0: HealthThresholds reads 0
+// as "the default", so the check would use the default while the
+// performance data printed the 0 given. A threshold is positive, or
+// negative to turn its check off.
+func thresholdFlags(fs *flag.FlagSet) (t *graphsync.HealthThresholds, check func() error) {
+	t = &graphsync.HealthThresholds{}
 	fs.Int64Var(&t.WarnEscrows, "warn-escrows", graphsync.DefaultWarnEscrows, "warning from this many escrowed entries in the last run (negative: off)")
 	fs.Int64Var(&t.CriticalEscrows, "critical-escrows", graphsync.DefaultCriticalEscrows, "critical from this many escrowed entries in the last run (negative: off)")
 	fs.DurationVar(&t.WarnAge, "warn-age", graphsync.DefaultWarnAge, "warning when the last successful run ended this long ago (negative: off)")
 	fs.DurationVar(&t.CriticalAge, "critical-age", graphsync.DefaultCriticalAge, "critical when the last successful run ended this long ago (negative: off)")
-	return t
+	return t, func() error {
+		var zero []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "warn-escrows", "critical-escrows", "warn-age", "critical-age":
+				if g, ok := f.Value.(flag.Getter); ok && (g.Get() == int64(0) || g.Get() == time.Duration(0)) {
+					zero = append(zero, "-"+f.Name)
+				}
+			}
+		})
+		if len(zero) > 0 {
+			return cli.Usagef("%s 0: a threshold must be positive, or negative to turn its check off", strings.Join(zero, " 0, "))
+		}
+		return nil
+	}
 }
 
 func jobsWait(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
@@ -140,10 +167,13 @@ func jobsWatch(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob|cli.UsesJSON)
 	poll := fs.Duration("poll", graphsync.DefaultJobPoll, "the pause between two reads of the job")
 	metrics := fs.String("metrics", "", "serve the job's gauges at http://ADDR/metrics (Prometheus's text format), e.g. 127.0.0.1:9464")
-	th := thresholdFlags(fs)
+	th, checkThresholds := thresholdFlags(fs)
 	return func(ctx context.Context, inv *cli.Invocation) error {
 		if *poll <= 0 {
 			return cli.Usagef("-poll must be positive")
+		}
+		if err := checkThresholds(); err != nil {
+			return err
 		}
 		var opts *graphsync.ClientOptions
 		if *metrics != "" {
@@ -215,10 +245,20 @@ func serveMetrics(inv *cli.Invocation, addr string) (*sdkmetric.MeterProvider, f
 
 func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob|cli.UsesJSON)
-	th := thresholdFlags(fs)
+	th, checkThresholds := thresholdFlags(fs)
+	timeout := fs.Duration("timeout", defaultHealthTimeout, "how long to wait for Graph at most (retries included); then UNKNOWN. "+
+		"Keep it under the monitoring system's own check timeout (Nagios's service_check_timeout: 60s by default)")
 	return func(ctx context.Context, inv *cli.Invocation) error {
+		if err := checkThresholds(); err != nil {
+			return err
+		}
+		if *timeout <= 0 {
+			return cli.Usagef("-timeout must be positive")
+		}
 		unknown := func(err error) error {
-			inv.Out.Printf("UNKNOWN - %v", err)
+			// No performance data: a "|" in the error (Graph's message)
+			// must not start some.
+			inv.Out.Printf("%s", printable.Reserve("UNKNOWN - "+err.Error(), "|"))
 			return cli.Exit(nagiosUnknown, nil)
 		}
 		env, err := inv.Connect(nil)
@@ -227,8 +267,14 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 		}
 		defer env.Close()
 		inv.DemoNotice(env)
-		h, err := env.Client.JobHealth(ctx, env.ServicePrincipalID, env.JobID, th)
+		hctx, cancel := context.WithTimeoutCause(ctx, *timeout, errHealthTimeout)
+		defer cancel()
+		h, err := env.Client.JobHealth(hctx, env.ServicePrincipalID, env.JobID, th)
 		if err != nil {
+			if ctx.Err() == nil && context.Cause(hctx) == errHealthTimeout {
+				// The error says only that the request was cut short.
+				err = fmt.Errorf("no answer from Graph within %s (-timeout)", *timeout)
+			}
 			return unknown(err)
 		}
 		if inv.Config.JSON {
@@ -236,7 +282,7 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 				return unknown(err)
 			}
 		} else {
-			inv.Out.Printf("%s - job %s: %s | %s", strings.ToUpper(h.Level.String()), h.JobID, strings.TrimPrefix(h.Summary(), h.Level.String()+": "), perfData(h, th))
+			inv.Out.Printf("%s", nagiosLine(h, th))
 		}
 		switch h.Level {
 		case graphsync.HealthCritical:
@@ -246,6 +292,16 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 		}
 		return cli.Exit(nagiosOK, nil)
 	}
+}
+
+// nagiosLine is the health as a Nagios plugin's output: the status text,
+// "|", the performance data. The status text holds Graph's messages: it
+// is cleaned with its own "|" escaped (printable.Reserve), or Nagios
+// would end the text at the first one and read the rest, which Graph
+// wrote, as performance data.
+func nagiosLine(h *graphsync.Health, th *graphsync.HealthThresholds) string {
+	status := fmt.Sprintf("%s - job %s: %s", strings.ToUpper(h.Level.String()), h.JobID, strings.TrimPrefix(h.Summary(), h.Level.String()+": "))
+	return printable.Reserve(status, "|") + " | " + perfData(h, th)
 }
 
 // perfData is Nagios's performance data: label=value[unit];warn;crit.

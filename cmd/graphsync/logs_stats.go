@@ -5,6 +5,7 @@ import (
 	"flag"
 	"time"
 
+	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
 	"github.com/graphsync/graphsync/models"
 )
@@ -43,12 +44,20 @@ func logsStats(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 			if err := t.Flush(); err != nil {
 				return err
 			}
+			if s.OtherEvents > 0 {
+				inv.Out.Printf("and %d event(s) of other actions and statuses (past %d pairs)", s.OtherEvents, graphsync.MaxCycleCounts)
+			}
 			if len(s.Errors) > 0 {
 				t = inv.Out.Table("ERROR CODE", "EVENTS", "EXAMPLE REASON")
 				for _, e := range s.Errors {
 					t.Row(e.Code, e.Count, e.Reason)
 				}
-				return t.Flush()
+				if err := t.Flush(); err != nil {
+					return err
+				}
+			}
+			if s.OtherErrors > 0 {
+				inv.Out.Printf("and %d failure(s) under codes not counted one by one (past %d distinct codes)", s.OtherErrors, graphsync.MaxCycleErrorCodes)
 			}
 			return nil
 		})(ctx, inv)

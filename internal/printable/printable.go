@@ -16,6 +16,9 @@
 // Windows account name keeps its DOMAIN\user form), so an escape shown is
 // either one of these or the writer's own backslash, never a control.
 //
+// Reserve applies the rule and escapes too the runes a line's own format
+// reserves, such as the "|" before a Nagios plugin's performance data.
+//
 // JSON applies the same rule to encoded JSON, with JSON's own escapes
 // (\u0085, \u202e), so that JSON shown on a terminal is as safe and
 // still decodes to exactly the values it holds.
@@ -80,6 +83,48 @@ func Quote(s string, n int) string {
 		return `"` + c + `"`
 	}
 	return `"` + strings.ReplaceAll(c, `"`, `\"`) + `"`
+}
+
+// Reserve is Clean with every rune of reserved escaped too, as a Go
+// escape ("|" as \x7c): for text set in a line whose format gives those
+// runes a meaning of their own, such as the "|" that begins a Nagios
+// plugin's performance data. The text still shows them, and none of them
+// can be taken for the format's. Reserve(s, "") is Clean(s).
+func Reserve(s, reserved string) string {
+	if !strings.ContainsAny(s, reserved) {
+		return Clean(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !(r == utf8.RuneError && n == 1) && strings.ContainsRune(reserved, r) {
+			writeEscape(&b, r)
+		} else {
+			writeRune(&b, s[i:i+n], r, n)
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// writeEscape writes r as a Go escape, whether or not it is graphic.
+func writeEscape(b *strings.Builder, r rune) {
+	switch {
+	case r < utf8.RuneSelf:
+		b.WriteString(`\x`)
+	case r <= 0xffff:
+		b.WriteString(`\u`)
+		b.WriteByte(hex[r>>12&15])
+		b.WriteByte(hex[r>>8&15])
+	default:
+		b.WriteString(`\U`)
+		for shift := 28; shift >= 8; shift -= 4 {
+			b.WriteByte(hex[r>>shift&15])
+		}
+	}
+	b.WriteByte(hex[r>>4&15])
+	b.WriteByte(hex[r&15])
 }
 
 // isClean reports whether Clean(s) is s: every rune graphic.

@@ -127,3 +127,24 @@ func isSubsequence(sub, s string) bool {
 	}
 	return true
 }
+
+func TestReserve(t *testing.T) {
+	for _, tc := range []struct{ in, reserved, want string }{
+		{"", "|", ""},
+		{"plain", "|", "plain"},
+		{"see docs | escrows=0;1;5000", "|", `see docs \x7c escrows=0;1;5000`},
+		{"a|b\nc", "|", `a\x7cb\nc`},                 // and cleaned as Clean does
+		{"a|b¦c🙂", "|¦🙂", `a\x7cb\u00a6c\U0001f642`}, // any rune
+		{"bad\xff|", "|", `bad\xff\x7c`},             // not UTF-8: as Clean
+		{"a|b\x1b", "", `a|b\x1b`},                   // nothing reserved: Clean
+		{`already \x7c`, "|", `already \x7c`},        // the writer's own backslash
+	} {
+		got := Reserve(tc.in, tc.reserved)
+		if got != tc.want {
+			t.Errorf("Reserve(%q, %q) = %q, want %q", tc.in, tc.reserved, got, tc.want)
+		}
+		if Clean(got) != got {
+			t.Errorf("Reserve(%q, %q) = %q is not clean", tc.in, tc.reserved, got)
+		}
+	}
+}
