@@ -12,7 +12,10 @@
 // one SCIM attribute per column, read by package hrcsv (its documentation
 // lists the columns); externalId (the person's ID in the HR system) is
 // required, and an empty cell leaves its attribute out (it is not
-// cleared). An empty input, an externalId given twice, a repeated column,
+// cleared). Lines starting with '#' are comments only before the header;
+// after it, every line is a record, and its quotes are strict. An empty
+// input, an externalId given twice, a repeated column, a quote out of
+// place (one opened and never closed would swallow the lines after it),
 // a cell that is not valid UTF-8 and a cell with a control character are
 // errors, before anything is sent. With -map FILE the header names the
 // HR system's own columns and the mapping file (package hrcsv: Mapping)
