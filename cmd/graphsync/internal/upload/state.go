@@ -198,6 +198,11 @@ func (st *state) save(journalSize int64) error {
 	if st.path == "" {
 		return errors.New("no state file")
 	}
+	if sameFile(st.path, st.journal) {
+		// checkFiles refused the paths; a file system that ignores
+		// letter case can still make them one once the journal exists.
+		return fmt.Errorf("%s is its journal %s: not written over it; give -journal another file", st.path, st.journal)
+	}
 	st.journalSize = journalSize
 	ids := make([]string, 0, len(st.records))
 	for id := range st.records {

@@ -42,7 +42,8 @@
 //
 // The state is written only from outcomes in the logs, atomically (a new
 // file renamed over the old one), at the end of a run. Its journal
-// (-journal FILE, or FILE.journal) is written as the run goes: a pending
+// (-journal FILE, or FILE.journal; the state, the export or the mapping by
+// another path is refused, exit 2) is written as the run goes: a pending
 // line for each record before the request that carries it, an outcome
 // line as soon as the logs show one. The state remembers how much of the
 // journal it holds; a run first takes in the outcomes written after that
@@ -292,13 +293,11 @@ func (cfg *config) checkFlags() error {
 		return usagef("-validate sends nothing: it takes no -state, -journal or -resume")
 	case cfg.leavers != "disable" && cfg.leavers != "ignore":
 		return usagef("-leavers %q: want disable or ignore", cfg.leavers)
-	case cfg.statePath != "" && cfg.statePath == cfg.journalPath:
-		return usagef("-state and -journal must be two files")
 	}
 	if _, _, err := parseMaxLeavers(cfg.maxLeavers); err != nil {
 		return err
 	}
-	return nil
+	return cfg.checkFiles()
 }
 
 func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
