@@ -54,7 +54,7 @@ func (p *program) runDaily(ctx context.Context, stdin io.Reader) (int, error) {
 		p.stderr.Printf("state: ignored %d unreadable line(s) of %s (a write cut short)", torn, journalPath)
 	}
 	if st.restarted {
-		p.stderr.Printf("state: %s is shorter than when the state was written (replaced?): read it from the start", journalPath)
+		p.stderr.Printf("state: %s is not the journal the state was written with (shorter, or other first lines: removed and written anew, or replaced): read it from the start", journalPath)
 	}
 	if st.absorbing > 0 || len(pending) > 0 {
 		p.stderr.Printf("state: %s holds %d outcome(s) the state %s did not (a run that stopped early): taken in; %d record(s) it sent have no outcome there yet",
@@ -84,7 +84,7 @@ func (p *program) runDaily(ctx context.Context, stdin io.Reader) (int, error) {
 		p.stderr.Println("Nothing to send.")
 		st.sp, st.job = cfg.ServicePrincipalID, cfg.JobID
 		sum := summarize(nil, 0, pl)
-		if err := st.save(st.journalSize); err != nil {
+		if err := st.save(st.journalPos); err != nil {
 			p.stderr.Println("inbound: state:", err)
 			sum.StateError = err.Error()
 		}
@@ -252,10 +252,10 @@ func (f *follower) saveState(rows []entry) error {
 	if unresolved {
 		return f.st.save(f.st.from)
 	}
-	size := f.st.journalSize
+	pos := f.st.journalPos
 	if f.jr != nil {
 		var err error
-		if size, err = f.jr.w.Size(); err != nil {
+		if pos, err = f.jr.w.Position(); err != nil {
 			return err
 		}
 		if f.writeErr != nil {
@@ -264,7 +264,7 @@ func (f *follower) saveState(rows []entry) error {
 			return fmt.Errorf("not written, the journal failed: %w", f.writeErr)
 		}
 	}
-	return f.st.save(size)
+	return f.st.save(pos)
 }
 
 // summary is the end report of a run: how many records had each outcome.

@@ -46,7 +46,9 @@
 // another path is refused, exit 2) is written as the run goes: a pending
 // line for each record before the request that carries it, an outcome
 // line as soon as the logs show one. The state remembers how much of the
-// journal it holds; a run first takes in the outcomes written after that
+// journal it holds (a byte count, and a digest of the journal's first
+// bytes: a journal removed and written anew is read from its start); a
+// run first takes in the outcomes written after that
 // (a run killed before writing the state), and follows in the logs the
 // records still pending there rather than sending them again, as long as
 // today's export has the same content for them (their outcome is their
