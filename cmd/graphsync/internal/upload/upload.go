@@ -53,8 +53,14 @@
 // records still pending there rather than sending them again, as long as
 // today's export has the same content for them (their outcome is their
 // first event since the pending line, less -skew). A record pending
-// without an outcome by -timeout is sent again by the run after. So a run
-// killed at any point neither sends a record twice nor loses one.
+// with other content than today's export has (or whose person the export
+// no longer has, or has as the state does) is followed all the same, and
+// the state takes its outcome: the killed run's upload may still be in
+// Graph's pipeline, and its event says nothing of which content it is
+// of, so today's content is sent only once that event is in, never taken
+// for the new content's outcome. A record pending without an outcome by
+// -timeout is sent again by the run after. So a run killed at any point
+// neither sends a record twice nor loses one.
 // -resume does not go with -state.
 //
 // # Retries
@@ -536,6 +542,20 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 	for _, r := range records {
 		f.newEntry(r)
 	}
+	// Records a killed run sent with another content than today's, or
+	// that today's export no longer holds: that content is followed
+	// first, and today's sent once it has an outcome (see plan).
+	var deferred []record
+	if f.daily != nil {
+		for _, r := range f.daily.supersede {
+			since = f.followPending(f.daily.pending[r.User.ExternalID], since)
+			f.recs[r.User.ExternalID] = r
+			deferred = append(deferred, r)
+		}
+		for _, pe := range f.daily.settle {
+			since = f.followPending(pe, since)
+		}
+	}
 	f.query = models.ProvisioningLogQuery{JobID: f.job, After: since}
 	// The job's events from before the upload are not outcomes of ours
 	// (but those of the records a killed run sent may be).
@@ -561,20 +581,51 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 		defer f.jr.Close()
 	}
 
+	waiting := f.waiting
 	n, uploadErr := f.upload(ctx, records, 0)
 	f.stderr.Printf("Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).",
-		f.waiting-len(follow), len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
+		f.waiting-waiting, len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
 	if len(follow) > 0 {
 		f.stderr.Printf("Following %d record(s) that a run which stopped early sent, without sending them again.", len(follow))
+	}
+	if k := f.waiting - waiting - len(follow); k > 0 {
+		f.stderr.Printf("Following %d record(s) that a run which stopped early sent with other content than today's export's (or for people it no longer has); "+
+			"the state takes their outcome, and today's content (%d) is sent once they have one.", k, len(deferred))
 	}
 	if uploadErr == nil {
 		uploadErr = f.follow(ctx)
 	}
+	if len(deferred) > 0 && ctx.Err() == nil {
+		// What the killed run sent has an outcome now (or none by
+		// -timeout): the state takes it, and today's content is sent.
+		for _, r := range deferred {
+			id := r.User.ExternalID
+			e := f.rows[id]
+			if fp, ok := parseFingerprint(e.Record); ok && e.accepted() {
+				f.st.accept(id, fp, e.Leaver)
+			}
+			*e = entry{Line: r.Line, ExternalID: id, UserName: r.User.UserName, Record: r.Fingerprint(), Leaver: f.daily.leaver[id],
+				State: stateNotUploaded}
+		}
+		if !f.stopped {
+			waiting, sent := f.waiting, n
+			n, uploadErr = f.upload(ctx, deferred, n)
+			f.stderr.Printf("Uploaded %d of %d record(s) in %d request(s), now that what a run which stopped early sent of them has an outcome; following the provisioning logs (up to %s).",
+				f.waiting-waiting, len(deferred), n-sent, f.cfg.timeout)
+			if uploadErr == nil {
+				uploadErr = f.follow(ctx)
+			}
+		}
+	}
 	for attempt := 1; attempt <= f.cfg.retry && uploadErr == nil && !f.stopped; attempt++ {
 		var again []record
 		for _, id := range f.order {
-			if e := f.rows[id]; e.State == stateOutcome && e.Transient && !e.succeeded() {
-				again = append(again, f.recs[id])
+			// A record only followed (what a killed run sent, not in
+			// today's export) is not sent: nothing of it is today's.
+			if r, ok := f.recs[id]; ok {
+				if e := f.rows[id]; e.State == stateOutcome && e.Transient && !e.succeeded() {
+					again = append(again, r)
+				}
 			}
 		}
 		if len(again) == 0 {
@@ -603,6 +654,21 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 		}
 	}
 	return f.report(ctx, start)
+}
+
+// followPending adds the row of what a killed run sent (its pending line
+// pe), to follow in the logs: its outcome is its first event from when it
+// was sent (less -skew) on. It returns since, or that time if earlier.
+func (f *follower) followPending(pe entry, since time.Time) time.Time {
+	e := &entry{Line: pe.Line, ExternalID: pe.ExternalID, UserName: pe.UserName, Record: pe.Record, Leaver: pe.Leaver,
+		State: stateUnknown, RequestID: pe.RequestID, since: pe.Time}
+	f.rows[e.ExternalID] = e
+	f.order = append(f.order, e.ExternalID)
+	f.waiting++
+	if t := pe.Time.Add(-f.cfg.skew); t.Before(since) {
+		return t
+	}
+	return since
 }
 
 // newEntry adds the row of r, not uploaded.
