@@ -52,6 +52,11 @@ func (p *program) runDaily(ctx context.Context, stdin io.Reader) (int, error) {
 	if demoMode {
 		sp, job = "", ""
 	}
+	unlock, err := lockState(cfg.statePath)
+	if err != nil {
+		return exitUsage, usagef("state: %v", err)
+	}
+	defer unlock()
 	st, err := loadState(cfg.statePath, sp, job, p.warn)
 	if err != nil {
 		return exitUsage, usagef("state: %v", err)

@@ -60,7 +60,9 @@
 // of, so today's content is sent only once that event is in, never taken
 // for the new content's outcome. A record pending without an outcome by
 // -timeout is sent again by the run after. So a run killed at any point
-// neither sends a record twice nor loses one.
+// neither sends a record twice nor loses one. A run holds the lock of the
+// state (an flock on FILE.lock, where the system has flock): a second run
+// on the same state exits 2 before reading anything.
 // -resume does not go with -state.
 //
 // # Retries
