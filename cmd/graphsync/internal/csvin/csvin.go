@@ -1,7 +1,13 @@
 // Package csvin reads the example programs' CSV input the same way: a
-// byte-order mark is dropped, '#' starts a comment, records may have any
-// number of fields, and each record comes with the physical line it
-// starts on (blank lines counted).
+// byte-order mark is dropped, records may have any number of fields, and
+// each record comes with the physical line it starts on (blank lines
+// counted). Quotes are strict (RFC 4180): a quote opens a cell only as
+// its first character, ends it only before a comma or the line's end,
+// and is doubled inside it; anything else is an error naming the line,
+// since a quote opened and never closed would swallow the lines after it
+// into one cell. New reads a list where '#' starts a comment line
+// anywhere; NewHeader reads a header and the records after it, where
+// only the lines before the header may be comments.
 //
 // Every field must be valid UTF-8 and free of control characters: C0
 // controls (TAB and a lone CR included; a line break inside a quoted
@@ -19,6 +25,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -31,50 +38,140 @@ import (
 type Reader struct {
 	name string
 	r    *csv.Reader
+	// offset is how many physical lines of the input r does not read
+	// (NewHeader's header and the lines before it).
+	offset int
 }
 
-// New returns a Reader of in, which errors call name. With lazyQuotes, a
-// quote inside an unquoted field is taken as it is.
-func New(name string, in io.Reader, lazyQuotes bool) *Reader {
+// New returns a Reader of in, which errors call name. Quotes are strict;
+// every line that starts with '#' is a comment.
+func New(name string, in io.Reader) *Reader {
+	r := csv.NewReader(dropBOM(in))
+	r.FieldsPerRecord = -1
+	r.Comment = '#'
+	return &Reader{name: name, r: r}
+}
+
+// NewHeader reads in's header: its first line that is neither blank nor
+// a comment (starting with '#'). The header is that one physical line,
+// read with lazy quotes, so that a cell such as emails[type eq
+// "work"].value needs no CSV quoting; a quote it opens must close on the
+// same line. It returns the header, the physical line it is on, and a
+// Reader of the records after it, which errors call name. After the
+// header, quotes are strict and there are no comments: every line that
+// is not blank is a record, one whose first cell starts with '#'
+// included (an office "#12", a cost centre), so that no record is
+// skipped without a word. An input without a header is io.EOF.
+func NewHeader(name string, in io.Reader) (r *Reader, header []string, line int, err error) {
+	br := dropBOM(in)
+	for {
+		s, rerr := br.ReadString('\n')
+		if rerr != nil && rerr != io.EOF {
+			return nil, nil, 0, fmt.Errorf("%s: %w", name, rerr)
+		}
+		if s == "" && rerr == io.EOF {
+			return nil, nil, 0, io.EOF
+		}
+		line++
+		if t := strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r"); t != "" && t[0] != '#' {
+			hr := csv.NewReader(strings.NewReader(s))
+			hr.FieldsPerRecord = -1
+			hr.LazyQuotes = true
+			if header, err = hr.Read(); err != nil {
+				return nil, nil, 0, fmt.Errorf("%s line %d (header): %w", name, line, err)
+			}
+			for i, cell := range header {
+				if strings.Contains(cell, "\n") {
+					return nil, nil, 0, fmt.Errorf("%s line %d column %d (header): a quote opens the cell and is not closed on the header's line", name, line, i+1)
+				}
+			}
+			if err := check(name, hr, header, line-1); err != nil {
+				return nil, nil, 0, err
+			}
+			break
+		}
+		if rerr == io.EOF {
+			return nil, nil, 0, io.EOF
+		}
+	}
+	// The records: br is at the line after the header (csv.NewReader
+	// reads through br itself, a bufio.Reader of the default size).
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	return &Reader{name: name, r: cr, offset: line}, header, line, nil
+}
+
+// dropBOM returns a bufio.Reader of in without a leading byte-order mark.
+func dropBOM(in io.Reader) *bufio.Reader {
 	br := bufio.NewReader(in)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
-	r := csv.NewReader(br)
-	r.FieldsPerRecord = -1
-	r.Comment = '#'
-	r.LazyQuotes = lazyQuotes
-	return &Reader{name: name, r: r}
+	return br
 }
 
 // Next returns the next record and the physical line it starts on, or
 // io.EOF after the last. Errors name the input and the line, and the
 // column of a field that is not valid UTF-8 or holds a control character
-// (see the package comment).
+// (see the package comment), or of a quote out of place.
 func (r *Reader) Next() (rec []string, line int, err error) {
 	rec, err = r.r.Read()
 	if err == io.EOF {
 		return nil, 0, io.EOF
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("%s: %w", r.name, err)
+		return nil, 0, r.parseError(err)
 	}
 	line, _ = r.r.FieldPos(0)
+	if err := check(r.name, r.r, rec, r.offset); err != nil {
+		return nil, 0, err
+	}
+	return rec, line + r.offset, nil
+}
+
+// check refuses a record with a cell that is not valid UTF-8 or holds a
+// refused character, naming its physical line (cr's, plus offset) and
+// column.
+func check(name string, cr *csv.Reader, rec []string, offset int) error {
 	for i, cell := range rec {
 		bad, rn := firstRefused(cell)
 		if bad == len(cell) {
 			continue
 		}
-		l, _ := r.r.FieldPos(i)
-		l += strings.Count(cell[:bad], "\n")
+		l, _ := cr.FieldPos(i)
+		l += offset + strings.Count(cell[:bad], "\n")
 		if rn == utf8.RuneError {
-			return nil, 0, fmt.Errorf("%s line %d column %d: not valid UTF-8 (save the file as UTF-8)", r.name, l, i+1)
+			return fmt.Errorf("%s line %d column %d: not valid UTF-8 (save the file as UTF-8)", name, l, i+1)
 		}
-		return nil, 0, fmt.Errorf("%s line %d column %d: control character %s (U+%04X) in a cell; "+
+		return fmt.Errorf("%s line %d column %d: control character %s (U+%04X) in a cell; "+
 			"control characters, TAB included, and bidi controls are refused (a line break inside a quoted cell is fine)",
-			r.name, l, i+1, printable.Clean(string(rn)), rn)
+			name, l, i+1, printable.Clean(string(rn)), rn)
 	}
-	return rec, line, nil
+	return nil
+}
+
+// parseError is err, a csv.Reader's, in this package's words: the input,
+// the physical line the record starts on, and what is wrong with its
+// quotes.
+func (r *Reader) parseError(err error) error {
+	var pe *csv.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", r.name, err)
+	}
+	start, at := pe.StartLine+r.offset, pe.Line+r.offset
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return fmt.Errorf("%s line %d column %d: a quote inside a cell that does not start with one; "+
+			"quote the whole cell and double the quotes inside it (\"O\"\"Brien\")", r.name, at, pe.Column)
+	case errors.Is(pe.Err, csv.ErrQuote) && start != at:
+		return fmt.Errorf("%s line %d: a quoted cell that starts on this line is not closed where CSV closes one "+
+			"(line %d column %d); the lines after it would be read as part of the cell. "+
+			"A quoted cell ends with a quote before a comma or the line's end, and doubles the quotes inside it", r.name, start, at, pe.Column)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return fmt.Errorf("%s line %d column %d: a quoted cell is not closed where CSV closes one: "+
+			"it ends with a quote before a comma or the line's end, and doubles the quotes inside it", r.name, at, pe.Column)
+	}
+	return fmt.Errorf("%s line %d: %v", r.name, start, pe.Err)
 }
 
 // CheckText refuses, as a cell, text given another way (a command-line

@@ -1,13 +1,14 @@
 package csvin
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 )
 
 func readAll(in string) ([][]string, error) {
-	r := New("hr.csv", strings.NewReader(in), true)
+	r := New("hr.csv", strings.NewReader(in))
 	var out [][]string
 	for {
 		rec, _, err := r.Next()
@@ -73,5 +74,49 @@ func TestCheckText(t *testing.T) {
 		if err := CheckText(s); (err == nil) != ok || (err != nil && strings.ContainsAny(err.Error(), "\x1b\n\r\t\u202e\u0085")) {
 			t.Errorf("CheckText(%q) = %v", s, err)
 		}
+	}
+}
+
+// NewHeader: comments and blank lines only before the header, which is
+// read with lazy quotes on its own line; after it, every line that is not
+// blank is a record (a first cell starting with '#' too) and quotes are
+// strict, so that a quote opened and never closed cannot swallow the
+// lines after it. Errors name the physical line.
+func TestNewHeader(t *testing.T) {
+	r, h, line, err := NewHeader("hr.csv", strings.NewReader("\ufeff# export\r\n\r\nexternalId,emails[type eq \"work\"].value\r\n#12,a\r\n\r\nB1,\"x\r\ny\"\r\n"))
+	if err != nil || line != 3 || len(h) != 2 || h[1] != `emails[type eq "work"].value` {
+		t.Fatalf("header %q line %d: %v", h, line, err)
+	}
+	var got []string
+	for {
+		rec, l, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d:%s", l, strings.Join(rec, "|")))
+	}
+	if strings.Join(got, " ") != "4:#12|a 6:B1|x\ny" {
+		t.Fatalf("records %q", got)
+	}
+	for in, want := range map[string]string{
+		"a,b\n1,\"x\n2,y\n3,z\n":     "hr.csv line 2: a quoted cell that starts on this line is not closed",
+		"a,b\n1,\"x\n2,y\n3,\"z\"\n": "hr.csv line 2: a quoted cell that starts on this line is not closed",
+		"a,b\n1,O\"Neil\n":           "hr.csv line 2 column 4: a quote inside a cell that does not start with one",
+		"# c\na,\"b\n1,2\n":          "hr.csv line 2 column 2 (header): a quote opens the cell and is not closed",
+		"a\tb\n":                     `hr.csv line 1 column 1: control character \t`,
+	} {
+		r, _, _, err := NewHeader("hr.csv", strings.NewReader(in))
+		for err == nil {
+			_, _, err = r.Next()
+		}
+		if err == io.EOF || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+	if _, _, _, err := NewHeader("hr.csv", strings.NewReader("\ufeff# a\n\n# b\n")); err != io.EOF {
+		t.Errorf("comments only: %v, want io.EOF", err)
 	}
 }

@@ -19,7 +19,8 @@
 //	                            .postalCode, .country, .formatted,
 //	                            .primary); emails[work].value is short
 //	                            for the same. The quotes need no CSV
-//	                            quoting (the CSV is read with lazy quotes).
+//	                            quoting (the header is read with lazy
+//	                            quotes).
 //	urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department
 //	                            the enterprise extension: employeeNumber,
 //	                            costCenter, organization, division,
@@ -34,8 +35,14 @@
 // and emails[type eq "work"].value, the enterprise manager and
 // manager.value) are a repeated column, refused naming both.
 //
-// A byte-order mark is dropped, lines starting with '#' are comments, and
-// errors name the physical line. An empty input, an externalId given
+// A byte-order mark is dropped, lines starting with '#' before the header
+// are comments, and errors name the physical line. After the header every
+// line that is not blank is a record, one whose first cell starts with '#'
+// included, and quotes are strict (RFC 4180: a quote opens a cell only as
+// its first character and is doubled inside it): a quote opened and never
+// closed would otherwise run the cell on over the lines after it, and the
+// people on them would vanish from the export without a word. An empty
+// input, a quote out of place, an externalId given
 // twice, a cell that is not valid UTF-8 and a cell with a control
 // character are errors, before anything is sent: C0 and C1 controls (TAB
 // and a lone CR included; a line break inside a quoted cell is fine), DEL,
@@ -100,10 +107,11 @@ var ErrNoRecords = errors.New("no records")
 // setter sets one attribute of a user from a cell.
 type setter func(u *models.SCIMUser, v string) error
 
-// Read reads HR records. The first line that is not a comment is the
-// header: one SCIM attribute per column (see the package comment for the
-// syntax); externalId is required. A byte-order mark is dropped, lines
-// starting with '#' are comments, an empty cell leaves its attribute out.
+// Read reads HR records. The first line that is neither blank nor a
+// comment (starting with '#') is the header: one SCIM attribute per column
+// (see the package comment for the syntax); externalId is required. A
+// byte-order mark is dropped, every line after the header that is not
+// blank is a record, an empty cell leaves its attribute out.
 // A cell that is not valid UTF-8 or holds a control character (package
 // csvin) is an error. Errors carry the physical line number. An input
 // without a record is an error (ErrNoRecords), as is an externalId given
@@ -164,16 +172,16 @@ type Reader struct {
 // header is ErrNoRecords.
 func NewReader(name string, in io.Reader, m *Mapping) (*Reader, error) {
 	// A header cell such as emails[type eq "work"].value needs no CSV
-	// quoting.
-	r := &Reader{name: name, r: csvin.New(name, in, true), m: m}
-	rec, line, err := r.r.Next()
+	// quoting; the records' quotes are strict, and a record's first cell
+	// may start with '#' (package csvin: NewHeader).
+	cr, rec, line, err := csvin.NewHeader(name, in)
 	if err == io.EOF {
 		return nil, fmt.Errorf("%s: %w (an empty or header-only CSV)", name, ErrNoRecords)
 	}
 	if err != nil {
 		return nil, err
 	}
-	r.header = rec
+	r := &Reader{name: name, r: cr, m: m, header: rec}
 	if m == nil {
 		r.columns, r.attrs, err = parseHeader(rec)
 	} else {
@@ -197,7 +205,11 @@ func (r *Reader) Next() (Record, error) {
 		return Record{}, err
 	}
 	if len(rec) != len(r.header) {
-		return Record{}, fmt.Errorf("%s line %d: %d columns; the header has %d", r.name, line, len(rec), len(r.header))
+		hint := ""
+		if strings.HasPrefix(rec[0], "#") {
+			hint = " (a line starting with # is a comment only before the header; after it, every line is a record)"
+		}
+		return Record{}, fmt.Errorf("%s line %d: %d columns; the header has %d%s", r.name, line, len(rec), len(r.header), hint)
 	}
 	var u models.SCIMUser
 	if r.m != nil {

@@ -86,12 +86,14 @@ type mappingSpec struct {
 	Default   *string           `json:"default"`
 }
 
-// ParseMapping reads a mapping file (see Mapping); name is for errors.
+// ParseMapping reads a mapping file (see Mapping); name is for errors. A
+// byte-order mark (which Notepad and PowerShell write) is dropped.
 func ParseMapping(name string, in io.Reader) (*Mapping, error) {
 	data, err := io.ReadAll(in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	m := &Mapping{name: name}
 	at := func(off int64) string {
 		// The offset is the end of the token before: skip to the key.

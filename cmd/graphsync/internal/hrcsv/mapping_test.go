@@ -109,3 +109,13 @@ func TestMappingRecordErrors(t *testing.T) {
 		}
 	}
 }
+
+// A mapping file saved with a byte-order mark (Notepad, PowerShell's
+// Out-File) is read as the same file without one.
+func TestMappingWithByteOrderMark(t *testing.T) {
+	m := mustMapping(t, "\ufeff{\"externalId\": \"WorkerID\", \"title\": \"JobTitle\"}")
+	recs, err := readAll(t, m, "WorkerID,JobTitle\nW1,Clerk\n")
+	if err != nil || len(recs) != 1 || recs[0].User.ExternalID != "W1" || recs[0].User.Title != "Clerk" {
+		t.Fatalf("%+v: %v", recs, err)
+	}
+}

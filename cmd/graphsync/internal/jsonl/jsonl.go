@@ -19,6 +19,8 @@ package jsonl
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -111,6 +113,22 @@ func (w *Writer) Size() (int64, error) {
 	return st.Size(), nil
 }
 
+// Position returns the file's Position at its end: its size, and the
+// digest of its first bytes.
+func (w *Writer) Position() (Position, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	st, err := w.f.Stat()
+	if err != nil {
+		return Position{}, err
+	}
+	head, err := headOf(w.f, st.Size())
+	if err != nil {
+		return Position{}, err
+	}
+	return Position{Offset: st.Size(), Head: head}, nil
+}
+
 // Close closes the file.
 func (w *Writer) Close() error { return w.f.Close() }
 
@@ -129,38 +147,91 @@ func Read(path string, warn func(string), each func(n int, line []byte) error) e
 // line is passed to each like any other) and whether it read from the
 // start instead, because the file is shorter than offset (it was
 // replaced or truncated since). A missing file has no lines and size 0.
+// Resume also tells a file written anew past offset from the old one.
 func ReadFrom(path string, offset int64, warn func(string), each func(n int, line []byte) error) (end int64, restarted bool, err error) {
+	start, endPos, err := Resume(path, Position{Offset: offset}, warn, each)
+	return endPos.Offset, offset > 0 && start.Offset == 0, err
+}
+
+// headSize is how many of a file's first bytes a Position's Head digests.
+const headSize = 4096
+
+// A Position is how far a reader got in an append-only file, and in which
+// file: Offset, and Head, "sha256:" and the hex SHA-256 of the file's
+// first min(Offset, 4096) bytes ("" at Offset 0). An append-only file
+// never changes the bytes it holds, so a file shorter than Offset, or
+// whose first bytes are not those Head digests, is another file: one
+// removed (log clean-up, rotation) and written anew, truncated, or
+// replaced. A journal's first line holds a time to the nanosecond, so a
+// new journal's first bytes differ from the old one's.
+type Position struct {
+	Offset int64
+	Head   string
+}
+
+// Resume is Read from pos on, with line numbers counted from there, when
+// the file at path is still the one pos is of; otherwise (shorter than
+// pos.Offset, or other first bytes than pos.Head digests) it reads from
+// the start. A pos.Head of "" (a position recorded without one) checks
+// the length only. It returns where it started reading (pos, or the
+// start: Offset 0) and where reading ended (the file's size: a torn last
+// line is passed to each like any other), each with the Head of the file
+// read. A missing file has no lines, and both positions are 0.
+func Resume(path string, pos Position, warn func(string), each func(n int, line []byte) error) (start, end Position, err error) {
 	f, err := openFile(path, os.O_RDONLY, 0, warn)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, offset > 0, nil
+		return Position{}, Position{}, nil
 	}
 	if err != nil {
-		return 0, false, err
+		return Position{}, Position{}, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() < offset {
-		offset, restarted = 0, true
+	if st, err := f.Stat(); err == nil && st.Size() >= pos.Offset && pos.Offset > 0 {
+		head, err := headOf(f, pos.Offset)
+		if err != nil {
+			return Position{}, Position{}, fmt.Errorf("%s: %w", path, err)
+		}
+		if pos.Head == "" || pos.Head == head {
+			start = Position{Offset: pos.Offset, Head: head}
+		}
 	}
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		return 0, false, fmt.Errorf("%s: %w", path, err)
+	if _, err := f.Seek(start.Offset, io.SeekStart); err != nil {
+		return Position{}, Position{}, fmt.Errorf("%s: %w", path, err)
 	}
-	end = offset
+	end.Offset = start.Offset
 	br := bufio.NewReader(f)
 	for n := 1; ; n++ {
 		b, err := br.ReadBytes('\n')
 		if err != nil && err != io.EOF {
-			return 0, false, fmt.Errorf("%s: %w", path, err)
+			return Position{}, Position{}, fmt.Errorf("%s: %w", path, err)
 		}
-		end += int64(len(b))
+		end.Offset += int64(len(b))
 		if len(bytes.TrimSpace(b)) > 0 {
 			if err := each(n, b); err != nil {
-				return 0, false, err
+				return Position{}, Position{}, err
 			}
 		}
 		if err == io.EOF {
-			return end, restarted, nil
+			break
 		}
 	}
+	if end.Head, err = headOf(f, end.Offset); err != nil {
+		return Position{}, Position{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return start, end, nil
+}
+
+// headOf is the Head of a Position at offset in f.
+func headOf(f *os.File, offset int64) (string, error) {
+	if offset == 0 {
+		return "", nil
+	}
+	b := make([]byte, min(offset, headSize))
+	if _, err := f.ReadAt(b, 0); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 // Replace writes the file at path anew with the lines write writes,

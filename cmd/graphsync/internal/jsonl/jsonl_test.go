@@ -187,3 +187,60 @@ func TestReplaceAndReadFrom(t *testing.T) {
 		t.Fatalf("ReadFrom past the end: %q restarted %v", got, restarted)
 	}
 }
+
+// Resume reads on from a Position of the same file, and from the start
+// when the file at the path is another one: removed and written anew
+// past the old size (other first bytes), or longer than 4 KiB with other
+// first bytes. A Position without a Head checks the length only.
+func TestResumeTellsAFileWrittenAnew(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "journal")
+	read := func(from Position) (start, end Position, got []string) {
+		t.Helper()
+		start, end, err := Resume(p, from, nil, func(_ int, b []byte) error { got = append(got, strings.TrimSpace(string(b))); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return start, end, got
+	}
+	appendLines := func(vs ...any) Position {
+		t.Helper()
+		w, err := Open(p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		if err := w.WriteAll(vs...); err != nil {
+			t.Fatal(err)
+		}
+		pos, err := w.Position()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pos
+	}
+	old := appendLines("first of the old", "b")
+	if _, end, got := read(Position{}); end != old || len(got) != 2 {
+		t.Fatalf("end %+v, Writer.Position %+v; lines %q", end, old, got)
+	}
+	appendLines("c")
+	if start, _, got := read(old); start != old || strings.Join(got, " ") != `"c"` {
+		t.Fatalf("the same file, appended to: from %+v read %q", start, got)
+	}
+	os.Remove(p)
+	appendLines("first of the new", "x", "y", "z")
+	if start, _, got := read(old); start.Offset != 0 || len(got) != 4 {
+		t.Fatalf("a file written anew past the old size: from %+v read %q", start, got)
+	}
+	if start, _, got := read(Position{Offset: old.Offset}); start.Offset != old.Offset || len(got) != 2 {
+		t.Fatalf("no Head, only the length checked: from %+v read %q", start, got)
+	}
+	// Past headSize, the first 4 KiB are what is compared.
+	long := strings.Repeat("x", 5000)
+	os.Remove(p)
+	big := appendLines("a"+long, "b")
+	os.Remove(p)
+	appendLines("b"+long, "b", "c")
+	if start, _, got := read(big); start.Offset != 0 || len(got) != 3 {
+		t.Fatalf("a long file written anew: from %+v read %d line(s)", start, len(got))
+	}
+}

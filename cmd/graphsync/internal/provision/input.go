@@ -95,7 +95,7 @@ var errNoSubjects = errors.New("no subjects")
 // the physical line number (blank lines counted). An input without a
 // subject is an error (errNoSubjects).
 func readCSV(name string, in io.Reader) ([]subject, error) {
-	r := csvin.New(name, in, false)
+	r := csvin.New(name, in)
 	var out []subject
 	for first := true; ; first = false {
 		rec, line, err := r.Next()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/hrcsv"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/jsonl"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 )
@@ -65,7 +66,7 @@ func benchExport(b *testing.B, n int, job string) (csv, statePath string) {
 		sum, _ := r.Sum()
 		st.records[r.User.ExternalID] = slot{fp: sum}
 	}
-	if err := st.save(0); err != nil {
+	if err := st.save(jsonl.Position{}); err != nil {
 		b.Fatal(err)
 	}
 	return csv, st.path

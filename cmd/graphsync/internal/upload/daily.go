@@ -17,9 +17,23 @@ import (
 
 // plan is what a run with -state does with today's export: the records
 // to send (new, changed, leavers), those to follow (sent by a killed run,
-// unchanged since), and the counts.
+// unchanged since), those to send once what a killed run sent of them
+// has an outcome (supersede), and the counts.
+//
+// A record a killed run sent (its pending line) is an upload still in
+// Graph's pipeline, or one already done: its event may come after this
+// run's preflight, and nothing in it says which content it is of. So a
+// record whose pending content differs from today's is not sent at once,
+// where that event would be taken for the new content's outcome: the run
+// first follows the killed run's content to its outcome (which the state
+// takes, if accepted), then sends today's. A pending record that today's
+// export neither holds nor sends as a leaver is followed all the same
+// (settle), so that the state learns what Entra did with it.
 type plan struct {
-	send, follow []record
+	send, follow, supersede []record
+	// settle are the pending lines of the externalIds not in supersede
+	// or follow: their content is followed, nothing is sent.
+	settle []entry
 	// pending are the journal's pending lines (see state.replay).
 	pending map[string]entry
 	leaver  map[string]bool // externalIds sent as leavers
@@ -38,6 +52,11 @@ func (p *program) runDaily(ctx context.Context, stdin io.Reader) (int, error) {
 	if demoMode {
 		sp, job = "", ""
 	}
+	unlock, err := lockState(cfg.statePath)
+	if err != nil {
+		return exitUsage, usagef("state: %v", err)
+	}
+	defer unlock()
 	st, err := loadState(cfg.statePath, sp, job, p.warn)
 	if err != nil {
 		return exitUsage, usagef("state: %v", err)
@@ -54,7 +73,7 @@ func (p *program) runDaily(ctx context.Context, stdin io.Reader) (int, error) {
 		p.stderr.Printf("state: ignored %d unreadable line(s) of %s (a write cut short)", torn, journalPath)
 	}
 	if st.restarted {
-		p.stderr.Printf("state: %s is shorter than when the state was written (replaced?): read it from the start", journalPath)
+		p.stderr.Printf("state: %s is not the journal the state was written with (shorter, or other first lines: removed and written anew, or replaced): read it from the start", journalPath)
 	}
 	if st.absorbing > 0 || len(pending) > 0 {
 		p.stderr.Printf("state: %s holds %d outcome(s) the state %s did not (a run that stopped early): taken in; %d record(s) it sent have no outcome there yet",
@@ -78,13 +97,13 @@ func (p *program) runDaily(ctx context.Context, stdin io.Reader) (int, error) {
 	}
 	p.stderr.Printf("%s: %d record(s): %d new, %d changed, %d unchanged; %d leaver(s) (in the state %s, not in the export) %s.",
 		name, pl.exported, pl.created, pl.changed, pl.unchanged, pl.leavers+pl.ignoredLeavers, cfg.statePath, leaverWord)
-	if len(pl.send)+len(pl.follow) == 0 {
+	if len(pl.send)+len(pl.follow)+len(pl.supersede)+len(pl.settle) == 0 {
 		// Nothing to send; the state still takes in what the journal
 		// held.
 		p.stderr.Println("Nothing to send.")
 		st.sp, st.job = cfg.ServicePrincipalID, cfg.JobID
 		sum := summarize(nil, 0, pl)
-		if err := st.save(st.journalSize); err != nil {
+		if err := st.save(st.journalPos); err != nil {
 			p.stderr.Println("inbound: state:", err)
 			sum.StateError = err.Error()
 		}
@@ -121,13 +140,20 @@ func (p *program) delta(name string, in io.Reader, st *state, pending map[string
 	if err != nil && !(errors.Is(err, hrcsv.ErrNoRecords) && p.cfg.force) {
 		return nil, err
 	}
-	fresh := map[string]int{} // new externalIds, by line
+	fresh := map[string]int{}   // new externalIds, by line
+	queued := map[string]bool{} // externalIds with a pending line, queued
 	queue := func(rec record, sum fingerprint) {
-		if pe, ok := pending[rec.User.ExternalID]; ok && pe.Record == formatFingerprint(sum) {
-			pl.follow = append(pl.follow, rec)
+		pe, ok := pending[rec.User.ExternalID]
+		switch {
+		case !ok:
+			pl.send = append(pl.send, rec)
 			return
+		case pe.Record == formatFingerprint(sum):
+			pl.follow = append(pl.follow, rec)
+		default:
+			pl.supersede = append(pl.supersede, rec)
 		}
-		pl.send = append(pl.send, rec)
+		queued[rec.User.ExternalID] = true
 	}
 	for r != nil {
 		rec, err := r.Next()
@@ -149,10 +175,12 @@ func (p *program) delta(name string, in io.Reader, st *state, pending map[string
 			}
 			s.line = int32(rec.Line)
 			st.records[id] = s
-			if s.fp == sum {
+			if pe, ok := pending[id]; s.fp == sum && (!ok || pe.Record == formatFingerprint(sum)) {
 				pl.unchanged++
 				continue
 			}
+			// Changed, or what the state holds but not what a killed
+			// run sent: that may reach Entra, and today's is sent after.
 			pl.changed++
 		} else {
 			if prev, dup := fresh[id]; dup {
@@ -172,16 +200,24 @@ func (p *program) delta(name string, in io.Reader, st *state, pending map[string
 	slices.Sort(gone)
 	if p.cfg.leavers == "ignore" {
 		pl.ignoredLeavers = len(gone)
-		return pl, nil
+	} else {
+		inactive := false
+		for _, id := range gone {
+			rec := record{User: models.SCIMUser{ExternalID: id, Active: &inactive}}
+			sum, _ := rec.Sum()
+			pl.leaver[id] = true
+			pl.leavers++
+			queue(rec, sum)
+		}
 	}
-	inactive := false
-	for _, id := range gone {
-		rec := record{User: models.SCIMUser{ExternalID: id, Active: &inactive}}
-		sum, _ := rec.Sum()
-		pl.leaver[id] = true
-		pl.leavers++
-		queue(rec, sum)
+	for id, pe := range pending {
+		s, known := st.records[id]
+		_, isNew := fresh[id]
+		if !queued[id] && !isNew && (!known || s.line == 0) {
+			pl.settle = append(pl.settle, pe)
+		}
 	}
+	slices.SortFunc(pl.settle, func(a, b entry) int { return strings.Compare(a.ExternalID, b.ExternalID) })
 	return pl, nil
 }
 
@@ -252,10 +288,10 @@ func (f *follower) saveState(rows []entry) error {
 	if unresolved {
 		return f.st.save(f.st.from)
 	}
-	size := f.st.journalSize
+	pos := f.st.journalPos
 	if f.jr != nil {
 		var err error
-		if size, err = f.jr.w.Size(); err != nil {
+		if pos, err = f.jr.w.Position(); err != nil {
 			return err
 		}
 		if f.writeErr != nil {
@@ -264,7 +300,7 @@ func (f *follower) saveState(rows []entry) error {
 			return fmt.Errorf("not written, the journal failed: %w", f.writeErr)
 		}
 	}
-	return f.st.save(size)
+	return f.st.save(pos)
 }
 
 // summary is the end report of a run: how many records had each outcome.

@@ -266,7 +266,7 @@ func TestCSV(t *testing.T) {
 		`EXTERNALID,userName,name.givenName,emails[work].value,phoneNumbers[type eq "mobile"].value,addresses[work].locality,active,`+
 		`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager,urn:contoso:hr:1.0:User:HireDate`+"\n\n"+
 		"A1,a1@contoso.com,Ann,a1@contoso.com,+1 555 0100,Oslo,true,,2024-01-01\n"+
-		"# a comment\n"+
+		"\n"+
 		"A2,a2@contoso.com,Bo,,,,FALSE,A1,\n")
 	recs, err := hrcsv.Read("bom.csv", mustOpen(t, good))
 	if err != nil {
@@ -298,6 +298,9 @@ func TestCSV(t *testing.T) {
 		"externalId,userName\nX1,a\nX1,b\n":     "line 3: externalId \"X1\" is also on line 2",
 		"externalId,userName\n,a\n":             "line 2: externalId is empty",
 		"externalId,externalid\nX1,X1\n":        "repeats column 1",
+		"externalId,userName\nX1,a\n# note\n":   "line 3: 1 columns; the header has 2 (a line starting with # is a comment only before the header",
+		"externalId,title\nX1,\"a\nX2,b\n":      "line 2: a quoted cell that starts on this line is not closed",
+		"externalId,title\nX1,O\"Neil\n":        "line 2 column 5: a quote inside a cell that does not start with one",
 		"externalId,emails[home].colour\nX,y\n": "value, display and primary",
 		"externalId,urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:colour\nX,y\n": "enterprise",
 	} {
@@ -580,7 +583,7 @@ func TestJournalLongLine(t *testing.T) {
 func TestCSVNotUTF8(t *testing.T) {
 	for content, want := range map[string]string{
 		"externalId,userName\nA1,a\xe9@contoso.com\n":                "line 2 column 2: not valid UTF-8",
-		"externalId,displayName\n# c\nA1,\"one\nM\xfcller\"\n":       "line 4 column 2: not valid UTF-8",
+		"externalId,displayName\n\nA1,\"one\nM\xfcller\"\n":          "line 4 column 2: not valid UTF-8",
 		"externalId,displayName\xff\nA1,x\n":                         "line 1 column 2: not valid UTF-8",
 		"externalId,displayName\nA1,\"ok\nok\"\nA2,\"x\n\ny\xc3\"\n": "line 6 column 2: not valid UTF-8",
 	} {

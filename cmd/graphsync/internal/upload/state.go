@@ -30,22 +30,23 @@ type slot struct {
 
 // state is -state: for each externalId, the fingerprint of the record
 // Entra last accepted (success or skipped in the provisioning logs), and
-// how much of its journal it has absorbed. It is written only from
-// outcomes, atomically (jsonl.Replace), and names its service principal
-// and job.
+// how much of its journal it has absorbed: a byte count, and a digest of
+// the journal's first bytes that tells the journal from one written anew
+// in its place (jsonl.Position). It is written only from outcomes,
+// atomically (jsonl.Replace), and names its service principal and job.
 //
 // The file is JSON lines: a header, then one line per externalId in
 // order:
 //
 //	{"format":"graphsync-inbound-state/1","servicePrincipalId":"…","jobId":"…","written":"…",
-//	 "journal":"/path/hr.state.journal","journalSize":123456,"records":2}
+//	 "journal":"/path/hr.state.journal","journalSize":123456,"journalHead":"sha256:…","records":2}
 //	{"externalId":"E1001","record":"sha256:5e1f…"}
 //	{"externalId":"E1002","record":"sha256:09ab…"}
 type state struct {
 	path                string
 	sp, job             string
 	journal             string
-	journalSize         int64
+	journalPos          jsonl.Position
 	records             map[string]slot
 	written             time.Time
 	existed, restarted  bool
@@ -53,7 +54,7 @@ type state struct {
 	// from is where replay started reading the journal: a run that
 	// leaves records without an outcome saves the state with it, so
 	// that the next run reads their pending lines again.
-	from int64
+	from jsonl.Position
 }
 
 type stateHeader struct {
@@ -63,7 +64,10 @@ type stateHeader struct {
 	Written            time.Time `json:"written"`
 	Journal            string    `json:"journal"`
 	JournalSize        int64     `json:"journalSize"`
-	Records            int       `json:"records"`
+	// JournalHead is jsonl.Position's Head; a state written before it
+	// existed has none, and its journal is checked by length only.
+	JournalHead string `json:"journalHead,omitempty"`
+	Records     int    `json:"records"`
 }
 
 type stateLine struct {
@@ -124,13 +128,14 @@ func loadState(path, sp, job string, warn func(string)) (*state, error) {
 	if st.existed && n != h.Records {
 		return nil, fmt.Errorf("%s has %d record(s) where its header says %d; the file was changed by hand or is damaged", path, n, h.Records)
 	}
-	st.journal, st.journalSize, st.written = h.Journal, h.JournalSize, h.Written
+	st.journal, st.journalPos, st.written = h.Journal, jsonl.Position{Offset: h.JournalSize, Head: h.JournalHead}, h.Written
 	return st, nil
 }
 
 // replay absorbs the lines journal holds past what the state absorbed
-// when it was written (all of them for another journal, or a shorter
-// one): a record's accepted outcome sets its fingerprint (a leaver's
+// when it was written (all of them for another journal: another path, or
+// a file at the same path that is shorter or starts with other bytes, one
+// removed and written anew): a record's accepted outcome sets its fingerprint (a leaver's
 // removes it), in the order written. It returns, for each record whose
 // last line there is pending (sent, or being sent, by a run that did not
 // see its outcome), that line: the run follows it in the logs rather
@@ -140,13 +145,13 @@ func (st *state) replay(journal string, warn func(string)) (map[string]entry, in
 	if err != nil {
 		return nil, 0, err
 	}
-	from := st.journalSize
+	from := st.journalPos
 	if st.journal != abs {
-		from = 0
+		from = jsonl.Position{}
 	}
 	pending := map[string]entry{}
 	torn := 0
-	end, restarted, err := jsonl.ReadFrom(journal, from, warn, func(n int, b []byte) error {
+	start, end, err := jsonl.Resume(journal, from, warn, func(n int, b []byte) error {
 		var l journalLine
 		if json.Unmarshal(b, &l) != nil || l.State == "" || l.ExternalID == "" {
 			torn++
@@ -154,7 +159,7 @@ func (st *state) replay(journal string, warn func(string)) (map[string]entry, in
 		}
 		if st.job != "" && (l.JobID != st.job || l.ServicePrincipalID != st.sp) {
 			return fmt.Errorf("%s (line %d of those after byte %d) is of job %s (service principal %s), not of this run's job %s (service principal %s); "+
-				"give the journal of this job", journal, n, from, orNone(l.JobID), orNone(l.ServicePrincipalID), st.job, st.sp)
+				"give the journal of this job", journal, n, from.Offset, orNone(l.JobID), orNone(l.ServicePrincipalID), st.job, st.sp)
 		}
 		st.replayed++
 		fp, ok := parseFingerprint(l.Record)
@@ -173,10 +178,8 @@ func (st *state) replay(journal string, warn func(string)) (map[string]entry, in
 	if err != nil {
 		return nil, 0, err
 	}
-	if restarted {
-		from = 0
-	}
-	st.journal, st.journalSize, st.restarted, st.from = abs, end, restarted && from > 0, from
+	st.journal, st.journalPos, st.from = abs, end, start
+	st.restarted = from.Offset > 0 && start.Offset == 0
 	return pending, torn, nil
 }
 
@@ -192,13 +195,18 @@ func (st *state) accept(externalID string, fp fingerprint, leaver bool) {
 	st.records[strings.Clone(externalID)] = s
 }
 
-// save writes the state, atomically, with journalSize: how much of the
-// journal it now holds.
-func (st *state) save(journalSize int64) error {
+// save writes the state, atomically, with pos: how much of the journal it
+// now holds.
+func (st *state) save(pos jsonl.Position) error {
 	if st.path == "" {
 		return errors.New("no state file")
 	}
-	st.journalSize = journalSize
+	if sameFile(st.path, st.journal) {
+		// checkFiles refused the paths; a file system that ignores
+		// letter case can still make them one once the journal exists.
+		return fmt.Errorf("%s is its journal %s: not written over it; give -journal another file", st.path, st.journal)
+	}
+	st.journalPos = pos
 	ids := make([]string, 0, len(st.records))
 	for id := range st.records {
 		ids = append(ids, id)
@@ -207,7 +215,7 @@ func (st *state) save(journalSize int64) error {
 	st.written = time.Now().UTC()
 	return jsonl.Replace(st.path, func(line func(any) error) error {
 		if err := line(stateHeader{Format: stateFormat, ServicePrincipalID: st.sp, JobID: st.job, Written: st.written,
-			Journal: st.journal, JournalSize: journalSize, Records: len(ids)}); err != nil {
+			Journal: st.journal, JournalSize: pos.Offset, JournalHead: pos.Head, Records: len(ids)}); err != nil {
 			return err
 		}
 		for _, id := range ids {

@@ -12,7 +12,10 @@
 // one SCIM attribute per column, read by package hrcsv (its documentation
 // lists the columns); externalId (the person's ID in the HR system) is
 // required, and an empty cell leaves its attribute out (it is not
-// cleared). An empty input, an externalId given twice, a repeated column,
+// cleared). Lines starting with '#' are comments only before the header;
+// after it, every line is a record, and its quotes are strict. An empty
+// input, an externalId given twice, a repeated column, a quote out of
+// place (one opened and never closed would swallow the lines after it),
 // a cell that is not valid UTF-8 and a cell with a control character are
 // errors, before anything is sent. With -map FILE the header names the
 // HR system's own columns and the mapping file (package hrcsv: Mapping)
@@ -39,16 +42,27 @@
 //
 // The state is written only from outcomes in the logs, atomically (a new
 // file renamed over the old one), at the end of a run. Its journal
-// (-journal FILE, or FILE.journal) is written as the run goes: a pending
+// (-journal FILE, or FILE.journal; the state, the export or the mapping by
+// another path is refused, exit 2) is written as the run goes: a pending
 // line for each record before the request that carries it, an outcome
 // line as soon as the logs show one. The state remembers how much of the
-// journal it holds; a run first takes in the outcomes written after that
+// journal it holds (a byte count, and a digest of the journal's first
+// bytes: a journal removed and written anew is read from its start); a
+// run first takes in the outcomes written after that
 // (a run killed before writing the state), and follows in the logs the
 // records still pending there rather than sending them again, as long as
 // today's export has the same content for them (their outcome is their
 // first event since the pending line, less -skew). A record pending
-// without an outcome by -timeout is sent again by the run after. So a run
-// killed at any point neither sends a record twice nor loses one.
+// with other content than today's export has (or whose person the export
+// no longer has, or has as the state does) is followed all the same, and
+// the state takes its outcome: the killed run's upload may still be in
+// Graph's pipeline, and its event says nothing of which content it is
+// of, so today's content is sent only once that event is in, never taken
+// for the new content's outcome. A record pending without an outcome by
+// -timeout is sent again by the run after. So a run killed at any point
+// neither sends a record twice nor loses one. A run holds the lock of the
+// state (an flock on FILE.lock, where the system has flock): a second run
+// on the same state exits 2 before reading anything.
 // -resume does not go with -state.
 //
 // # Retries
@@ -289,13 +303,11 @@ func (cfg *config) checkFlags() error {
 		return usagef("-validate sends nothing: it takes no -state, -journal or -resume")
 	case cfg.leavers != "disable" && cfg.leavers != "ignore":
 		return usagef("-leavers %q: want disable or ignore", cfg.leavers)
-	case cfg.statePath != "" && cfg.statePath == cfg.journalPath:
-		return usagef("-state and -journal must be two files")
 	}
 	if _, _, err := parseMaxLeavers(cfg.maxLeavers); err != nil {
 		return err
 	}
-	return nil
+	return cfg.checkFiles()
 }
 
 func (p *program) run(ctx context.Context, stdin io.Reader) (int, error) {
@@ -532,6 +544,20 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 	for _, r := range records {
 		f.newEntry(r)
 	}
+	// Records a killed run sent with another content than today's, or
+	// that today's export no longer holds: that content is followed
+	// first, and today's sent once it has an outcome (see plan).
+	var deferred []record
+	if f.daily != nil {
+		for _, r := range f.daily.supersede {
+			since = f.followPending(f.daily.pending[r.User.ExternalID], since)
+			f.recs[r.User.ExternalID] = r
+			deferred = append(deferred, r)
+		}
+		for _, pe := range f.daily.settle {
+			since = f.followPending(pe, since)
+		}
+	}
 	f.query = models.ProvisioningLogQuery{JobID: f.job, After: since}
 	// The job's events from before the upload are not outcomes of ours
 	// (but those of the records a killed run sent may be).
@@ -557,20 +583,51 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 		defer f.jr.Close()
 	}
 
+	waiting := f.waiting
 	n, uploadErr := f.upload(ctx, records, 0)
 	f.stderr.Printf("Uploaded %d of %d record(s) in %d request(s) in %s; following the provisioning logs (up to %s).",
-		f.waiting-len(follow), len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
+		f.waiting-waiting, len(records), n, time.Since(start).Round(10*time.Millisecond), f.cfg.timeout)
 	if len(follow) > 0 {
 		f.stderr.Printf("Following %d record(s) that a run which stopped early sent, without sending them again.", len(follow))
+	}
+	if k := f.waiting - waiting - len(follow); k > 0 {
+		f.stderr.Printf("Following %d record(s) that a run which stopped early sent with other content than today's export's (or for people it no longer has); "+
+			"the state takes their outcome, and today's content (%d) is sent once they have one.", k, len(deferred))
 	}
 	if uploadErr == nil {
 		uploadErr = f.follow(ctx)
 	}
+	if len(deferred) > 0 && ctx.Err() == nil {
+		// What the killed run sent has an outcome now (or none by
+		// -timeout): the state takes it, and today's content is sent.
+		for _, r := range deferred {
+			id := r.User.ExternalID
+			e := f.rows[id]
+			if fp, ok := parseFingerprint(e.Record); ok && e.accepted() {
+				f.st.accept(id, fp, e.Leaver)
+			}
+			*e = entry{Line: r.Line, ExternalID: id, UserName: r.User.UserName, Record: r.Fingerprint(), Leaver: f.daily.leaver[id],
+				State: stateNotUploaded}
+		}
+		if !f.stopped {
+			waiting, sent := f.waiting, n
+			n, uploadErr = f.upload(ctx, deferred, n)
+			f.stderr.Printf("Uploaded %d of %d record(s) in %d request(s), now that what a run which stopped early sent of them has an outcome; following the provisioning logs (up to %s).",
+				f.waiting-waiting, len(deferred), n-sent, f.cfg.timeout)
+			if uploadErr == nil {
+				uploadErr = f.follow(ctx)
+			}
+		}
+	}
 	for attempt := 1; attempt <= f.cfg.retry && uploadErr == nil && !f.stopped; attempt++ {
 		var again []record
 		for _, id := range f.order {
-			if e := f.rows[id]; e.State == stateOutcome && e.Transient && !e.succeeded() {
-				again = append(again, f.recs[id])
+			// A record only followed (what a killed run sent, not in
+			// today's export) is not sent: nothing of it is today's.
+			if r, ok := f.recs[id]; ok {
+				if e := f.rows[id]; e.State == stateOutcome && e.Transient && !e.succeeded() {
+					again = append(again, r)
+				}
 			}
 		}
 		if len(again) == 0 {
@@ -599,6 +656,21 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 		}
 	}
 	return f.report(ctx, start)
+}
+
+// followPending adds the row of what a killed run sent (its pending line
+// pe), to follow in the logs: its outcome is its first event from when it
+// was sent (less -skew) on. It returns since, or that time if earlier.
+func (f *follower) followPending(pe entry, since time.Time) time.Time {
+	e := &entry{Line: pe.Line, ExternalID: pe.ExternalID, UserName: pe.UserName, Record: pe.Record, Leaver: pe.Leaver,
+		State: stateUnknown, RequestID: pe.RequestID, since: pe.Time}
+	f.rows[e.ExternalID] = e
+	f.order = append(f.order, e.ExternalID)
+	f.waiting++
+	if t := pe.Time.Add(-f.cfg.skew); t.Before(since) {
+		return t
+	}
+	return since
 }
 
 // newEntry adds the row of r, not uploaded.
