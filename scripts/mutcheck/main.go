@@ -126,11 +126,20 @@ func recheck(file string, m mutation) (string, error) {
 		return "", err
 	}
 	defer os.WriteFile(file, src, 0o644)
+	pkg := "./" + filepath.Dir(file)
+	// go test exits 1 for a package that does not build as for a test that
+	// fails: build it first, so that a mutant that does not compile (a
+	// continue outside a loop) is not viable, as gremlins counts it, rather
+	// than killed.
+	var exit *exec.ExitError
+	if err := exec.Command("go", "build", pkg).Run(); errors.As(err, &exit) {
+		return "NOT VIABLE", nil
+	} else if err != nil {
+		return "", err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "test", "-timeout", "4m", "-failfast", "./"+filepath.Dir(file))
-	err = cmd.Run()
-	var exit *exec.ExitError
+	err = exec.CommandContext(ctx, "go", "test", "-timeout", "4m", "-failfast", pkg).Run()
 	switch {
 	case ctx.Err() != nil:
 		return "TIMED OUT", nil
@@ -138,8 +147,6 @@ func recheck(file string, m mutation) (string, error) {
 		return "LIVED", nil
 	case errors.As(err, &exit) && exit.ExitCode() == 1:
 		return "KILLED", nil
-	case errors.As(err, &exit) && exit.ExitCode() == 2:
-		return "NOT VIABLE", nil // does not build
 	}
 	return "", err
 }
