@@ -101,7 +101,14 @@ service principal, or whose id is not that of the configured job's live
 schema, is a backup of another job: it is refused, exit 2, and nothing is
 changed. -from-other-job restores it all the same, with the configured
 job's own schema id.`},
-			{Name: "put", Summary: "replace the job's whole schema with -f FILE (asks for -yes; plan and apply are safer)", Flags: schemaPut},
+			{Name: "put", Summary: "replace the job's whole schema with -f FILE (asks for -yes; plan and apply are safer)", Flags: schemaPut,
+				Help: `Replace the job's whole schema with the file's, at once: no plan, no
+backup, no read back (plan and apply do all three). -yes is required.
+
+As restore does, put refuses a file of another job (its @odata.context
+names another service principal, or its id is not the configured job's
+schema id): exit 2, nothing changed. -from-other-job puts it all the same,
+with the configured job's own schema id.`},
 		},
 	}
 }
@@ -144,6 +151,7 @@ func schemaPut(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	cfg.Shared(fs, cli.UsesJob)
 	file := fs.String("f", "", "the schema as JSON (- for standard input), as graphsync schema get writes it")
 	yes := fs.Bool("yes", false, "replace without asking: Graph replaces the whole schema with the file's")
+	otherJob := fs.Bool("from-other-job", false, "put a schema of another job or service principal (its id or @odata.context says so) into the configured job, with that job's own schema id")
 	return func(ctx context.Context, inv *cli.Invocation) error {
 		s, err := readSchemaFile(inv, *file)
 		if err != nil {
@@ -152,7 +160,22 @@ func schemaPut(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 		if !*yes {
 			return cli.Usagef("schema put replaces the job's whole schema; give -yes to replace it (plan and apply show the changes and keep a backup)")
 		}
+		name := fileName(*file)
 		return connected(func(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
+			otherSP, err := checkSchemaServicePrincipal(inv, env, name, s, *otherJob)
+			if err != nil {
+				return err
+			}
+			// Only a file that names its job needs the live schema's id.
+			if s.ID != "" {
+				live, err := env.Client.GetJobSchema(ctx, env.ServicePrincipalID, env.JobID)
+				if err != nil {
+					return err
+				}
+				if err := checkSchemaJob(inv, env, name, s, live.ID, otherSP, *otherJob); err != nil {
+					return err
+				}
+			}
 			if err := env.Client.UpdateJobSchema(ctx, env.ServicePrincipalID, env.JobID, *s); err != nil {
 				return err
 			}
@@ -804,31 +827,56 @@ func schemaRestore(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 			return err
 		}
 		name := fileName(*file)
-		sp := schemaServicePrincipal(s)
 		return connected(func(ctx context.Context, inv *cli.Invocation, env *cli.Env) error {
-			otherSP := sp != "" && !sameID(sp, env.ServicePrincipalID)
-			if otherSP && !*otherJob {
-				return cli.Usagef("%s is a backup of another job: its @odata.context names service principal %s, not %s; nothing was sent "+
-					"(-from-other-job restores it into job %s all the same)", name, printable.Quote(sp, 80), env.ServicePrincipalID, env.JobID)
+			otherSP, err := checkSchemaServicePrincipal(inv, env, name, s, *otherJob)
+			if err != nil {
+				return err
 			}
 			live, err := env.Client.GetJobSchema(ctx, env.ServicePrincipalID, env.JobID)
 			if err != nil {
 				return err
 			}
-			// Graph gives each job's schema the job's own id, which the
-			// backup keeps: a file whose id is another is another job's.
-			otherID := s.ID != "" && live.ID != "" && !sameID(s.ID, live.ID)
-			if otherID && !*otherJob {
-				return cli.Usagef("%s is a backup of another job: its schema id is %s, job %s's is %s; nothing was changed "+
-					"(-from-other-job restores it into job %s all the same)", name, printable.Quote(s.ID, 120), env.JobID, printable.Quote(live.ID, 120), env.JobID)
-			}
-			if otherSP || otherID {
-				inv.Err.Printf("Restoring %s, a schema of another job (-from-other-job), into job %s with its own schema id %s.", name, env.JobID, printable.Quote(live.ID, 120))
-				s.ID = live.ID
+			if err := checkSchemaJob(inv, env, name, s, live.ID, otherSP, *otherJob); err != nil {
+				return err
 			}
 			return replaceSchema(ctx, inv, env, live, *s, *backup, "Restored")
 		})(ctx, inv)
 	}
+}
+
+// checkSchemaServicePrincipal refuses (exit 2, before any request) the
+// schema file name, s, when its @odata.context names another service
+// principal than the configured one, unless otherJob. other reports that
+// it does (and otherJob let it through).
+func checkSchemaServicePrincipal(inv *cli.Invocation, env *cli.Env, name string, s *models.SynchronizationSchema, otherJob bool) (other bool, err error) {
+	sp := schemaServicePrincipal(s)
+	if sp == "" || sameID(sp, env.ServicePrincipalID) {
+		return false, nil
+	}
+	if !otherJob {
+		return true, cli.Usagef("%s is a backup of another job: its @odata.context names service principal %s, not %s; nothing was sent "+
+			"(-from-other-job restores it into job %s all the same)", name, printable.Quote(sp, 80), env.ServicePrincipalID, env.JobID)
+	}
+	return true, nil
+}
+
+// checkSchemaJob refuses (exit 2, nothing changed) the schema file name,
+// s, when its id is not liveID, the configured job's schema id: Graph
+// gives each job's schema the job's own id, which a backup keeps, so a
+// file whose id is another is another job's. With otherJob it is taken
+// all the same (as is a file of another service principal, otherSP), with
+// the configured job's own schema id, and stderr says so.
+func checkSchemaJob(inv *cli.Invocation, env *cli.Env, name string, s *models.SynchronizationSchema, liveID string, otherSP, otherJob bool) error {
+	otherID := s.ID != "" && liveID != "" && !sameID(s.ID, liveID)
+	if otherID && !otherJob {
+		return cli.Usagef("%s is a backup of another job: its schema id is %s, job %s's is %s; nothing was changed "+
+			"(-from-other-job restores it into job %s all the same)", name, printable.Quote(s.ID, 120), env.JobID, printable.Quote(liveID, 120), env.JobID)
+	}
+	if otherSP || otherID {
+		inv.Err.Printf("Taking %s, a schema of another job (-from-other-job), into job %s with its own schema id %s.", name, env.JobID, printable.Quote(liveID, 120))
+		s.ID = liveID
+	}
+	return nil
 }
 
 // spInContext finds the service principal in a schema's @odata.context,

@@ -83,3 +83,61 @@ func TestSchemaRestoreOtherJob(t *testing.T) {
 		t.Errorf("a schema that names no job: %s", r)
 	}
 }
+
+// schema put, the unsafe way (-yes, no backup), refuses another job's
+// schema file as restore does: -yes agrees to replace the whole schema,
+// not to replace it with another job's. -from-other-job puts it with the
+// configured job's own schema id.
+func TestSchemaPutOtherJob(t *testing.T) {
+	tenant := attack5Tenant(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	c, err := tenant.Server.NewClient()
+	must(t, err)
+	other, err := c.CreateJob(context.Background(), tenant.ServicePrincipalID, models.SynchronizationJob{TemplateID: "scim"})
+	must(t, err)
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	if r := attack5Run(t, "", "schema", "get", "-o", a); r.code != 0 {
+		t.Fatalf("schema get A: %s", r)
+	}
+	s := readSchemaJSON(t, a)
+	must(t, schemaedit.SetMapping(userMapping(t, s), schemaedit.Constant("title", "A's own")))
+	writeSchemaJSON(t, a, s)
+
+	t.Setenv("GRAPHSYNC_JOB_ID", other.ID)
+	bID := liveSchemaOf(t).ID
+
+	foreign := readSchemaJSON(t, a)
+	foreign.ID = bID
+	ctx, _ := json.Marshal("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('someone')/synchronization/jobs('scim')/schema/$entity")
+	foreign.Extra["@odata.context"] = ctx
+	foreignFile := filepath.Join(dir, "foreign.json")
+	writeSchemaJSON(t, foreignFile, foreign)
+	n := len(tenant.Server.Requests())
+	r := attack5Run(t, "", "schema", "put", "-f", foreignFile, "-yes")
+	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, `service principal "someone"`) || !strings.Contains(r.stderr, "-from-other-job") {
+		t.Errorf("put a schema of another service principal: %s", r)
+	}
+	if got := tenant.Server.Requests()[n:]; len(got) != 0 {
+		t.Errorf("sent %d request(s)", len(got))
+	}
+
+	before := attack5Puts(tenant)
+	r = attack5Run(t, "", "schema", "put", "-f", a, "-yes")
+	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "a backup of another job") || attack5Puts(tenant) != before {
+		t.Errorf("put another job's schema: %s", r)
+	}
+	if m, err := schemaedit.GetMapping(userMapping(t, liveSchemaOf(t)), "title"); err == nil && m.Source == "A's own" {
+		t.Errorf("job B's title mapping is A's after a refused put")
+	}
+	r = attack5Run(t, "", "schema", "put", "-f", a, "-yes", "-from-other-job")
+	if r.code != 0 || !strings.Contains(r.stderr, "-from-other-job") || attack5Puts(tenant) != before+1 {
+		t.Fatalf("put -from-other-job: %s", r)
+	}
+	got := liveSchemaOf(t)
+	if got.ID != bID {
+		t.Errorf("job B's schema id is %q after the put, want its own %q", got.ID, bID)
+	}
+	if m, err := schemaedit.GetMapping(userMapping(t, got), "title"); err != nil || m.Source != "A's own" {
+		t.Errorf("job B's title mapping: %+v %v, want A's", m, err)
+	}
+}
