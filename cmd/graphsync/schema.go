@@ -88,7 +88,8 @@ make a new plan. Otherwise the live schema is written to the backup file
 with the desired one; the changes applied go to stdout. A plan already
 applied is nothing to do (exit 0). A plan for another job, or a plan file
 changed after it was written (its live or desired schema no longer has
-the fingerprint the plan records): exit 2, nothing sent.`},
+the fingerprint the plan records, or its list of changes is not what the
+two differ by): exit 2, nothing sent.`},
 			{Name: "restore", Summary: "put a backed-up schema back (-f FILE), the same safe way as apply", Flags: schemaRestore,
 				Help: `Put a schema back: apply's backup file, or any schema graphsync schema get
 wrote. As apply does, the schema it replaces is written to a backup file
@@ -806,6 +807,19 @@ func readPlan(inv *cli.Invocation, name string) (*planFile, error) {
 	}
 	if len(p.Desired.SynchronizationRules) == 0 {
 		return nil, cli.Usagef("%s: its desired schema has no synchronization rules", name)
+	}
+	// The changes are what a reviewer of the plan file reads: they must
+	// be those between its live and desired schemas, or the review
+	// approved something else than apply PUTs.
+	changes, err := schemaedit.Diff(p.Live, p.Desired)
+	if err != nil {
+		return nil, cli.Usagef("%s: %v", name, err)
+	}
+	want, err1 := json.Marshal(nonNil(changes))
+	got, err2 := json.Marshal(p.Changes)
+	if err := errors.Join(err1, err2); err != nil || !bytes.Equal(want, got) {
+		return nil, cli.Usagef("%s: its list of changes is not what its live and desired schemas differ by: the file was changed after it was written "+
+			"(a reader of it saw other changes than apply would make); make a new plan", name)
 	}
 	return &p, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -139,5 +140,41 @@ func TestSchemaPutOtherJob(t *testing.T) {
 	}
 	if m, err := schemaedit.GetMapping(userMapping(t, got), "title"); err != nil || m.Source != "A's own" {
 		t.Errorf("job B's title mapping: %+v %v, want A's", m, err)
+	}
+}
+
+// A plan's list of changes is what a reviewer of the file reads: one
+// whose list was edited afterwards (a change left out, the schemas and
+// their fingerprints untouched) is refused, exit 2, nothing sent.
+func TestSchemaApplyRefusesEditedChangeList(t *testing.T) {
+	tenant := attack5Tenant(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	dir := t.TempDir()
+	live, desired, plan := filepath.Join(dir, "live.json"), filepath.Join(dir, "desired.json"), filepath.Join(dir, "plan.json")
+	if r := attack5Run(t, "", "schema", "get", "-o", live); r.code != 0 {
+		t.Fatalf("schema get: %s", r)
+	}
+	s := readSchemaJSON(t, live)
+	must(t, schemaedit.SetMapping(userMapping(t, s), schemaedit.Expression("displayName", `Join(" ", [givenName], [surname])`)))
+	must(t, schemaedit.SetMapping(userMapping(t, s), schemaedit.Constant("title", "hidden")))
+	writeSchemaJSON(t, desired, s)
+	if r := attack5Run(t, "", "schema", "plan", "-f", desired, "-out", plan); r.code != 0 {
+		t.Fatalf("plan: %s", r)
+	}
+	b, err := os.ReadFile(plan)
+	must(t, err)
+	var p planFile
+	must(t, json.Unmarshal(b, &p))
+	if len(p.Changes) != 2 {
+		t.Fatalf("the plan lists %d change(s), want 2", len(p.Changes))
+	}
+	p.Changes = p.Changes[:1]
+	b, err = json.MarshalIndent(p, "", "  ")
+	must(t, err)
+	must(t, os.WriteFile(plan, b, 0o600))
+
+	before := attack5Puts(tenant)
+	r := attack5Run(t, "", "schema", "apply", plan, "-backup", filepath.Join(dir, "before.json"))
+	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, "list of changes") || attack5Puts(tenant) != before {
+		t.Errorf("a plan whose list of changes was edited: %s", r)
 	}
 }
