@@ -115,7 +115,7 @@ func (s *CycleStats) Add(ev models.ProvisioningObjectSummary) {
 		status, info = si.Status, si.ErrorInformation
 	}
 	row := ActionStatusCount{Action: ev.ProvisioningAction, Status: status}
-	if !s.countsAt.count(&s.Counts, row, MaxCycleCounts, func(r *ActionStatusCount) { r.Count++ }) {
+	if !s.countsAt.count(&s.Counts, row, MaxCycleCounts, countsOrder, func(r *ActionStatusCount) { r.Count++ }) {
 		s.OtherEvents++
 	}
 	if strings.EqualFold(string(status), string(models.LogStatusFailure)) {
@@ -123,7 +123,7 @@ func (s *CycleStats) Add(ev models.ProvisioningObjectSummary) {
 		if info != nil {
 			e.Code, e.Reason = info.ErrorCode, info.Reason
 		}
-		if !s.errorsAt.count(&s.Errors, e, MaxCycleErrorCodes, func(r *ErrorCodeCount) { r.Count++ }) {
+		if !s.errorsAt.count(&s.Errors, e, MaxCycleErrorCodes, errorsOrder, func(r *ErrorCodeCount) { r.Count++ }) {
 			s.OtherErrors++
 		}
 	}
@@ -133,10 +133,7 @@ func (s *CycleStats) Add(ev models.ProvisioningObjectSummary) {
 // counted first), and keeps that order as counts grow by one: a map
 // instead of a search, and a row moved up past the ones its count
 // overtakes instead of a sort.
-type rankIndex[K comparable, E interface {
-	rankKey() K
-	before(E) bool
-}] struct {
+type rankIndex[K comparable, E any] struct {
 	at map[K]int // index of each key's row
 	// n and first are len(rows) and &rows[0] when at was last right:
 	// rows changed otherwise (decoded, replaced, cut) are indexed anew.
@@ -144,13 +141,25 @@ type rankIndex[K comparable, E interface {
 	first *E
 }
 
+// rankOrder is a row's key, and whether one row comes before another,
+// for a rankIndex.
+type rankOrder[K comparable, E any] struct {
+	key    func(E) K
+	before func(a, b E) bool
+}
+
+var (
+	countsOrder = rankOrder[[2]string, ActionStatusCount]{ActionStatusCount.rankKey, ActionStatusCount.before}
+	errorsOrder = rankOrder[string, ErrorCodeCount]{ErrorCodeCount.rankKey, ErrorCodeCount.before}
+)
+
 // count adds one (inc) to the row of proto's key in *rows, appending
 // proto for a new key if rows hold fewer than limit, and moves the row
 // to its rank. It reports false when the key has no row and none was
 // added.
-func (x *rankIndex[K, E]) count(rows *[]E, proto E, limit int, inc func(*E)) bool {
-	k := proto.rankKey()
-	i, ok := x.find(*rows, k)
+func (x *rankIndex[K, E]) count(rows *[]E, proto E, limit int, o rankOrder[K, E], inc func(*E)) bool {
+	k := o.key(proto)
+	i, ok := x.find(*rows, k, o.key)
 	if !ok {
 		if len(*rows) >= limit {
 			return false
@@ -161,9 +170,9 @@ func (x *rankIndex[K, E]) count(rows *[]E, proto E, limit int, inc func(*E)) boo
 	}
 	r := *rows
 	inc(&r[i])
-	for ; i > 0 && r[i].before(r[i-1]); i-- {
+	for ; i > 0 && o.before(r[i], r[i-1]); i-- {
 		r[i], r[i-1] = r[i-1], r[i]
-		x.at[r[i].rankKey()] = i
+		x.at[o.key(r[i])] = i
 	}
 	x.at[k] = i
 	x.n, x.first = len(r), &r[0]
@@ -172,15 +181,15 @@ func (x *rankIndex[K, E]) count(rows *[]E, proto E, limit int, inc func(*E)) boo
 
 // find returns the index of k's row in rows, indexing rows anew when
 // they changed since.
-func (x *rankIndex[K, E]) find(rows []E, k K) (int, bool) {
+func (x *rankIndex[K, E]) find(rows []E, k K, key func(E) K) (int, bool) {
 	if x.at != nil && x.n == len(rows) && (len(rows) == 0 || x.first == &rows[0]) {
-		if i, ok := x.at[k]; !ok || (i < len(rows) && rows[i].rankKey() == k) {
+		if i, ok := x.at[k]; !ok || (i < len(rows) && key(rows[i]) == k) {
 			return i, ok
 		}
 	}
 	x.at = make(map[K]int, len(rows))
 	for i := len(rows) - 1; i >= 0; i-- { // the first row of a key wins
-		x.at[rows[i].rankKey()] = i
+		x.at[key(rows[i])] = i
 	}
 	x.n, x.first = len(rows), nil
 	if len(rows) > 0 {
