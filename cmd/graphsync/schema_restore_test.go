@@ -10,25 +10,25 @@ import (
 	"time"
 
 	"github.com/graphsync/graphsync/cmd/graphsync/internal/cli"
+	"github.com/graphsync/graphsync/cmd/graphsync/internal/demotenant"
 	"github.com/graphsync/graphsync/graphtest"
 	"github.com/graphsync/graphsync/models"
 	"github.com/graphsync/graphsync/schemaedit"
 )
 
-// restore refuses a schema file of another job (its id is not the
-// configured job's schema id) or of another service principal (its
-// @odata.context names another), exit 2 and nothing changed; with
-// -from-other-job it restores it, the configured job keeping its own
-// schema id; and a file that says nothing of its job is restored as
-// before.
-func TestSchemaRestoreOtherJob(t *testing.T) {
-	tenant := attack5Tenant(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+// twoJobSchemas makes a second job (B) in a demo tenant and leaves the
+// configuration at it: a is job A's schema file with title mapped to the
+// constant "A's own", foreign the same with B's schema id and an
+// @odata.context naming service principal sp; bID is B's schema id.
+func twoJobSchemas(t *testing.T, sp string) (tenant *demotenant.Tenant, dir, a, foreign, bID string) {
+	t.Helper()
+	tenant = attack5Tenant(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
 	c, err := tenant.Server.NewClient()
 	must(t, err)
 	other, err := c.CreateJob(context.Background(), tenant.ServicePrincipalID, models.SynchronizationJob{TemplateID: "scim"})
 	must(t, err)
-	dir := t.TempDir()
-	a := filepath.Join(dir, "a.json")
+	dir = t.TempDir()
+	a = filepath.Join(dir, "a.json")
 	if r := attack5Run(t, "", "schema", "get", "-o", a); r.code != 0 {
 		t.Fatalf("schema get A: %s", r)
 	}
@@ -37,15 +37,26 @@ func TestSchemaRestoreOtherJob(t *testing.T) {
 	writeSchemaJSON(t, a, s)
 
 	t.Setenv("GRAPHSYNC_JOB_ID", other.ID)
-	bID := liveSchemaOf(t).ID
+	bID = liveSchemaOf(t).ID
+	f := readSchemaJSON(t, a)
+	f.ID = bID
+	ctx, _ := json.Marshal("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('" + strings.ReplaceAll(sp, "'", "''") + "')/synchronization/jobs('scim')/schema/$entity")
+	f.Extra["@odata.context"] = ctx
+	foreign = filepath.Join(dir, "foreign.json")
+	writeSchemaJSON(t, foreign, f)
+	return tenant, dir, a, foreign, bID
+}
+
+// restore refuses a schema file of another job (its id is not the
+// configured job's schema id) or of another service principal (its
+// @odata.context names another), exit 2 and nothing changed; with
+// -from-other-job it restores it, the configured job keeping its own
+// schema id; and a file that says nothing of its job is restored as
+// before.
+func TestSchemaRestoreOtherJob(t *testing.T) {
+	tenant, dir, a, foreignFile, bID := twoJobSchemas(t, "someone's")
 	// Another service principal in @odata.context: refused before anything
 	// is read.
-	foreign := readSchemaJSON(t, a)
-	foreign.ID = bID
-	ctx, _ := json.Marshal("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('someone''s')/synchronization/jobs('scim')/schema/$entity")
-	foreign.Extra["@odata.context"] = ctx
-	foreignFile := filepath.Join(dir, "foreign.json")
-	writeSchemaJSON(t, foreignFile, foreign)
 	n := len(tenant.Server.Requests())
 	r := attack5Run(t, "", "schema", "restore", "-f", foreignFile, "-backup", filepath.Join(dir, "unused.json"))
 	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, `service principal "someone's"`) || !strings.Contains(r.stderr, "-from-other-job") {
@@ -90,29 +101,7 @@ func TestSchemaRestoreOtherJob(t *testing.T) {
 // not to replace it with another job's. -from-other-job puts it with the
 // configured job's own schema id.
 func TestSchemaPutOtherJob(t *testing.T) {
-	tenant := attack5Tenant(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
-	c, err := tenant.Server.NewClient()
-	must(t, err)
-	other, err := c.CreateJob(context.Background(), tenant.ServicePrincipalID, models.SynchronizationJob{TemplateID: "scim"})
-	must(t, err)
-	dir := t.TempDir()
-	a := filepath.Join(dir, "a.json")
-	if r := attack5Run(t, "", "schema", "get", "-o", a); r.code != 0 {
-		t.Fatalf("schema get A: %s", r)
-	}
-	s := readSchemaJSON(t, a)
-	must(t, schemaedit.SetMapping(userMapping(t, s), schemaedit.Constant("title", "A's own")))
-	writeSchemaJSON(t, a, s)
-
-	t.Setenv("GRAPHSYNC_JOB_ID", other.ID)
-	bID := liveSchemaOf(t).ID
-
-	foreign := readSchemaJSON(t, a)
-	foreign.ID = bID
-	ctx, _ := json.Marshal("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('someone')/synchronization/jobs('scim')/schema/$entity")
-	foreign.Extra["@odata.context"] = ctx
-	foreignFile := filepath.Join(dir, "foreign.json")
-	writeSchemaJSON(t, foreignFile, foreign)
+	tenant, _, a, foreignFile, bID := twoJobSchemas(t, "someone")
 	n := len(tenant.Server.Requests())
 	r := attack5Run(t, "", "schema", "put", "-f", foreignFile, "-yes")
 	if r.code != cli.ExitUsage || !strings.Contains(r.stderr, `service principal "someone"`) || !strings.Contains(r.stderr, "-from-other-job") {
