@@ -58,7 +58,10 @@
 // the state takes its outcome: the killed run's upload may still be in
 // Graph's pipeline, and its event says nothing of which content it is
 // of, so today's content is sent only once that event is in, never taken
-// for the new content's outcome. A record pending without an outcome by
+// for the new content's outcome. A run whose journal is another file
+// than the one the state names (-journal given or dropped, the state
+// renamed) is refused (exit 2, naming that journal) while that one holds
+// lines the state has not taken in. A record pending without an outcome by
 // -timeout is sent again by the run after. So a run killed at any point
 // neither sends a record twice nor loses one. A run holds the lock of the
 // state (an flock on FILE.lock, where the system has flock): a second run
