@@ -551,6 +551,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 	// that today's export no longer holds: that content is followed
 	// first, and today's sent once it has an outcome (see plan).
 	var deferred []record
+	var settled []entry
 	if f.daily != nil {
 		for _, r := range f.daily.supersede {
 			since = f.followPending(f.daily.pending[r.User.ExternalID], since)
@@ -560,6 +561,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 		for _, pe := range f.daily.settle {
 			since = f.followPending(pe, since)
 		}
+		settled = f.daily.settle
 	}
 	f.query = models.ProvisioningLogQuery{JobID: f.job, After: since}
 	// The job's events from before the upload are not outcomes of ours
@@ -593,7 +595,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 	if len(follow) > 0 {
 		f.stderr.Printf("Following %d record(s) that a run which stopped early sent, without sending them again.", len(follow))
 	}
-	if k := f.waiting - waiting - len(follow); k > 0 {
+	if k := len(deferred) + len(settled); k > 0 {
 		f.stderr.Printf("Following %d record(s) that a run which stopped early sent with other content than today's export's (or for people it no longer has); "+
 			"the state takes their outcome, and today's content (%d) is sent once they have one.", k, len(deferred))
 	}
