@@ -63,7 +63,8 @@
 // renamed) is refused (exit 2, naming that journal) while that one holds
 // lines the state has not taken in. A record pending without an outcome by
 // -timeout is sent again by the run after. So a run killed at any point
-// neither sends a record twice nor loses one. A run holds the lock of the
+// neither sends a record twice nor loses one; a run whose journal cannot
+// be written (a full disk) sends nothing more. A run holds the lock of the
 // state (an flock on FILE.lock, where the system has flock): a second run
 // on the same state exits 2 before reading anything.
 // -resume does not go with -state.
@@ -516,8 +517,22 @@ func (f *follower) record(e *entry) {
 func (f *follower) flush() {
 	if f.jr != nil && f.writeErr == nil && len(f.finalBuf) > 0 {
 		f.writeErr = f.jr.w.WriteAll(f.finalBuf...)
+		f.journalFailed()
 	}
 	f.finalBuf = f.finalBuf[:0]
+}
+
+// journalFailed, when the journal has just failed (f.writeErr) in a run
+// with -state, says so and stops the uploads: a record sent without its
+// pending line would be sent again by the run after one that stops
+// early, while it may still be in Graph's pipeline.
+func (f *follower) journalFailed() {
+	if f.writeErr == nil || f.st == nil || f.stopped {
+		return
+	}
+	f.stderr.Println("inbound: journal:", f.writeErr)
+	f.stderr.Println("inbound: stopped uploading: without the journal, a run that stops early could send records twice")
+	f.stopped = true
 }
 
 // run uploads records, follows them and those of follow (sent by a run
@@ -708,17 +723,20 @@ func (f *follower) upload(ctx context.Context, records []record, n int) (int, er
 			e.Attempts++
 			e.State, e.Time = statePending, time.Now().UTC()
 		}
-		if f.st != nil && f.jr != nil && f.writeErr == nil {
+		if f.st != nil && f.jr != nil {
 			// Before the request: a run killed from here on leaves the
 			// records pending, and the next one follows them in the logs
-			// rather than sending them again.
-			lines := make([]any, len(req.Operations))
-			for i, op := range req.Operations {
-				lines[i] = f.jr.line(*f.rows[op.Data.ExternalID])
+			// rather than sending them again. Once the journal has
+			// failed (here, or writing outcomes), nothing more is sent.
+			if f.writeErr == nil {
+				lines := make([]any, len(req.Operations))
+				for i, op := range req.Operations {
+					lines[i] = f.jr.line(*f.rows[op.Data.ExternalID])
+				}
+				f.writeErr = f.jr.w.WriteAll(lines...)
+				f.journalFailed()
 			}
-			if f.writeErr = f.jr.w.WriteAll(lines...); f.writeErr != nil {
-				f.stderr.Println("inbound: journal:", f.writeErr)
-				f.stderr.Println("inbound: stopped uploading: without the journal, a run that stops early could send records twice")
+			if f.writeErr != nil {
 				f.stopped = true
 				for _, op := range req.Operations {
 					f.rows[op.Data.ExternalID].State = stateNotUploaded
