@@ -37,8 +37,9 @@
 // none); an accepted leaver leaves the state. The brake refuses the run
 // before anything is sent (exit 2, with the numbers) when the leavers are
 // more than -max-leavers (a count, or a percentage of the state; 5%), or
-// the export is empty or has less than half the state's records, unless
-// -force.
+// the export is empty, has less than half the state's records, or does
+// not end with a line break (cut short: read while still written, its
+// last record maybe cut), unless -force.
 //
 // The state is written only from outcomes in the logs, atomically (a new
 // file renamed over the old one), at the end of a run. Its journal
@@ -224,7 +225,8 @@ Entra last accepted; a run uploads only new and changed records, and sends
 the records of the state that today's export lacks as leavers (active=false;
 -leavers ignore does not). A brake refuses the run, sending nothing (exit 2),
 when the leavers are more than -max-leavers (a count, or a percentage of the
-state), or the export is empty or less than half the state, unless -force.
+state), or the export is empty, less than half the state, or cut short (no
+line break at its end), unless -force.
 The state is written only from outcomes in the logs, atomically; its journal
 (-journal, or FILE.journal) lets a run killed at any point resume without
 sending anything twice.
@@ -260,7 +262,7 @@ func Command() *cli.Command {
 			fs.StringVar(&cfg.statePath, "state", "", "daily deltas: the state of what Entra accepted, per externalId; upload only new and changed records, and leavers")
 			fs.StringVar(&cfg.leavers, "leavers", "disable", "with -state, records of the state absent from the export: disable (send active=false) or ignore")
 			fs.StringVar(&cfg.maxLeavers, "max-leavers", "5%", "with -state, the most leavers a run sends: a count, or a percentage of the state")
-			fs.BoolVar(&cfg.force, "force", false, "with -state, run past the brake (too many leavers, an empty or shrunken export)")
+			fs.BoolVar(&cfg.force, "force", false, "with -state, run past the brake (too many leavers, an empty, shrunken or cut export)")
 			fs.IntVar(&cfg.retry, "retry", 2, "send records that failed for a transient reason again, up to this many times")
 			fs.DurationVar(&cfg.retryWait, "retry-wait", time.Minute, "wait before the first retry, doubled for each next one (demo: 1s)")
 			fs.DurationVar(&cfg.timeout, "timeout", 40*time.Minute, "how long to follow the provisioning logs after an upload, every read of them included (demo: 30s)")
