@@ -41,7 +41,31 @@ type Reader struct {
 	// offset is how many physical lines of the input r does not read
 	// (NewHeader's header and the lines before it).
 	offset int
+	// tail is NewHeader's input, which remembers its last byte.
+	tail *lastByte
 }
+
+// lastByte is a reader that remembers the last byte read through it.
+type lastByte struct {
+	r io.Reader
+	b byte
+}
+
+func (l *lastByte) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	if n > 0 {
+		l.b = p[n-1]
+	}
+	return n, err
+}
+
+// EndsWithLineBreak reports, once Next has returned io.EOF, whether the
+// input of NewHeader ended with a line break (a Reader of New: always
+// true). A file written whole ends its last record with one; a file cut
+// short (read while it is still written, a transfer that failed) almost
+// always ends inside a record, whose last cell Next returns cut, and
+// without the records after it.
+func (r *Reader) EndsWithLineBreak() bool { return r.tail == nil || r.tail.b == '\n' }
 
 // New returns a Reader of in, which errors call name. Quotes are strict;
 // every line that starts with '#' is a comment.
@@ -63,7 +87,8 @@ func New(name string, in io.Reader) *Reader {
 // included (an office "#12", a cost centre), so that no record is
 // skipped without a word. An input without a header is io.EOF.
 func NewHeader(name string, in io.Reader) (r *Reader, header []string, line int, err error) {
-	br := dropBOM(in)
+	tail := &lastByte{r: in}
+	br := dropBOM(tail)
 	for {
 		s, rerr := br.ReadString('\n')
 		if rerr != nil && rerr != io.EOF {
@@ -98,7 +123,7 @@ func NewHeader(name string, in io.Reader) (r *Reader, header []string, line int,
 	// reads through br itself, a bufio.Reader of the default size).
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
-	return &Reader{name: name, r: cr, offset: line}, header, line, nil
+	return &Reader{name: name, r: cr, offset: line, tail: tail}, header, line, nil
 }
 
 // dropBOM returns a bufio.Reader of in without a leading byte-order mark.

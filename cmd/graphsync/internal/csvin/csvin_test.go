@@ -120,3 +120,36 @@ func TestNewHeader(t *testing.T) {
 		t.Errorf("comments only: %v, want io.EOF", err)
 	}
 }
+
+// EndsWithLineBreak tells an input cut inside its last record from one
+// written whole, whatever its line ends.
+func TestEndsWithLineBreak(t *testing.T) {
+	for in, want := range map[string]bool{
+		"a,b\n1,2\n":             true,
+		"a,b\r\n1,2\r\n":         true,
+		"\ufeffa,b\n1,2\n\n":     true,
+		"a,b\n1,2":               false,
+		"a,b\r\n1,2\r":           false,
+		"a,b\n1,\"x\ny\"":        false,
+		"a,b\n1,\"x\ny\"\n":      true,
+		"# c\na,b\n" + "1,2\n3,": false,
+	} {
+		r, _, _, err := NewHeader("in", strings.NewReader(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if _, _, err := r.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("%q: %v", in, err)
+			}
+		}
+		if got := r.EndsWithLineBreak(); got != want {
+			t.Errorf("%q: EndsWithLineBreak %v, want %v", in, got, want)
+		}
+	}
+	if !New("in", strings.NewReader("a")).EndsWithLineBreak() {
+		t.Error("a Reader of New: false, want true")
+	}
+}

@@ -198,6 +198,13 @@ func NewReader(name string, in io.Reader, m *Mapping) (*Reader, error) {
 // each (see attribute), in column or mapping order.
 func (r *Reader) Attributes() []string { return r.attrs }
 
+// EndsWithLineBreak reports, once Next has returned io.EOF, whether the
+// input ended with a line break, as an export written whole does. One
+// that does not was most likely cut short (read while still written, a
+// transfer that failed): its last record may have a cut last cell, and
+// the people after it are missing.
+func (r *Reader) EndsWithLineBreak() bool { return r.r.EndsWithLineBreak() }
+
 // Next returns the next record, or io.EOF after the last.
 func (r *Reader) Next() (Record, error) {
 	rec, line, err := r.r.Next()

@@ -41,6 +41,9 @@ type plan struct {
 	exported, created, changed, unchanged int
 	leavers, ignoredLeavers               int
 	stateRecords                          int
+	// cutAt is the line of the export's last record when the export
+	// does not end with a line break (cut short?), or 0.
+	cutAt int
 }
 
 // runDaily is a run with -state.
@@ -140,6 +143,7 @@ func (p *program) delta(name string, in io.Reader, st *state, pending map[string
 	if err != nil && !(errors.Is(err, hrcsv.ErrNoRecords) && p.cfg.force) {
 		return nil, err
 	}
+	lastLine := 0               // of the last record read
 	fresh := map[string]int{}   // new externalIds, by line
 	queued := map[string]bool{} // externalIds with a pending line, queued
 	queue := func(rec record, sum fingerprint) {
@@ -158,12 +162,16 @@ func (p *program) delta(name string, in io.Reader, st *state, pending map[string
 	for r != nil {
 		rec, err := r.Next()
 		if err == io.EOF {
+			if !r.EndsWithLineBreak() {
+				pl.cutAt = lastLine
+			}
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
 		pl.exported++
+		lastLine = rec.Line
 		id := rec.User.ExternalID
 		sum, ok := rec.Sum()
 		if !ok {
@@ -239,8 +247,11 @@ func parseMaxLeavers(s string) (n int, percent bool, err error) {
 }
 
 // brake refuses a run whose export looks wrong, before anything is sent:
-// more leavers than -max-leavers, an empty export, or one of less than
-// half the state's records; -force runs anyway.
+// more leavers than -max-leavers, an empty export, one of less than half
+// the state's records, or one that does not end with a line break (cut
+// short: read while still written, a transfer that failed; its last
+// record may be cut, the people after it missing, and some leavers fewer
+// than -max-leavers would be disabled for it); -force runs anyway.
 func (p *program) brake(pl *plan) error {
 	n, percent, _ := parseMaxLeavers(p.cfg.maxLeavers)
 	limit, limitText := n, p.cfg.maxLeavers
@@ -254,6 +265,10 @@ func (p *program) brake(pl *plan) error {
 		why = append(why, fmt.Sprintf("the export has no record, and the state %d", pl.stateRecords))
 	case pl.stateRecords > 0 && pl.exported*2 < pl.stateRecords:
 		why = append(why, fmt.Sprintf("the export has %d record(s), less than half of the state's %d", pl.exported, pl.stateRecords))
+	}
+	if pl.cutAt > 0 {
+		why = append(why, fmt.Sprintf("the export does not end with a line break, as a file cut short does (read while still written, or a transfer that failed): "+
+			"its last record (line %d) may be cut and the people after it missing", pl.cutAt))
 	}
 	if pl.leavers > limit {
 		why = append(why, fmt.Sprintf("%d leaver(s) (in the state, not in the export) would be disabled, more than -max-leavers %s", pl.leavers, limitText))

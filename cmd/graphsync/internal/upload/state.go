@@ -133,20 +133,32 @@ func loadState(path, sp, job string, warn func(string)) (*state, error) {
 }
 
 // replay absorbs the lines journal holds past what the state absorbed
-// when it was written (all of them for another journal: another path, or
-// a file at the same path that is shorter or starts with other bytes, one
-// removed and written anew): a record's accepted outcome sets its fingerprint (a leaver's
-// removes it), in the order written. It returns, for each record whose
-// last line there is pending (sent, or being sent, by a run that did not
-// see its outcome), that line: the run follows it in the logs rather
-// than sending it again.
+// when it was written (all of them for another journal: another file
+// than the one the state names, or a file at the same path that is
+// shorter or starts with other bytes, one removed and written anew): a
+// record's accepted outcome sets its fingerprint (a leaver's removes
+// it), in the order written. It returns, for each record whose last line
+// there is pending (sent, or being sent, by a run that did not see its
+// outcome), that line: the run follows it in the logs rather than
+// sending it again.
+//
+// journal may be another file than the one the state was written with
+// (-journal given or dropped, the state renamed with its journal left
+// under the old name) only when that one holds nothing past what the
+// state absorbed: otherwise the lines of a run that stopped early (its
+// pending records, its outcomes) would never be read, and those records
+// would be sent again while its upload may still be in Graph's pipeline.
+// That is an error naming the journal to give.
 func (st *state) replay(journal string, warn func(string)) (map[string]entry, int, error) {
 	abs, err := filepath.Abs(journal)
 	if err != nil {
 		return nil, 0, err
 	}
 	from := st.journalPos
-	if st.journal != abs {
+	if !sameFile(st.journal, abs) {
+		if err := st.leftBehind(abs, warn); err != nil {
+			return nil, 0, err
+		}
 		from = jsonl.Position{}
 	}
 	pending := map[string]entry{}
@@ -181,6 +193,24 @@ func (st *state) replay(journal string, warn func(string)) (map[string]entry, in
 	st.journal, st.journalPos, st.from = abs, end, start
 	st.restarted = from.Offset > 0 && start.Offset == 0
 	return pending, torn, nil
+}
+
+// leftBehind refuses to leave the journal the state was written with for
+// journal while it holds lines past what the state absorbed.
+func (st *state) leftBehind(journal string, warn func(string)) error {
+	if st.journal == "" {
+		return nil
+	}
+	n := 0
+	if _, _, err := jsonl.Resume(st.journal, st.journalPos, warn, func(int, []byte) error { n++; return nil }); err != nil {
+		return fmt.Errorf("%s was written with the journal %s, which cannot be read to check that it holds nothing more: %w", st.path, st.journal, err)
+	}
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s was written with the journal %s, which holds %d line(s) past what the state took in (a run that stopped early: "+
+		"records it sent, maybe still in Graph's pipeline, and their outcomes), but this run's journal is %s; "+
+		"give -journal %s, or those records would be sent again", st.path, st.journal, n, journal, st.journal)
 }
 
 // accept records that Entra accepted the record of externalID with

@@ -37,8 +37,9 @@
 // none); an accepted leaver leaves the state. The brake refuses the run
 // before anything is sent (exit 2, with the numbers) when the leavers are
 // more than -max-leavers (a count, or a percentage of the state; 5%), or
-// the export is empty or has less than half the state's records, unless
-// -force.
+// the export is empty, has less than half the state's records, or does
+// not end with a line break (cut short: read while still written, its
+// last record maybe cut), unless -force.
 //
 // The state is written only from outcomes in the logs, atomically (a new
 // file renamed over the old one), at the end of a run. Its journal
@@ -58,9 +59,13 @@
 // the state takes its outcome: the killed run's upload may still be in
 // Graph's pipeline, and its event says nothing of which content it is
 // of, so today's content is sent only once that event is in, never taken
-// for the new content's outcome. A record pending without an outcome by
+// for the new content's outcome. A run whose journal is another file
+// than the one the state names (-journal given or dropped, the state
+// renamed) is refused (exit 2, naming that journal) while that one holds
+// lines the state has not taken in. A record pending without an outcome by
 // -timeout is sent again by the run after. So a run killed at any point
-// neither sends a record twice nor loses one. A run holds the lock of the
+// neither sends a record twice nor loses one; a run whose journal cannot
+// be written (a full disk) sends nothing more. A run holds the lock of the
 // state (an flock on FILE.lock, where the system has flock): a second run
 // on the same state exits 2 before reading anything.
 // -resume does not go with -state.
@@ -220,7 +225,8 @@ Entra last accepted; a run uploads only new and changed records, and sends
 the records of the state that today's export lacks as leavers (active=false;
 -leavers ignore does not). A brake refuses the run, sending nothing (exit 2),
 when the leavers are more than -max-leavers (a count, or a percentage of the
-state), or the export is empty or less than half the state, unless -force.
+state), or the export is empty, less than half the state, or cut short (no
+line break at its end), unless -force.
 The state is written only from outcomes in the logs, atomically; its journal
 (-journal, or FILE.journal) lets a run killed at any point resume without
 sending anything twice.
@@ -256,7 +262,7 @@ func Command() *cli.Command {
 			fs.StringVar(&cfg.statePath, "state", "", "daily deltas: the state of what Entra accepted, per externalId; upload only new and changed records, and leavers")
 			fs.StringVar(&cfg.leavers, "leavers", "disable", "with -state, records of the state absent from the export: disable (send active=false) or ignore")
 			fs.StringVar(&cfg.maxLeavers, "max-leavers", "5%", "with -state, the most leavers a run sends: a count, or a percentage of the state")
-			fs.BoolVar(&cfg.force, "force", false, "with -state, run past the brake (too many leavers, an empty or shrunken export)")
+			fs.BoolVar(&cfg.force, "force", false, "with -state, run past the brake (too many leavers, an empty, shrunken or cut export)")
 			fs.IntVar(&cfg.retry, "retry", 2, "send records that failed for a transient reason again, up to this many times")
 			fs.DurationVar(&cfg.retryWait, "retry-wait", time.Minute, "wait before the first retry, doubled for each next one (demo: 1s)")
 			fs.DurationVar(&cfg.timeout, "timeout", 40*time.Minute, "how long to follow the provisioning logs after an upload, every read of them included (demo: 30s)")
@@ -513,8 +519,22 @@ func (f *follower) record(e *entry) {
 func (f *follower) flush() {
 	if f.jr != nil && f.writeErr == nil && len(f.finalBuf) > 0 {
 		f.writeErr = f.jr.w.WriteAll(f.finalBuf...)
+		f.journalFailed()
 	}
 	f.finalBuf = f.finalBuf[:0]
+}
+
+// journalFailed, when the journal has just failed (f.writeErr) in a run
+// with -state, says so and stops the uploads: a record sent without its
+// pending line would be sent again by the run after one that stops
+// early, while it may still be in Graph's pipeline.
+func (f *follower) journalFailed() {
+	if f.writeErr == nil || f.st == nil || f.stopped {
+		return
+	}
+	f.stderr.Println("inbound: journal:", f.writeErr)
+	f.stderr.Println("inbound: stopped uploading: without the journal, a run that stops early could send records twice")
+	f.stopped = true
 }
 
 // run uploads records, follows them and those of follow (sent by a run
@@ -548,6 +568,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 	// that today's export no longer holds: that content is followed
 	// first, and today's sent once it has an outcome (see plan).
 	var deferred []record
+	var settled []entry
 	if f.daily != nil {
 		for _, r := range f.daily.supersede {
 			since = f.followPending(f.daily.pending[r.User.ExternalID], since)
@@ -557,6 +578,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 		for _, pe := range f.daily.settle {
 			since = f.followPending(pe, since)
 		}
+		settled = f.daily.settle
 	}
 	f.query = models.ProvisioningLogQuery{JobID: f.job, After: since}
 	// The job's events from before the upload are not outcomes of ours
@@ -590,7 +612,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 	if len(follow) > 0 {
 		f.stderr.Printf("Following %d record(s) that a run which stopped early sent, without sending them again.", len(follow))
 	}
-	if k := f.waiting - waiting - len(follow); k > 0 {
+	if k := len(deferred) + len(settled); k > 0 {
 		f.stderr.Printf("Following %d record(s) that a run which stopped early sent with other content than today's export's (or for people it no longer has); "+
 			"the state takes their outcome, and today's content (%d) is sent once they have one.", k, len(deferred))
 	}
@@ -703,17 +725,20 @@ func (f *follower) upload(ctx context.Context, records []record, n int) (int, er
 			e.Attempts++
 			e.State, e.Time = statePending, time.Now().UTC()
 		}
-		if f.st != nil && f.jr != nil && f.writeErr == nil {
+		if f.st != nil && f.jr != nil {
 			// Before the request: a run killed from here on leaves the
 			// records pending, and the next one follows them in the logs
-			// rather than sending them again.
-			lines := make([]any, len(req.Operations))
-			for i, op := range req.Operations {
-				lines[i] = f.jr.line(*f.rows[op.Data.ExternalID])
+			// rather than sending them again. Once the journal has
+			// failed (here, or writing outcomes), nothing more is sent.
+			if f.writeErr == nil {
+				lines := make([]any, len(req.Operations))
+				for i, op := range req.Operations {
+					lines[i] = f.jr.line(*f.rows[op.Data.ExternalID])
+				}
+				f.writeErr = f.jr.w.WriteAll(lines...)
+				f.journalFailed()
 			}
-			if f.writeErr = f.jr.w.WriteAll(lines...); f.writeErr != nil {
-				f.stderr.Println("inbound: journal:", f.writeErr)
-				f.stderr.Println("inbound: stopped uploading: without the journal, a run that stops early could send records twice")
+			if f.writeErr != nil {
 				f.stopped = true
 				for _, op := range req.Operations {
 					f.rows[op.Data.ExternalID].State = stateNotUploaded
