@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -235,9 +236,9 @@ func parseMaxLeavers(s string) (n int, percent bool, err error) {
 	v, percent := strings.CutSuffix(strings.TrimSpace(s), "%")
 	f, err := strconv.ParseFloat(v, 64)
 	switch {
-	case err != nil || f < 0 || (percent && f > 100):
+	case err != nil || !(f >= 0) || (percent && f > 100): // !(f >= 0): NaN too
 		return 0, false, usagef("-max-leavers %q: want a count such as 25, or a percentage of the state such as 5%%", s)
-	case !percent && f != float64(int(f)):
+	case !percent && (f > math.MaxInt32 || f != math.Trunc(f)):
 		return 0, false, usagef("-max-leavers %q: a count is a whole number", s)
 	}
 	if percent {

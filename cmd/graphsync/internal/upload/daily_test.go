@@ -361,7 +361,7 @@ func TestDailyPieces(t *testing.T) {
 			t.Errorf("%q: %d %v %v", in, n, pct, err)
 		}
 	}
-	for _, bad := range []string{"", "-1", "1.5", "101%", "x%"} {
+	for _, bad := range []string{"", "-1", "1.5", "101%", "x%", "NaN%", "NaN", "Inf", "+Inf%", "1e300"} {
 		if _, _, err := parseMaxLeavers(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
