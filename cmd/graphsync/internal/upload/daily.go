@@ -41,7 +41,11 @@ type plan struct {
 
 	exported, created, changed, unchanged int
 	leavers, ignoredLeavers               int
-	stateRecords                          int
+	// deactivated counts the changed records the export now marks
+	// active=false whose accepted record the state holds as active:
+	// people disabled as leavers are, though still in the export.
+	deactivated  int
+	stateRecords int
 	// cutAt is the line of the export's last record when the export
 	// does not end with a line break (cut short?), or 0.
 	cutAt int
@@ -101,6 +105,9 @@ func (p *program) runDaily(ctx context.Context, stdin io.Reader) (int, error) {
 	}
 	p.stderr.Printf("%s: %d record(s): %d new, %d changed, %d unchanged; %d leaver(s) (in the state %s, not in the export) %s.",
 		name, pl.exported, pl.created, pl.changed, pl.unchanged, pl.leavers+pl.ignoredLeavers, cfg.statePath, leaverWord)
+	if pl.deactivated > 0 {
+		p.stderr.Printf("%d of the changed record(s) mark people active=false whom the state holds as active: they are disabled, and count with the leavers against -max-leavers.", pl.deactivated)
+	}
 	if len(pl.send)+len(pl.follow)+len(pl.supersede)+len(pl.settle) == 0 {
 		// Nothing to send; the state still takes in what the journal
 		// held.
@@ -191,6 +198,9 @@ func (p *program) delta(name string, in io.Reader, st *state, pending map[string
 			// Changed, or what the state holds but not what a killed
 			// run sent: that may reach Entra, and today's is sent after.
 			pl.changed++
+			if !s.inactive && inactive(rec.User, false) {
+				pl.deactivated++
+			}
 		} else {
 			if prev, dup := fresh[id]; dup {
 				return nil, hrcsv.DuplicateError(name, rec, prev)
@@ -230,6 +240,12 @@ func (p *program) delta(name string, in io.Reader, st *state, pending map[string
 	return pl, nil
 }
 
+// inactive reports whether u, the record of a person in the export (not
+// a leaver's), says active=false.
+func inactive(u models.SCIMUser, leaver bool) bool {
+	return !leaver && u.Active != nil && !*u.Active
+}
+
 // parseMaxLeavers reads -max-leavers: a count ("25") or a percentage of
 // the state ("5%").
 func parseMaxLeavers(s string) (n int, percent bool, err error) {
@@ -248,7 +264,8 @@ func parseMaxLeavers(s string) (n int, percent bool, err error) {
 }
 
 // brake refuses a run whose export looks wrong, before anything is sent:
-// more leavers than -max-leavers, an empty export, one of less than half
+// more people disabled than -max-leavers (leavers, and people the export
+// now marks active=false whom the state holds as active), an empty export, one of less than half
 // the state's records, or one that does not end with a line break (cut
 // short: read while still written, a transfer that failed; its last
 // record may be cut, the people after it missing, and some leavers fewer
@@ -271,8 +288,12 @@ func (p *program) brake(pl *plan) error {
 		why = append(why, fmt.Sprintf("the export does not end with a line break, as a file cut short does (read while still written, or a transfer that failed): "+
 			"its last record (line %d) may be cut and the people after it missing", pl.cutAt))
 	}
-	if pl.leavers > limit {
+	switch {
+	case pl.leavers+pl.deactivated > limit && pl.deactivated == 0:
 		why = append(why, fmt.Sprintf("%d leaver(s) (in the state, not in the export) would be disabled, more than -max-leavers %s", pl.leavers, limitText))
+	case pl.leavers+pl.deactivated > limit:
+		why = append(why, fmt.Sprintf("%d people would be disabled, more than -max-leavers %s: %d leaver(s) (in the state, not in the export) "+
+			"and %d the export now marks active=false (active in the state)", pl.leavers+pl.deactivated, limitText, pl.leavers, pl.deactivated))
 	}
 	if len(why) == 0 {
 		return nil
@@ -298,7 +319,7 @@ func (f *follower) saveState(rows []entry) error {
 			continue
 		}
 		if fp, ok := parseFingerprint(e.Record); ok {
-			f.st.accept(e.ExternalID, fp, e.Leaver)
+			f.st.accept(e.ExternalID, fp, e.Leaver, e.Inactive)
 		}
 	}
 	if unresolved {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -410,5 +411,78 @@ func TestDailyInterruptedKeepsPendingRecords(t *testing.T) {
 	}
 	if d := runDaily(t, srv, job, csv, st, "-timeout", "300ms"); d.code != exitFailed || d.calls != 1 {
 		t.Fatalf("after following in vain: %+v", d)
+	}
+}
+
+// activePeople is a CSV of the people with the given externalIds, with an
+// active column: false for those in inactive.
+func activePeople(ids []string, title string, inactive ...string) string {
+	var b strings.Builder
+	b.WriteString("externalId,userName,title,active\n")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "%s,%s@contoso.com,%s,%v\n", id, strings.ToLower(id), title, !slices.Contains(inactive, id))
+	}
+	return b.String()
+}
+
+// The brake counts everyone a run would disable: an export that marks
+// active people active=false (a status column mapped wrong) disables as
+// surely as one that lost them. The state remembers who Entra holds as
+// inactive, so a change to someone already inactive does not count.
+func TestDailyBrakeCountsPeopleMarkedInactive(t *testing.T) {
+	srv, job := fakeReal(t, &graphtest.Options{InboundDelay: 20 * time.Millisecond})
+	st := filepath.Join(t.TempDir(), "hr.state")
+	if d := runDaily(t, srv, job, writeFile(t, "d1.csv", activePeople(ids(1, 40), "Clerk")), st); d.code != exitOK || d.rep.Summary.Created != 40 {
+		t.Fatalf("day 1: %+v", d)
+	}
+	before, _ := os.ReadFile(st)
+	three := []string{"P001", "P002", "P003"}
+	for _, tc := range []struct {
+		csv, want string
+		args      []string
+	}{
+		// 5% of 40 is 2: three marked inactive are too many.
+		{activePeople(ids(1, 40), "Clerk", three...), "3 people would be disabled", nil},
+		// -leavers ignore sends no leaver, but these are no leavers.
+		{activePeople(ids(1, 40), "Clerk", three...), "and 3 the export now marks active=false", []string{"-leavers", "ignore"}},
+		// One leaver and two marked inactive: three.
+		{activePeople(ids(1, 39), "Clerk", "P001", "P002"), "1 leaver(s)", []string{"-max-leavers", "2"}},
+	} {
+		d := runDaily(t, srv, job, writeFile(t, "d.csv", tc.csv), st, tc.args...)
+		if d.code != exitUsage || d.calls != 0 || !strings.Contains(d.stderr, tc.want) || !strings.Contains(d.stderr, "more than -max-leavers") ||
+			!strings.Contains(d.stderr, "nothing was sent") {
+			t.Errorf("%v: exit %d, %d call(s), want exit 2 and %q\n%s", tc.args, d.code, d.calls, tc.want, d.stderr)
+		}
+		if after, _ := os.ReadFile(st); string(after) != string(before) {
+			t.Errorf("%v: the brake changed the state", tc.args)
+		}
+	}
+	for _, id := range three {
+		if u, _ := srv.InboundUser(id); !u.Active {
+			t.Fatalf("%s disabled by a braked run", id)
+		}
+	}
+
+	// Allowed: the three are disabled, and the state marks them inactive.
+	d := runDaily(t, srv, job, writeFile(t, "d2.csv", activePeople(ids(1, 40), "Clerk", three...)), st, "-max-leavers", "3")
+	if d.code != exitOK || d.calls != 1 || len(d.rep.Records) != 3 || !strings.Contains(d.stderr, "3 of the changed record(s) mark people active=false") {
+		t.Fatalf("day 2, -max-leavers 3: %+v", d)
+	}
+	for _, id := range three {
+		if u, _ := srv.InboundUser(id); u.Active {
+			t.Fatalf("%s still active", id)
+		}
+	}
+	// Day 3: everyone's title changes, the three stay inactive: no one is
+	// disabled, and the default brake (2) lets it through.
+	d = runDaily(t, srv, job, writeFile(t, "d3.csv", activePeople(ids(1, 40), "Associate", three...)), st)
+	if d.code != exitOK || d.calls != 1 || len(d.rep.Records) != 40 || strings.Contains(d.stderr, "mark people active=false") {
+		t.Fatalf("day 3, a change to people already inactive: %+v", d)
+	}
+	// Day 4: the three come back, two others are marked inactive: two
+	// disabled, within the default brake.
+	d = runDaily(t, srv, job, writeFile(t, "d4.csv", activePeople(ids(1, 40), "Associate", "P010", "P011")), st)
+	if d.code != exitOK || d.calls != 1 || len(d.rep.Records) != 5 || !strings.Contains(d.stderr, "2 of the changed record(s) mark people active=false") {
+		t.Fatalf("day 4: %+v", d)
 	}
 }

@@ -51,6 +51,12 @@ type entry struct {
 	// Leaver: the record is a leaver's (-state): in the state, absent
 	// from the export, sent with active=false.
 	Leaver bool `json:"leaver,omitempty"`
+	// Inactive: the record, from the export, says active=false (a
+	// leaver's does too, and is not marked). The state keeps it, so
+	// that a later export marking an active person inactive is told
+	// from one that only changes an inactive person's attributes (the
+	// brake counts the first).
+	Inactive bool `json:"inactive,omitempty"`
 	// Attempts is how many times this run sent the record (retries of
 	// transient failures included).
 	Attempts int `json:"attempts,omitempty"`

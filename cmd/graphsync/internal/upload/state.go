@@ -21,11 +21,13 @@ const stateFormat = "graphsync-inbound-state/1"
 type fingerprint = [sha256.Size]byte
 
 // slot is what the state keeps of one externalId: the fingerprint of the
-// record Entra last accepted and, while a run reads the export, the
-// export's line of the record (0: not in the export, so far).
+// record Entra last accepted, whether that record said active=false and,
+// while a run reads the export, the export's line of the record (0: not
+// in the export, so far).
 type slot struct {
-	fp   fingerprint
-	line int32
+	fp       fingerprint
+	line     int32
+	inactive bool
 }
 
 // state is -state: for each externalId, the fingerprint of the record
@@ -41,7 +43,10 @@ type slot struct {
 //	{"format":"graphsync-inbound-state/1","servicePrincipalId":"…","jobId":"…","written":"…",
 //	 "journal":"/path/hr.state.journal","journalSize":123456,"journalHead":"sha256:…","records":2}
 //	{"externalId":"E1001","record":"sha256:5e1f…"}
-//	{"externalId":"E1002","record":"sha256:09ab…"}
+//	{"externalId":"E1002","record":"sha256:09ab…","inactive":true}
+//
+// inactive marks a record Entra accepted with active=false; a state
+// written before it existed marks none, and its people count as active.
 type state struct {
 	path                string
 	sp, job             string
@@ -73,6 +78,7 @@ type stateHeader struct {
 type stateLine struct {
 	ExternalID string `json:"externalId"`
 	Record     string `json:"record"`
+	Inactive   bool   `json:"inactive,omitempty"`
 }
 
 func formatFingerprint(fp fingerprint) string { return "sha256:" + hex.EncodeToString(fp[:]) }
@@ -118,7 +124,7 @@ func loadState(path, sp, job string, warn func(string)) (*state, error) {
 		if _, dup := st.records[l.ExternalID]; dup {
 			return fmt.Errorf("%s line %d: externalId %q is there twice; the file was changed by hand or is damaged", path, line, l.ExternalID)
 		}
-		st.records[l.ExternalID] = slot{fp: fp}
+		st.records[l.ExternalID] = slot{fp: fp, inactive: l.Inactive}
 		n++
 		return nil
 	})
@@ -180,7 +186,7 @@ func (st *state) replay(journal string, warn func(string)) (map[string]entry, in
 			pending[l.ExternalID] = l.entry
 		case l.State == stateOutcome && ok && l.accepted():
 			delete(pending, l.ExternalID)
-			st.accept(l.ExternalID, fp, l.Leaver)
+			st.accept(l.ExternalID, fp, l.Leaver, l.Inactive)
 			st.absorbing++
 		default:
 			delete(pending, l.ExternalID)
@@ -214,14 +220,15 @@ func (st *state) leftBehind(journal string, warn func(string)) error {
 }
 
 // accept records that Entra accepted the record of externalID with
-// fingerprint fp: a leaver leaves the state.
-func (st *state) accept(externalID string, fp fingerprint, leaver bool) {
+// fingerprint fp, which said active=false when inactive: a leaver leaves
+// the state.
+func (st *state) accept(externalID string, fp fingerprint, leaver, inactive bool) {
 	if leaver {
 		delete(st.records, externalID)
 		return
 	}
 	s := st.records[externalID]
-	s.fp = fp
+	s.fp, s.inactive = fp, inactive
 	st.records[strings.Clone(externalID)] = s
 }
 
@@ -249,7 +256,8 @@ func (st *state) save(pos jsonl.Position) error {
 			return err
 		}
 		for _, id := range ids {
-			if err := line(stateLine{ExternalID: id, Record: formatFingerprint(st.records[id].fp)}); err != nil {
+			s := st.records[id]
+			if err := line(stateLine{ExternalID: id, Record: formatFingerprint(s.fp), Inactive: s.inactive}); err != nil {
 				return err
 			}
 		}

@@ -35,8 +35,10 @@
 // counted. Records of the state that the export lacks are leavers, sent
 // as {externalId, active: false} (never deleted; -leavers ignore sends
 // none); an accepted leaver leaves the state. The brake refuses the run
-// before anything is sent (exit 2, with the numbers) when the leavers are
-// more than -max-leavers (a count, or a percentage of the state; 5%), or
+// before anything is sent (exit 2, with the numbers) when the people it
+// would disable (the leavers, and those the export now marks active=false
+// whom the state holds as active) are more than -max-leavers (a count, or
+// a percentage of the state; 5%), or
 // the export is empty, has less than half the state's records, or does
 // not end with a line break (cut short: read while still written, its
 // last record maybe cut), unless -force.
@@ -224,9 +226,10 @@ Daily runs: -state FILE keeps, per externalId, a fingerprint of the record
 Entra last accepted; a run uploads only new and changed records, and sends
 the records of the state that today's export lacks as leavers (active=false;
 -leavers ignore does not). A brake refuses the run, sending nothing (exit 2),
-when the leavers are more than -max-leavers (a count, or a percentage of the
-state), or the export is empty, less than half the state, or cut short (no
-line break at its end), unless -force.
+when the people it would disable (the leavers, and those the export now marks
+active=false whom the state holds as active) are more than -max-leavers (a
+count, or a percentage of the state), or the export is empty, less than half
+the state, or cut short (no line break at its end), unless -force.
 The state is written only from outcomes in the logs, atomically; its journal
 (-journal, or FILE.journal) lets a run killed at any point resume without
 sending anything twice.
@@ -261,7 +264,7 @@ func Command() *cli.Command {
 			fs.StringVar(&cfg.resumePath, "resume", "", "skip the records that have a final line in this journal")
 			fs.StringVar(&cfg.statePath, "state", "", "daily deltas: the state of what Entra accepted, per externalId; upload only new and changed records, and leavers")
 			fs.StringVar(&cfg.leavers, "leavers", "disable", "with -state, records of the state absent from the export: disable (send active=false) or ignore")
-			fs.StringVar(&cfg.maxLeavers, "max-leavers", "5%", "with -state, the most leavers a run sends: a count, or a percentage of the state")
+			fs.StringVar(&cfg.maxLeavers, "max-leavers", "5%", "with -state, the most people a run disables (leavers, and people the export now marks active=false): a count, or a percentage of the state")
 			fs.BoolVar(&cfg.force, "force", false, "with -state, run past the brake (too many leavers, an empty, shrunken or cut export)")
 			fs.IntVar(&cfg.retry, "retry", 2, "send records that failed for a transient reason again, up to this many times")
 			fs.DurationVar(&cfg.retryWait, "retry-wait", time.Minute, "wait before the first retry, doubled for each next one (demo: 1s)")
@@ -626,10 +629,10 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 			id := r.User.ExternalID
 			e := f.rows[id]
 			if fp, ok := parseFingerprint(e.Record); ok && e.accepted() {
-				f.st.accept(id, fp, e.Leaver)
+				f.st.accept(id, fp, e.Leaver, e.Inactive)
 			}
 			*e = entry{Line: r.Line, ExternalID: id, UserName: r.User.UserName, Record: r.Fingerprint(), Leaver: f.daily.leaver[id],
-				State: stateNotUploaded}
+				Inactive: inactive(r.User, f.daily.leaver[id]), State: stateNotUploaded}
 		}
 		if !f.stopped {
 			waiting, sent := f.waiting, n
@@ -671,7 +674,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 				f.retried++
 			}
 			*e = entry{Line: e.Line, ExternalID: e.ExternalID, UserName: e.UserName, Record: e.Record, Leaver: e.Leaver,
-				Attempts: e.Attempts, State: stateNotUploaded}
+				Inactive: e.Inactive, Attempts: e.Attempts, State: stateNotUploaded}
 		}
 		if _, uploadErr = f.upload(ctx, again, n); uploadErr == nil {
 			uploadErr = f.follow(ctx)
@@ -685,7 +688,7 @@ func (f *follower) run(ctx context.Context, records, follow []record) (int, erro
 // was sent (less -skew) on. It returns since, or that time if earlier.
 func (f *follower) followPending(pe entry, since time.Time) time.Time {
 	e := &entry{Line: pe.Line, ExternalID: pe.ExternalID, UserName: pe.UserName, Record: pe.Record, Leaver: pe.Leaver,
-		State: stateUnknown, RequestID: pe.RequestID, since: pe.Time}
+		Inactive: pe.Inactive, State: stateUnknown, RequestID: pe.RequestID, since: pe.Time}
 	f.rows[e.ExternalID] = e
 	f.order = append(f.order, e.ExternalID)
 	f.waiting++
@@ -700,6 +703,7 @@ func (f *follower) newEntry(r record) *entry {
 	e := &entry{Line: r.Line, ExternalID: r.User.ExternalID, UserName: r.User.UserName, Record: r.Fingerprint(), State: stateNotUploaded}
 	if f.daily != nil {
 		e.Leaver = f.daily.leaver[r.User.ExternalID]
+		e.Inactive = inactive(r.User, e.Leaver)
 	}
 	f.rows[e.ExternalID] = e
 	f.recs[e.ExternalID] = r
