@@ -3,10 +3,15 @@ package graphsync_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
@@ -47,4 +52,74 @@ func TestAttack6WatchSleepsPastMaxRetryAfter(t *testing.T) {
 			t.Errorf("the watch slept %s on a Retry-After past MaxRetryAfter (%s)", took, graphsync.MaxRetryAfter)
 		}
 	})
+}
+
+// Attack (health_metrics.go: the gauges are "per job (the attributes
+// graphsync.service_principal.id and graphsync.job.id)"; README: "run one
+// [jobs watch] per job as a service"): the gauges are kept under the ID
+// Graph's answer holds, not the job read. A Graph whose answer names
+// another job (or a new one at each read) adds a job to the gauges at
+// each read: a watch's memory and its Prometheus series grow without
+// bound, and the job watched is reported under IDs nobody asked for.
+func TestAttack6GaugesKeyedByGraphsID(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	c, ts, _ := setup(t, &graphsync.ClientOptions{MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))})
+	var mu sync.Mutex
+	n := 0
+	ts.mux.HandleFunc("GET /v1.0/servicePrincipals/sp/synchronization/jobs/job", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		id := fmt.Sprintf("forged-%d", n)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":%q,"templateId":"scim","schedule":{"state":"Active","interval":"PT40M"},"status":{"code":"Active"}}`, id)
+	})
+	for range 50 {
+		if _, err := c.JobHealth(context.Background(), "sp", "job", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var jobs []string
+	for _, sm := range collect(t, reader).ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if g, ok := m.Data.(metricdata.Gauge[int64]); ok && m.Name == "graphsync.job.health" {
+				for _, p := range g.DataPoints {
+					v, _ := p.Attributes.Value("graphsync.job.id")
+					jobs = append(jobs, v.AsString())
+				}
+			}
+		}
+	}
+	if len(jobs) != 1 || jobs[0] != "job" {
+		t.Errorf("graphsync.job.health after 50 reads of job \"job\": points for %d job(s) %q..., want one, for \"job\"", len(jobs), jobs[:min(len(jobs), 3)])
+	}
+}
+
+// Attack (Client: "safe for concurrent use"; JobHealth returns the
+// caller's *Health): the gauges keep the very *Health JobHealth (and
+// WaitForJob) returned and read it at each collection, in the meter
+// provider's goroutine. A caller that changes the Health it was given
+// (adds a reason, sets a field) races with every collection.
+func TestAttack6GaugesReadTheCallersHealth(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	c, ts, _ := setup(t, &graphsync.ClientOptions{MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))})
+	ts.mux.HandleFunc("GET /v1.0/servicePrincipals/sp/synchronization/jobs/job", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"id":"job","templateId":"scim","schedule":{"state":"Active","interval":"PT40M"},"status":{"code":"Active"}}`)
+	})
+	h, err := c.JobHealth(context.Background(), "sp", "job", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		collect(t, reader)
+	}()
+	h.State, h.Level, h.Escrows = graphsync.JobFailed, graphsync.HealthCritical, 7 // the caller's own value
+	<-done
+	points := gaugePoints(t, collect(t, reader), "graphsync.job.health")
+	if points[""] != float64(graphsync.HealthOK) {
+		t.Errorf("graphsync.job.health after the caller changed its Health: %v, want the level read (0)", points)
+	}
 }

@@ -421,6 +421,6 @@ func (c *Client) JobHealth(ctx context.Context, servicePrincipalID, jobID string
 	if h.JobID == "" {
 		h.JobID = jobID
 	}
-	c.obs.recordHealth(h)
+	c.obs.recordHealth(servicePrincipalID, jobID, h)
 	return h, nil
 }

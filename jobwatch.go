@@ -366,7 +366,7 @@ func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 			if h.JobID == "" {
 				h.JobID = p.job
 			}
-			p.c.obs.recordHealth(h)
+			p.c.obs.recordHealth(p.sp, p.job, h)
 			return h, nil
 		case errors.As(err, &re) && re.RetryAfter <= MaxRetryAfter &&
 			slices.Contains([]int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout}, re.StatusCode):
