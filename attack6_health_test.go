@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/graphsync/graphsync"
 	"github.com/graphsync/graphsync/graphtest"
+	"github.com/graphsync/graphsync/models"
 )
 
 // Attack (retry.go: "MaxRetryAfter is the longest Retry-After graphsync
@@ -121,5 +124,34 @@ func TestAttack6GaugesReadTheCallersHealth(t *testing.T) {
 	points := gaugePoints(t, collect(t, reader), "graphsync.job.health")
 	if points[""] != float64(graphsync.HealthOK) {
 		t.Errorf("graphsync.job.health after the caller changed its Health: %v, want the level read (0)", points)
+	}
+}
+
+// Attack (CycleStats: "its memory bounded whatever Graph sends"; README:
+// CountCycle counts "in time linear in the events and bounded memory"):
+// the number of rows is bounded, not what they hold. Each of the
+// MaxCycleErrorCodes rows keeps its code and its example reason as Graph
+// wrote them, each as long as a page allows: 1,000 codes with a reason
+// of 100 KB each keep 100 MB after the pages are gone, and a code or an
+// action as long is kept as it is too.
+func TestAttack6CycleStatsKeepsGraphsLongStrings(t *testing.T) {
+	var s graphsync.CycleStats
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range graphsync.MaxCycleErrorCodes {
+		long := strings.Repeat("x", 100<<10)
+		s.Add(models.ProvisioningObjectSummary{ProvisioningAction: models.LogAction(fmt.Sprintf("%d%s", i%200, long)),
+			ProvisioningStatusInfo: &models.ProvisioningStatusInfo{Status: models.LogStatusFailure,
+				ErrorInformation: &models.ProvisioningErrorInfo{ErrorCode: fmt.Sprintf("%d%s", i, long[:1000]), Reason: long}}})
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(&s)
+	if kept := int64(after.HeapAlloc) - int64(before.HeapAlloc); kept > 16<<20 {
+		t.Errorf("a CycleStats of %d error codes keeps %d MB of Graph's text", len(s.Errors), kept>>20)
+	}
+	if s.Events != graphsync.MaxCycleErrorCodes || s.ByStatus(models.LogStatusFailure)+s.OtherEvents != s.Events {
+		t.Errorf("events %d, failures counted %d + %d other", s.Events, s.ByStatus(models.LogStatusFailure), s.OtherEvents)
 	}
 }
