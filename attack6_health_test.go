@@ -155,3 +155,16 @@ func TestAttack6CycleStatsKeepsGraphsLongStrings(t *testing.T) {
 		t.Errorf("events %d, failures counted %d + %d other", s.Events, s.ByStatus(models.LogStatusFailure), s.OtherEvents)
 	}
 }
+
+// Attack (CycleProgress.Fraction: "the part done, from 0 to 1"; the gauge
+// graphsync.job.initial_cycle.progress: "from 0 to 1"): a progress whose
+// completedUnits is negative (Graph's text, whatever it holds) gives a
+// negative fraction, in the gauge and in jobs health's performance data.
+func TestAttack6ProgressFractionBelowZero(t *testing.T) {
+	job := &models.SynchronizationJob{ID: "job", Schedule: &models.SynchronizationSchedule{State: models.ScheduleActive},
+		Status: &models.SynchronizationStatus{Code: models.StatusNotRun, Progress: []models.SynchronizationProgress{
+			{CompletedUnits: -5, TotalUnits: 10, Units: "entries", ProgressObservationDateTime: time.Now()}}}}
+	if f := graphsync.CheckHealth(job, time.Now(), nil).InitialCycle.Fraction(); f < 0 || f > 1 {
+		t.Errorf("Fraction %g, want from 0 to 1", f)
+	}
+}
