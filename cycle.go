@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/graphsync/graphsync/models"
 )
@@ -18,9 +19,11 @@ import (
 // sends: Add finds a row by a map and moves it up past the rows its count
 // overtakes, instead of searching and sorting; and a CycleStats keeps at
 // most MaxCycleCounts action and status pairs and MaxCycleErrorCodes
-// error codes, the first ones seen. What comes under a pair or a code
-// seen after that is counted in OtherEvents or OtherErrors. A CycleStats
-// must not be copied once Add has been called (the copies share rows).
+// error codes, the first ones seen, each holding at most a few hundred
+// bytes of Graph's text: an action, a status or an error code longer than
+// 256 bytes gets no row, and an example reason is cut to 1 KB. What comes under a pair or a code without a row
+// is counted in OtherEvents or OtherErrors. A CycleStats must not be
+// copied once Add has been called (the copies share rows).
 type CycleStats struct {
 	// CycleID and JobID are those of the events added (the first
 	// event's, when events of several were added).
@@ -35,14 +38,15 @@ type CycleStats struct {
 	// (then by action and status).
 	Counts []ActionStatusCount `json:"counts"`
 	// OtherEvents counts the events of an action and status pair first
-	// seen when Counts held MaxCycleCounts pairs: they are in Events, not
-	// in Counts, ByStatus or ByAction.
+	// seen when Counts held MaxCycleCounts pairs, or whose action or
+	// status is longer than 256 bytes: they are in Events, not in Counts,
+	// ByStatus or ByAction.
 	OtherEvents int `json:"otherEvents,omitempty"`
 	// Errors are the failures' error codes, most frequent first (then by
 	// code); an event that failed without a code counts under "".
 	Errors []ErrorCodeCount `json:"errors"`
 	// OtherErrors counts the failures with a code first seen when Errors
-	// held MaxCycleErrorCodes codes.
+	// held MaxCycleErrorCodes codes, or longer than 256 bytes.
 	OtherErrors int `json:"otherErrors,omitempty"`
 
 	countsAt rankIndex[[2]string, ActionStatusCount]
@@ -54,6 +58,15 @@ type CycleStats struct {
 const (
 	MaxCycleCounts     = 100
 	MaxCycleErrorCodes = 1000
+)
+
+// The most of Graph's text a row of a CycleStats keeps: an action, a
+// status or an error code longer than maxCycleKey gets no row (Graph's
+// are identifiers of a few dozen bytes); an example reason is cut to
+// maxCycleReason.
+const (
+	maxCycleKey    = 256
+	maxCycleReason = 1024
 )
 
 // ActionStatusCount counts a cycle's events of one action and status.
@@ -77,11 +90,34 @@ func (c ActionStatusCount) before(d ActionStatusCount) bool {
 type ErrorCodeCount struct {
 	Code  string `json:"code"`
 	Count int    `json:"count"`
-	// Reason is the reason of the first event counted, as an example.
+	// Reason is the reason of the first event counted, as an example,
+	// cut to 1 KB.
 	Reason string `json:"reason,omitempty"`
 }
 
 func (e ErrorCodeCount) rankKey() string { return e.Code }
+
+// keep is c as a new row keeps it: its text copied, so that the row holds
+// nothing of the event (a page's worth of text) it came from.
+func (c ActionStatusCount) keep() ActionStatusCount {
+	c.Action, c.Status = models.LogAction(strings.Clone(string(c.Action))), models.LogStatus(strings.Clone(string(c.Status)))
+	return c
+}
+
+// keep is e as a new row keeps it: its code copied, its reason cut to
+// maxCycleReason bytes (on a rune's boundary) and copied.
+func (e ErrorCodeCount) keep() ErrorCodeCount {
+	e.Code = strings.Clone(e.Code)
+	if len(e.Reason) > maxCycleReason {
+		n := maxCycleReason
+		for n > 0 && !utf8.RuneStart(e.Reason[n]) {
+			n--
+		}
+		e.Reason = e.Reason[:n]
+	}
+	e.Reason = strings.Clone(e.Reason)
+	return e
+}
 
 // before reports whether e comes before f in CycleStats.Errors.
 func (e ErrorCodeCount) before(f ErrorCodeCount) bool {
@@ -115,7 +151,7 @@ func (s *CycleStats) Add(ev models.ProvisioningObjectSummary) {
 		status, info = si.Status, si.ErrorInformation
 	}
 	row := ActionStatusCount{Action: ev.ProvisioningAction, Status: status}
-	if !s.countsAt.count(&s.Counts, row, MaxCycleCounts, countsOrder, func(r *ActionStatusCount) { r.Count++ }) {
+	if len(row.Action) > maxCycleKey || len(row.Status) > maxCycleKey || !s.countsAt.count(&s.Counts, row, MaxCycleCounts, countsOrder, func(r *ActionStatusCount) { r.Count++ }) {
 		s.OtherEvents++
 	}
 	if strings.EqualFold(string(status), string(models.LogStatusFailure)) {
@@ -123,7 +159,7 @@ func (s *CycleStats) Add(ev models.ProvisioningObjectSummary) {
 		if info != nil {
 			e.Code, e.Reason = info.ErrorCode, info.Reason
 		}
-		if !s.errorsAt.count(&s.Errors, e, MaxCycleErrorCodes, errorsOrder, func(r *ErrorCodeCount) { r.Count++ }) {
+		if len(e.Code) > maxCycleKey || !s.errorsAt.count(&s.Errors, e, MaxCycleErrorCodes, errorsOrder, func(r *ErrorCodeCount) { r.Count++ }) {
 			s.OtherErrors++
 		}
 	}
@@ -141,20 +177,22 @@ type rankIndex[K comparable, E any] struct {
 	first *E
 }
 
-// rankOrder is a row's key, and whether one row comes before another,
-// for a rankIndex.
+// rankOrder is a row's key, whether one row comes before another, and
+// what a new row keeps of the one it is made from, for a rankIndex.
 type rankOrder[K comparable, E any] struct {
 	key    func(E) K
 	before func(a, b E) bool
+	keep   func(E) E
 }
 
 var (
-	countsOrder = rankOrder[[2]string, ActionStatusCount]{ActionStatusCount.rankKey, ActionStatusCount.before}
-	errorsOrder = rankOrder[string, ErrorCodeCount]{ErrorCodeCount.rankKey, ErrorCodeCount.before}
+	countsOrder = rankOrder[[2]string, ActionStatusCount]{ActionStatusCount.rankKey, ActionStatusCount.before, ActionStatusCount.keep}
+	errorsOrder = rankOrder[string, ErrorCodeCount]{ErrorCodeCount.rankKey, ErrorCodeCount.before, ErrorCodeCount.keep}
 )
 
 // count adds one (inc) to the row of proto's key in *rows, appending
-// proto for a new key if rows hold fewer than limit, and moves the row
+// what o.keep keeps of proto for a new key if rows hold fewer than
+// limit, and moves the row
 // to its rank. It reports false when the key has no row and none was
 // added.
 func (x *rankIndex[K, E]) count(rows *[]E, proto E, limit int, o rankOrder[K, E], inc func(*E)) bool {
@@ -164,7 +202,7 @@ func (x *rankIndex[K, E]) count(rows *[]E, proto E, limit int, o rankOrder[K, E]
 		if len(*rows) >= limit {
 			return false
 		}
-		*rows = append(*rows, proto)
+		*rows = append(*rows, o.keep(proto))
 		i = len(*rows) - 1
 		x.at[k] = i
 	}

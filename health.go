@@ -189,7 +189,8 @@ type CycleProgress struct {
 }
 
 // Fraction returns the part done, from 0 to 1: 1 when Done, and 0 when
-// Graph sent no progress.
+// Graph sent no progress; a count out of range (Completed below 0 or
+// past Total) is taken as the bound it passed.
 func (p CycleProgress) Fraction() float64 {
 	switch {
 	case p.Done:
@@ -197,7 +198,7 @@ func (p CycleProgress) Fraction() float64 {
 	case p.Total <= 0:
 		return 0
 	}
-	return min(float64(p.Completed)/float64(p.Total), 1)
+	return min(max(float64(p.Completed)/float64(p.Total), 0), 1)
 }
 
 // CheckHealth decodes job's status as read at now, under the thresholds
@@ -421,6 +422,6 @@ func (c *Client) JobHealth(ctx context.Context, servicePrincipalID, jobID string
 	if h.JobID == "" {
 		h.JobID = jobID
 	}
-	c.obs.recordHealth(h)
+	c.obs.recordHealth(servicePrincipalID, jobID, h)
 	return h, nil
 }

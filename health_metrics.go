@@ -11,9 +11,10 @@ import (
 
 // The jobs' gauges. With ClientOptions.MeterProvider, every health read
 // (JobHealth, and each read of WaitForJob and WatchJob) keeps the job's
-// latest Health, and these observable gauges report it, per job (the
-// attributes graphsync.service_principal.id and graphsync.job.id), each
-// time the meter provider collects:
+// latest Health, and these observable gauges report it, per job read
+// (the attributes graphsync.service_principal.id and graphsync.job.id:
+// the IDs the call was given, whatever Graph's answer says), each time
+// the meter provider collects:
 //
 //	graphsync.job.state               1 for the job's state, 0 for the others (attribute graphsync.job.state)
 //	graphsync.job.quarantined         1 in quarantine (State JobQuarantined), else 0 (attribute graphsync.quarantine.reason when 1: "" when Graph sent no quarantine details)
@@ -26,15 +27,26 @@ import (
 // reads none pays nothing, and the calls of the API never touch them.
 type jobGauges struct {
 	mu   sync.Mutex
-	jobs map[[2]string]*Health // by service principal and job
+	jobs map[[2]string]jobReading // by service principal and job, as read
 
 	state, quarantined, escrows, health metric.Int64ObservableGauge
 	progress, age                       metric.Float64ObservableGauge
 }
 
-// recordHealth keeps h as its job's latest health for the gauges. It does
-// nothing without a MeterProvider.
-func (o *observer) recordHealth(h *Health) {
+// jobReading is what the gauges report of a Health: a copy of their
+// values, not the *Health, which is the caller's to change.
+type jobReading struct {
+	state            JobState
+	quarantineReason string // when state is JobQuarantined
+	escrows          int64
+	progress         float64
+	lastSuccess      time.Time
+	level            HealthLevel
+}
+
+// recordHealth keeps h as the latest health of the job read (sp, job)
+// for the gauges. It does nothing without a MeterProvider.
+func (o *observer) recordHealth(sp, job string, h *Health) {
 	if o == nil || o.meter == nil {
 		return
 	}
@@ -42,16 +54,22 @@ func (o *observer) recordHealth(h *Health) {
 	if o.health == nil {
 		return
 	}
+	r := jobReading{state: h.State, escrows: h.Escrows, progress: h.InitialCycle.Fraction(), lastSuccess: h.LastSuccess, level: h.Level}
+	if h.State == JobQuarantined && h.Quarantine != nil {
+		// The status code says quarantine; the details, and with them
+		// the reason, are optional (see Health.Quarantine).
+		r.quarantineReason = string(h.Quarantine.Reason)
+	}
 	g := o.health
 	g.mu.Lock()
-	g.jobs[[2]string{h.ServicePrincipalID, h.JobID}] = h
+	g.jobs[[2]string{sp, job}] = r
 	g.mu.Unlock()
 }
 
 // newJobGauges registers the gauges; nil if the meter refuses them (the
 // health reads go on without metrics).
 func newJobGauges(m metric.Meter) *jobGauges {
-	g := &jobGauges{jobs: map[[2]string]*Health{}}
+	g := &jobGauges{jobs: map[[2]string]jobReading{}}
 	var err error
 	if g.state, err = m.Int64ObservableGauge("graphsync.job.state",
 		metric.WithDescription("1 for the job's state (graphsync.job.state), 0 for the others.")); err != nil {
@@ -88,32 +106,26 @@ func (g *jobGauges) observe(_ context.Context, o metric.Observer) error {
 	now := time.Now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for key, h := range g.jobs {
+	for key, r := range g.jobs {
 		job := []attribute.KeyValue{attribute.String("graphsync.service_principal.id", key[0]), attribute.String("graphsync.job.id", key[1])}
 		for _, s := range JobStates() {
 			v := int64(0)
-			if h.State == s {
+			if r.state == s {
 				v = 1
 			}
 			o.ObserveInt64(g.state, v, metric.WithAttributes(append(job[:2:2], attribute.String("graphsync.job.state", string(s)))...))
 		}
-		if h.State == JobQuarantined {
-			// The status code says quarantine; the details, and with them
-			// the reason, are optional (see Health.Quarantine).
-			reason := ""
-			if h.Quarantine != nil {
-				reason = string(h.Quarantine.Reason)
-			}
-			o.ObserveInt64(g.quarantined, 1, metric.WithAttributes(append(job[:2:2], attribute.String("graphsync.quarantine.reason", reason))...))
+		if r.state == JobQuarantined {
+			o.ObserveInt64(g.quarantined, 1, metric.WithAttributes(append(job[:2:2], attribute.String("graphsync.quarantine.reason", r.quarantineReason))...))
 		} else {
 			o.ObserveInt64(g.quarantined, 0, metric.WithAttributes(job...))
 		}
-		o.ObserveInt64(g.escrows, h.Escrows, metric.WithAttributes(job...))
-		o.ObserveFloat64(g.progress, h.InitialCycle.Fraction(), metric.WithAttributes(job...))
-		if !h.LastSuccess.IsZero() {
-			o.ObserveFloat64(g.age, max(now.Sub(h.LastSuccess), 0).Seconds(), metric.WithAttributes(job...))
+		o.ObserveInt64(g.escrows, r.escrows, metric.WithAttributes(job...))
+		o.ObserveFloat64(g.progress, r.progress, metric.WithAttributes(job...))
+		if !r.lastSuccess.IsZero() {
+			o.ObserveFloat64(g.age, max(now.Sub(r.lastSuccess), 0).Seconds(), metric.WithAttributes(job...))
 		}
-		o.ObserveInt64(g.health, int64(h.Level), metric.WithAttributes(job...))
+		o.ObserveInt64(g.health, int64(r.level), metric.WithAttributes(job...))
 	}
 	return nil
 }

@@ -109,7 +109,9 @@ var (
 // 429, 503 or 504 is not an error: the pause doubles at each one in a
 // row, up to opts.MaxPoll, and is never shorter than the answer's
 // Retry-After (a Retry-After longer than opts.MaxPoll is still
-// honoured); it goes back to opts.Poll after the next answer. Each read sets the job's gauges (see
+// honoured); it goes back to opts.Poll after the next answer. A
+// Retry-After longer than MaxRetryAfter cannot be honoured: the wait
+// ends at once with that answer. Each read sets the job's gauges (see
 // JobHealth).
 func (c *Client) WaitForJob(ctx context.Context, servicePrincipalID, jobID string, opts *JobWaitOptions) (*Health, error) {
 	if err := checkJob(ctx, servicePrincipalID, jobID); err != nil {
@@ -267,8 +269,8 @@ type JobChange struct {
 // at the first read and then each time it changes (see Health.Changes):
 // each change once, reads that change nothing yield nothing. It stops
 // when the caller stops ranging. On failure (a read that failed other
-// than by throttling, or ctx ending) it yields the error with a zero
-// JobChange, once, and stops:
+// than by throttling, a Retry-After longer than MaxRetryAfter, or ctx
+// ending) it yields the error with a zero JobChange, once, and stops:
 //
 //	for ch, err := range client.WatchJob(ctx, spID, jobID, nil) {
 //		if err != nil {
@@ -343,7 +345,9 @@ func newJobPoller(c *Client, sp, job string, poll, maxPoll time.Duration, t *Hea
 
 // next waits for its turn, reads the job and returns its health. A read
 // throttled or unavailable (429, 503, 504) is made again after a longer
-// pause; any other failure, or ctx ending, is returned.
+// pause; any other failure, an answer whose Retry-After is past
+// MaxRetryAfter (no pause of graphsync's is that long), or ctx ending,
+// is returned.
 func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 	for {
 		if p.started {
@@ -362,9 +366,10 @@ func (p *jobPoller) next(ctx context.Context) (*Health, error) {
 			if h.JobID == "" {
 				h.JobID = p.job
 			}
-			p.c.obs.recordHealth(h)
+			p.c.obs.recordHealth(p.sp, p.job, h)
 			return h, nil
-		case errors.As(err, &re) && slices.Contains([]int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout}, re.StatusCode):
+		case errors.As(err, &re) && re.RetryAfter <= MaxRetryAfter &&
+			slices.Contains([]int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusGatewayTimeout}, re.StatusCode):
 			p.backoff = min(2*p.backoff, p.maxPoll)
 			p.pause = max(p.backoff, re.RetryAfter)
 		default:

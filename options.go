@@ -136,8 +136,8 @@ type ClientOptions struct {
 	// read: graphsync.job.state, .quarantined, .escrows,
 	// .initial_cycle.progress, .last_success.age (seconds) and .health
 	// (0 ok, 1 warning, 2 critical), with the attributes
-	// graphsync.service_principal.id and graphsync.job.id. Nil means no
-	// metrics, at no cost.
+	// graphsync.service_principal.id and graphsync.job.id (the IDs given
+	// to the call). Nil means no metrics, at no cost.
 	MeterProvider metric.MeterProvider
 }
 

@@ -68,6 +68,8 @@ client's request metrics.`,
 			Help: `Read the job once and print its health on one line, as a Nagios plugin does:
 "OK - ...", "WARNING - ..." or "CRITICAL - ..." with the reasons, then
 performance data (escrows, age of the last successful run, initial cycle).
+The line stays under 1,000 bytes, within what Nagios and NRPE read: long
+reasons (Graph's messages) are cut, and -json has them whole.
 
 Critical: the job is in quarantine, its last run failed, or escrows or the age
 of the last successful run pass -critical-escrows or -critical-age. Warning:
@@ -294,14 +296,22 @@ func jobsHealth(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 	}
 }
 
+// maxNagiosLine bounds jobs health's line, newline aside: NRPE 2 carries
+// 1 KB of a plugin's output, Nagios reads 4 KB (3.x) or 8 KB (4.x), and
+// past what they read, the performance data at the end of the line is
+// lost.
+const maxNagiosLine = 1000
+
 // nagiosLine is the health as a Nagios plugin's output: the status text,
-// "|", the performance data. The status text holds Graph's messages: it
-// is cleaned with its own "|" escaped (printable.Reserve), or Nagios
-// would end the text at the first one and read the rest, which Graph
-// wrote, as performance data.
+// "|", the performance data, in at most maxNagiosLine bytes. The status
+// text holds Graph's messages, of any length: it is cleaned with its own
+// "|" escaped, or Nagios would end the text at the first one and read the
+// rest, which Graph wrote, as performance data; and it is cut to leave
+// the performance data room within the line (printable.ReserveCut).
 func nagiosLine(h *graphsync.Health, th *graphsync.HealthThresholds) string {
 	status := fmt.Sprintf("%s - job %s: %s", strings.ToUpper(h.Level.String()), h.JobID, strings.TrimPrefix(h.Summary(), h.Level.String()+": "))
-	return printable.Reserve(status, "|") + " | " + perfData(h, th)
+	perf := " | " + perfData(h, th)
+	return printable.ReserveCut(status, "|", maxNagiosLine-len(perf)) + perf
 }
 
 // perfData is Nagios's performance data: label=value[unit];warn;crit.

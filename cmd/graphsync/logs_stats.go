@@ -45,7 +45,7 @@ func logsStats(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 				return err
 			}
 			if s.OtherEvents > 0 {
-				inv.Out.Printf("and %d event(s) of other actions and statuses (past %d pairs)", s.OtherEvents, graphsync.MaxCycleCounts)
+				inv.Out.Printf("and %d event(s) of other actions and statuses (past %d pairs, or longer than 256 bytes)", s.OtherEvents, graphsync.MaxCycleCounts)
 			}
 			if len(s.Errors) > 0 {
 				t = inv.Out.Table("ERROR CODE", "EVENTS", "EXAMPLE REASON")
@@ -57,7 +57,7 @@ func logsStats(fs *flag.FlagSet, cfg *cli.Config) cli.Run {
 				}
 			}
 			if s.OtherErrors > 0 {
-				inv.Out.Printf("and %d failure(s) under codes not counted one by one (past %d distinct codes)", s.OtherErrors, graphsync.MaxCycleErrorCodes)
+				inv.Out.Printf("and %d failure(s) under codes not counted one by one (past %d distinct codes, or longer than 256 bytes)", s.OtherErrors, graphsync.MaxCycleErrorCodes)
 			}
 			return nil
 		})(ctx, inv)

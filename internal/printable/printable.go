@@ -17,7 +17,8 @@
 // either one of these or the writer's own backslash, never a control.
 //
 // Reserve applies the rule and escapes too the runes a line's own format
-// reserves, such as the "|" before a Nagios plugin's performance data.
+// reserves, such as the "|" before a Nagios plugin's performance data;
+// ReserveCut bounds its result as Cut does.
 //
 // JSON applies the same rule to encoded JSON, with JSON's own escapes
 // (\u0085, \u202e), so that JSON shown on a terminal is as safe and
@@ -51,9 +52,15 @@ func Clean(s string) string {
 // Cut is Clean bounded to at most n bytes: when the cleaned text is longer
 // it is cut, on a rune and escape boundary, and ends in "…". n below 4
 // is taken as 4.
-func Cut(s string, n int) string {
+func Cut(s string, n int) string { return ReserveCut(s, "", n) }
+
+// ReserveCut is Reserve bounded to at most n bytes as Cut is: for text
+// set in a line whose format reserves runes and whose reader keeps only
+// so many bytes of it (a Nagios plugin's status text, before its "|"
+// and performance data).
+func ReserveCut(s, reserved string, n int) string {
 	n = max(n, 4)
-	if len(s) <= n && isClean(s) {
+	if len(s) <= n && isClean(s) && !strings.ContainsAny(s, reserved) {
 		return s
 	}
 	const mark = "…"
@@ -62,7 +69,7 @@ func Cut(s string, n int) string {
 	fit := 0 // the length of b when it last fitted with the mark after it
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
-		writeRune(&b, s[i:i+w], r, w)
+		writeReserved(&b, s[i:i+w], r, w, reserved)
 		i += w
 		if b.Len() <= n-len(mark) {
 			fit = b.Len()
@@ -98,14 +105,19 @@ func Reserve(s, reserved string) string {
 	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !(r == utf8.RuneError && n == 1) && strings.ContainsRune(reserved, r) {
-			writeEscape(&b, r)
-		} else {
-			writeRune(&b, s[i:i+n], r, n)
-		}
+		writeReserved(&b, s[i:i+n], r, n, reserved)
 		i += n
 	}
 	return b.String()
+}
+
+// writeReserved is writeRune, with the runes of reserved escaped too.
+func writeReserved(b *strings.Builder, raw string, r rune, n int, reserved string) {
+	if reserved != "" && !(r == utf8.RuneError && n == 1) && strings.ContainsRune(reserved, r) {
+		writeEscape(b, r)
+		return
+	}
+	writeRune(b, raw, r, n)
 }
 
 // writeEscape writes r as a Go escape, whether or not it is graphic.

@@ -148,3 +148,24 @@ func TestReserve(t *testing.T) {
 		}
 	}
 }
+
+// ReserveCut is Reserve cut as Cut cuts: never past n bytes, never
+// within an escape, a reserved rune escaped wherever it is.
+func TestReserveCut(t *testing.T) {
+	for _, tc := range []struct {
+		in, reserved string
+		n            int
+		want         string
+	}{
+		{"plain", "|", 10, "plain"},
+		{"a|b", "|", 10, `a\x7cb`},
+		{"abcdef|ghij", "|", 10, "abcdef…"},
+		{"abcd|efgh", "|", 10, "abcd…"}, // not `abcd\x…`: the escape goes whole or not at all
+		{"a\nb|c", "", 10, `a\nb|c`},    // nothing reserved: Cut
+	} {
+		got := ReserveCut(tc.in, tc.reserved, tc.n)
+		if got != tc.want || len(got) > tc.n {
+			t.Errorf("ReserveCut(%q, %q, %d) = %q, want %q", tc.in, tc.reserved, tc.n, got, tc.want)
+		}
+	}
+}
