@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -380,5 +381,46 @@ func TestInboundKilledAtEveryStep(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The brake counts the people an export marks active=false, as an
+// operator runs it against fake-graph as a process: day 2 marks three of
+// 40 inactive, more than the default 5% (2): exit 2, nothing sent; with
+// -max-leavers 3 they are disabled.
+func TestInboundBrakeCountsPeopleMarkedInactiveE2E(t *testing.T) {
+	fg := startFakeGraph(t)
+	env := inboundEnv(fg)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "hr.state")
+	export := func(name string, inactive ...int) string {
+		var b strings.Builder
+		b.WriteString("externalId,userName,active\n")
+		for i := 1; i <= 40; i++ {
+			fmt.Fprintf(&b, "E%04d,e%04d@contoso.com,%v\n", i, i, !slices.Contains(inactive, i))
+		}
+		p := filepath.Join(dir, name)
+		must(t, os.WriteFile(p, []byte(b.String()), 0o600))
+		return p
+	}
+	upload := func(csv string, args ...string) result {
+		return run(t, env, "", append([]string{"upload", "-csv", csv, "-state", state, "-poll", "100ms", "-timeout", "30s", "-skew", "0s"}, args...)...)
+	}
+	if r := upload(export("day1.csv")); r.code != 0 {
+		t.Fatalf("day 1: %s", r)
+	}
+	day2 := export("day2.csv", 1, 2, 3)
+	r := upload(day2)
+	if r.code != 2 || !strings.Contains(r.stderr, "3 people would be disabled") || !strings.Contains(r.stderr, "nothing was sent") {
+		t.Fatalf("day 2, the brake: %s", r)
+	}
+	if _, inactive := fg.sent(t); len(inactive) != 0 {
+		t.Fatalf("the brake let %v through", inactive)
+	}
+	if r := upload(day2, "-max-leavers", "3"); r.code != 0 {
+		t.Fatalf("day 2, -max-leavers 3: %s", r)
+	}
+	if _, inactive := fg.sent(t); len(inactive) != 3 {
+		t.Fatalf("sent inactive: %v, want E0001-E0003", inactive)
 	}
 }

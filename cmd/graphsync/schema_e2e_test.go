@@ -567,3 +567,61 @@ func TestSchemaPlanOnline(t *testing.T) {
 		t.Error("a refused plan was written")
 	}
 }
+
+// As an operator runs them, against fake-graph as a process: schema put
+// refuses a file of another service principal (-from-other-job puts it,
+// with the job's own schema id), and apply refuses a plan whose list of
+// changes was edited; neither sends a PUT when it refuses.
+func TestSchemaPutAndApplyRefusalsE2E(t *testing.T) {
+	fg := startFakeGraph(t)
+	env := fg.env
+	dir := t.TempDir()
+	live, foreign, desired, plan := filepath.Join(dir, "live.json"), filepath.Join(dir, "foreign.json"),
+		filepath.Join(dir, "desired.json"), filepath.Join(dir, "plan.json")
+	if r := run(t, env, "", "schema", "get", "-o", live); r.code != 0 {
+		t.Fatalf("schema get: %s", r)
+	}
+	puts := func() int {
+		n := 0
+		for _, r := range fg.requests(t) {
+			if strings.HasPrefix(r, "PUT ") && strings.HasSuffix(r, "/schema") {
+				n++
+			}
+		}
+		return n
+	}
+
+	s := readSchemaJSON(t, live)
+	ctx, _ := json.Marshal("https://graph.microsoft.com/v1.0/$metadata#servicePrincipals('someone-else')/synchronization/jobs('scim')/schema/$entity")
+	s.Extra["@odata.context"] = ctx
+	writeSchemaJSON(t, foreign, s)
+	if r := run(t, env, "", "schema", "put", "-f", foreign, "-yes"); r.code != 2 || !strings.Contains(r.stderr, `service principal "someone-else"`) || puts() != 0 {
+		t.Fatalf("put of another service principal's schema: %s (%d PUT)", r, puts())
+	}
+	if r := run(t, env, "", "schema", "put", "-f", foreign, "-yes", "-from-other-job"); r.code != 0 || puts() != 1 {
+		t.Fatalf("put -from-other-job: %s (%d PUT)", r, puts())
+	}
+
+	d := readSchemaJSON(t, live)
+	must(t, schemaedit.RemoveMapping(userMapping(t, d), "name.formatted"))
+	must(t, schemaedit.SetMapping(userMapping(t, d), schemaedit.Constant("title", "hidden")))
+	writeSchemaJSON(t, desired, d)
+	if r := run(t, env, "", "schema", "plan", "-f", desired, "-out", plan); r.code != 0 {
+		t.Fatalf("plan: %s", r)
+	}
+	b, err := os.ReadFile(plan)
+	must(t, err)
+	var p map[string]json.RawMessage
+	must(t, json.Unmarshal(b, &p))
+	var changes []json.RawMessage
+	must(t, json.Unmarshal(p["changes"], &changes))
+	if len(changes) != 2 {
+		t.Fatalf("the plan lists %d change(s), want 2", len(changes))
+	}
+	p["changes"], _ = json.Marshal(changes[:1])
+	b, _ = json.MarshalIndent(p, "", "  ")
+	must(t, os.WriteFile(plan, b, 0o600))
+	if r := run(t, env, "", "schema", "apply", plan, "-backup", filepath.Join(dir, "before.json")); r.code != 2 || !strings.Contains(r.stderr, "list of changes") || puts() != 1 {
+		t.Fatalf("apply of a plan with an edited list of changes: %s (%d PUT)", r, puts())
+	}
+}
